@@ -1,0 +1,28 @@
+package org.admm4j.kernels;
+
+import org.admm4j.kernels.internal.ConvolutionSupport;
+import org.admm4j.kernels.internal.KernelProvider;
+
+/** 2-D max-pooling over NCHW tensors (see {@link PoolShape}). */
+public final class Pooling {
+
+  private static final ConvolutionSupport IMPL = KernelProvider.getInstance().convolution();
+
+  private Pooling() {}
+
+  /** {@code y = max over each window of x}; argmax (Modified) records where each maximum came from. */
+  public static void maxPoolForward(PoolShape shape, float[] x, float[] y, int[] argmax) {
+    ArrayChecks.range("x", x, 0, shape.inputSize());
+    ArrayChecks.range("y", y, 0, shape.outputSize());
+    ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
+    IMPL.maxPoolForward(shape, x, y, argmax);
+  }
+
+  /** {@code dx} (Modified, overwritten) receives each {@code dy} at its window's maximum. */
+  public static void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx) {
+    ArrayChecks.range("dy", dy, 0, shape.outputSize());
+    ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
+    ArrayChecks.range("dx", dx, 0, shape.inputSize());
+    IMPL.maxPoolBackward(shape, dy, argmax, dx);
+  }
+}

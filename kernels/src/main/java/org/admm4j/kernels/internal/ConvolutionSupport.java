@@ -1,0 +1,29 @@
+package org.admm4j.kernels.internal;
+
+import java.util.concurrent.ForkJoinPool;
+import org.admm4j.kernels.ConvShape;
+import org.admm4j.kernels.PoolShape;
+
+/** 2-D convolution (NCHW) and max-pooling, forward and backward. */
+public interface ConvolutionSupport {
+
+  /** Floats of scratch space the convolution calls need for {@code shape}. */
+  int workspaceSize(ConvShape shape);
+
+  /** {@code y = conv(x, w) + bias} (bias may be null). */
+  void forward(ConvShape shape, float[] x, float[] w, float[] bias, float[] y, float[] workspace,
+      ForkJoinPool pool);
+
+  /** {@code dx = convᵀ(dy, w)}: the gradient with respect to the input, overwriting dx. */
+  void backwardData(ConvShape shape, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool);
+
+  /** {@code dw = Σ_batch dy ⋆ x}, {@code dbias = Σ dy} (dbias may be null), both overwritten. */
+  void backwardWeights(ConvShape shape, float[] x, float[] dy, float[] dw, float[] dbias, float[] workspace,
+      ForkJoinPool pool);
+
+  /** {@code y = max over each window of x}; {@code argmax} receives the input index of each maximum. */
+  void maxPoolForward(PoolShape shape, float[] x, float[] y, int[] argmax);
+
+  /** {@code dx = 0}, then {@code dx[argmax[i]] += dy[i]}. */
+  void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx);
+}
