@@ -22,7 +22,7 @@ public final class LenetMnistRun {
     int max = args.length > 4 ? Integer.parseInt(args[4]) : Integer.MAX_VALUE;
     String schedule = args.length > 5 ? args[5] : "cosine";
     String model = args.length > 6 ? args[6] : "lenet5";
-    KernelThreads.setThreads(threads);
+    KernelThreads.setThreads(Integer.getInteger("pool", threads));
     MnistFiles train = MnistFiles.load("train"), test = MnistFiles.load("t10k");
     int count = Math.min(max, train.count);
     Model m = Models.create(model, 1);
