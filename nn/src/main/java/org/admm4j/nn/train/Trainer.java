@@ -3,6 +3,7 @@ package org.admm4j.nn.train;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
+import org.admm4j.kernels.Elementwise;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
@@ -32,6 +33,9 @@ public final class Trainer {
   private final List<Parameter> parameters;
   private final ShardTask[] tasks;
   private final ParallelStep parallelStep;
+  private final int[] reduceBlockParam;
+  private final int[] reduceBlockFrom;
+  private final ReduceTask reduceTask;
   private Workspace[] evalShards;
   private long step;
 
@@ -66,6 +70,20 @@ public final class Trainer {
       shards[k] = model.newWorkspace(capacity, shardCount == 1);
       tasks[k] = new ShardTask(k);
     }
+    int blocks = 0;
+    for (Parameter p : parameters) {
+      blocks += (p.size() + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
+    }
+    reduceBlockParam = new int[blocks];
+    reduceBlockFrom = new int[blocks];
+    int b = 0;
+    for (int i = 0; i < parameters.size(); i++) {
+      for (int from = 0; from < parameters.get(i).size(); from += REDUCE_BLOCK, b++) {
+        reduceBlockParam[b] = i;
+        reduceBlockFrom[b] = from;
+      }
+    }
+    reduceTask = new ReduceTask(0, Math.max(1, blocks));
     shardCounts = new int[shardCount];
     shardLoss = new double[shardCount];
     shardCorrect = new int[shardCount];
@@ -156,7 +174,9 @@ public final class Trainer {
       pool().invoke(parallelStep);
       reduceGradients();
     }
-    Workspace.mergeStatistics(shards, shardCounts);
+    if (!model.buffers().isEmpty()) {
+      Workspace.mergeStatistics(shards, shardCounts);
+    }
     optimizer.step();
     step++;
     double loss = 0;
@@ -169,18 +189,55 @@ public final class Trainer {
     return loss;
   }
 
-  /** Sums the shards' gradients into the parameters' gradients, shard 0 first. */
+  /**
+   * Sums the shards' gradients into the parameters' gradients, shard 0 first for every element, in
+   * blocks of {@link #REDUCE_BLOCK} floats spread over the pool (the order of the sum does not depend on
+   * which worker takes a block).
+   */
   private void reduceGradients() {
-    for (int i = 0; i < parameters.size(); i++) {
-      float[] g = parameters.get(i).grad();
-      float[] first = shards[0].gradients()[i];
-      System.arraycopy(first, 0, g, 0, g.length);
-      for (int s = 1; s < shards.length; s++) {
-        float[] other = shards[s].gradients()[i];
-        for (int j = 0; j < g.length; j++) {
-          g[j] += other[j];
-        }
+    if (reduceBlockParam.length == 0) {
+      return;
+    }
+    reduceTask.reinitialize();
+    pool().invoke(reduceTask);
+  }
+
+  /** Floats per reduction task. */
+  private static final int REDUCE_BLOCK = 1 << 15;
+
+  private void reduceRange(int block) {
+    int param = reduceBlockParam[block], from = reduceBlockFrom[block];
+    float[] g = parameters.get(param).grad();
+    int n = Math.min(REDUCE_BLOCK, g.length - from);
+    System.arraycopy(shards[0].gradients()[param], from, g, from, n);
+    for (int s = 1; s < shards.length; s++) {
+      Elementwise.axpy(n, 1f, shards[s].gradients()[param], from, g, from);
+    }
+  }
+
+  /** Reduces blocks {@code [lo, hi)}, splitting in halves; the task tree is built once and reused. */
+  private final class ReduceTask extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final int lo;
+    private final ReduceTask left;
+    private final ReduceTask right;
+
+    ReduceTask(int lo, int hi) {
+      this.lo = lo;
+      int mid = (lo + hi) >>> 1;
+      left = hi - lo > 1 ? new ReduceTask(lo, mid) : null;
+      right = hi - lo > 1 ? new ReduceTask(mid, hi) : null;
+    }
+
+    @Override
+    protected void compute() {
+      if (left == null) {
+        reduceRange(lo);
+        return;
       }
+      left.reinitialize();
+      right.reinitialize();
+      invokeAll(left, right);
     }
   }
 
