@@ -94,6 +94,19 @@ public final class DatasetResolver {
     return Path.of(System.getProperty("user.home"), ".cache", "admm4j");
   }
 
+  /**
+   * The files and fetchers this resolver uses for {@code name}.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public DatasetSpec spec(String name) {
+    DatasetSpec spec = specs.get(name);
+    if (spec == null) {
+      throw new IllegalArgumentException("unknown dataset '" + name + "'");
+    }
+    return spec;
+  }
+
   /** The cache folder of dataset {@code name}. */
   public Path cacheDir(String name) {
     return cacheRoot.resolve(name);
@@ -116,7 +129,7 @@ public final class DatasetResolver {
         out.accept(name + ": using " + dir);
         return splits;
       } catch (DatasetException e) {
-        throw new DatasetException("--data " + dataDir + ": " + e.getMessage() + "\n"
+        throw new DatasetException("--data: " + e.getMessage() + "\n"
             + howToProvide(spec));
       }
     }
