@@ -170,9 +170,10 @@ public final class DatasetResolver {
         scratch = Files.createTempDirectory("admm4j-" + name);
         Path dir = source.fetch(spec, scratch, out);
         List<IdxFile> files = readVerified(spec, dir);
+        DatasetSplits splits = pair(spec, files);
         out.accept(name + ": fetched and verified from " + source.description());
         store(spec, files, cache, out);
-        return pair(spec, files);
+        return splits;
       } catch (IOException | DatasetException | RuntimeException e) {
         String reason = e.getMessage() != null ? e.getMessage() : e.toString();
         tried.add(source.description() + ": " + reason);
