@@ -83,15 +83,20 @@ public final class DatasetResolver {
 
   /** {@value #CACHE_PROPERTY}, else {@code $XDG_CACHE_HOME/admm4j}, else {@code ~/.cache/admm4j}. */
   public static Path defaultCacheRoot() {
-    String property = System.getProperty(CACHE_PROPERTY);
+    return cacheRoot(System.getProperty(CACHE_PROPERTY), System.getenv("XDG_CACHE_HOME"),
+        System.getProperty("user.home"));
+  }
+
+  /** The cache root rule, on explicit inputs (any may be null). */
+  static Path cacheRoot(String property, String xdgCacheHome, String userHome) {
     if (property != null && !property.isBlank()) {
       return Path.of(property);
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-      return Path.of(xdg, "admm4j");
+    // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
+    if (xdgCacheHome != null && !xdgCacheHome.isBlank() && Path.of(xdgCacheHome).isAbsolute()) {
+      return Path.of(xdgCacheHome, "admm4j");
     }
-    return Path.of(System.getProperty("user.home"), ".cache", "admm4j");
+    return Path.of(userHome, ".cache", "admm4j");
   }
 
   /**

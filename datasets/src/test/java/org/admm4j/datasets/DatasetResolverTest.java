@@ -183,6 +183,16 @@ class DatasetResolverTest {
   }
 
   @Test
+  void cacheRootPrefersPropertyThenAbsoluteXdgThenHome() {
+    assertEquals(Path.of("/p"), DatasetResolver.cacheRoot("/p", "/xdg", "/home/u"));
+    assertEquals(Path.of("/xdg/admm4j"), DatasetResolver.cacheRoot(null, "/xdg", "/home/u"));
+    assertEquals(Path.of("/xdg/admm4j"), DatasetResolver.cacheRoot(" ", "/xdg", "/home/u"));
+    assertEquals(Path.of("/home/u/.cache/admm4j"),
+        DatasetResolver.cacheRoot(null, "relative", "/home/u"));
+    assertEquals(Path.of("/home/u/.cache/admm4j"), DatasetResolver.cacheRoot(null, null, "/home/u"));
+  }
+
+  @Test
   void fetchPropertyFalseLeavesNoFetchers() {
     // Surefire runs this module with admm4j.fetch=false; the known datasets then have no fetchers.
     assertEquals("false", System.getProperty(DatasetResolver.FETCH_PROPERTY));
