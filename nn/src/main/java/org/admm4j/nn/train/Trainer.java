@@ -152,7 +152,8 @@ public final class Trainer {
 
   /**
    * One optimizer step on the samples {@code order[from .. from+count)}; returns their summed loss
-   * (before the update). Gradients are those of the batch's mean loss.
+   * (before the update). Gradients are those of the batch's mean loss. Runs in the model's current
+   * mode ({@link Model#setTraining}; {@link #trainEpoch} switches to training mode first).
    */
   public double trainBatch(float[] images, byte[] labels, int[] order, int from, int count) {
     if (count < 1 || count > batchSize) {
@@ -366,7 +367,7 @@ public final class Trainer {
         targets[i] = label;
       }
       ws.setPosition(step, lo);
-      float[] logits = ws.forward(n, true);
+      float[] logits = ws.forward(n, model.isTraining());
       int classes = model.classes();
       int correct = 0;
       for (int i = 0; i < n; i++) {
