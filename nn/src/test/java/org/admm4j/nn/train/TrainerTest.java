@@ -2,6 +2,7 @@ package org.admm4j.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -153,5 +154,32 @@ class TrainerTest {
       off += p.size();
     }
     return all;
+  }
+
+  @Test
+  void badInputIsRejectedWithItsName() {
+    Model m = Models.create("lenet-300-100", 1);
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0f), 2, 8);
+    Synthetic d = new Synthetic(10, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> t.trainEpoch(d.images, d.labels, 10, new int[] {0, 10}, null));
+    assertTrue(e.getMessage().contains("sample 10"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> t.accuracy(d.images, d.labels, 11));
+    assertTrue(e.getMessage().contains("images has"), e.getMessage());
+    d.labels[3] = 12;
+    e = assertThrows(IllegalArgumentException.class, () -> t.trainEpoch(d.images, d.labels, 10, identity(10), null));
+    assertTrue(e.getMessage().contains("label 12"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Trainer(m, new Sgd(m.parameters(), 0.01f, 0f), 0, 8));
+  }
+
+  @Test
+  void lastShortBatchAndMoreThreadsThanSamples() {
+    Model m = Models.create("lenet-300-100", 1);
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f), 4, 8);
+    Synthetic d = new Synthetic(11, 2);
+    EpochStats s = t.trainEpoch(d.images, d.labels, 11, identity(11), null); // batches of 8 and 3
+    assertEquals(11, s.samples());
+    assertTrue(Double.isFinite(s.meanLoss()) && s.meanLoss() > 0);
+    assertEquals(2, t.steps());
   }
 }
