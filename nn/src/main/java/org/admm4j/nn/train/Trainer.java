@@ -6,6 +6,7 @@ import java.util.concurrent.RecursiveAction;
 import org.admm4j.kernels.Elementwise;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.Model;
+import org.admm4j.nn.NnParameters;
 import org.admm4j.nn.Parameter;
 import org.admm4j.nn.Workspace;
 import org.admm4j.nn.optim.Optimizer;
@@ -203,8 +204,7 @@ public final class Trainer {
     pool().invoke(reduceTask);
   }
 
-  /** Floats per reduction task. */
-  private static final int REDUCE_BLOCK = 1 << 15;
+  private static final int REDUCE_BLOCK = NnParameters.PARALLEL_BLOCK_FLOATS;
 
   private void reduceRange(int block) {
     int param = reduceBlockParam[block], from = reduceBlockFrom[block];
