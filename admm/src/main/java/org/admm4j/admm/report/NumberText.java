@@ -25,9 +25,12 @@ final class NumberText {
     return finite(p) ? String.format(Locale.ROOT, "%.2f %%", p) : String.valueOf(p);
   }
 
-  /** 40.23 → "40.2×". */
+  /** 40.23 → "40.2×", 1.25 → "1.25×" (two decimals below 10, where one would mislead). */
   static String ratio(double r) {
-    return finite(r) ? String.format(Locale.ROOT, "%.1f×", r) : String.valueOf(r);
+    if (!finite(r)) {
+      return String.valueOf(r);
+    }
+    return String.format(Locale.ROOT, Math.abs(r) < 10 ? "%.2f×" : "%.1f×", r);
   }
 
   /** A plain number with up to {@code digits} significant digits, e.g. 0.0015 or 1.23e-05. */

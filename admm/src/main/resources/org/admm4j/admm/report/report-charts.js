@@ -3,6 +3,7 @@
 //   body[data-charts-rendered]  charts that got a canvas
 //   body[data-chart-errors]     what failed, if anything
 //   body[data-resource-requests] resources the page loaded (Resource Timing); 0 when self-contained
+//   body[data-page-height]      the laid-out height, so a screenshot can take the whole page
 (function () {
   "use strict";
   var body = document.body;
@@ -20,7 +21,7 @@
 
   // Axis ticks: short, and exact enough to tell neighbouring log-scale ticks apart.
   function tick(v) {
-    return v == null ? "" : String(+v.toPrecision(3));
+    return v == null ? "" : String(+v.toPrecision(6));
   }
 
   // Integer x positions carry names (layers, "ADMM 3"); other positions get no label.
@@ -115,6 +116,7 @@
     var n = window.performance && performance.getEntriesByType
       ? performance.getEntriesByType("resource").length : 0;
     body.setAttribute("data-resource-requests", String(n));
+    body.setAttribute("data-page-height", String(document.documentElement.scrollHeight));
   }
   countResources();
   window.addEventListener("load", function () { setTimeout(countResources, 0); });
