@@ -217,32 +217,35 @@ public final class HtmlReport {
     }
     Path json = Path.of(args[0]);
     Path html = Path.of(args[1]);
+    JsonElement tree;
     try {
-      JsonElement tree;
-      try {
-        tree = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
-      } catch (JsonParseException e) {
-        err.println(json + ": not valid JSON: " + e.getMessage());
-        return 1;
-      }
-      if (!tree.isJsonObject()) {
-        err.println(json + ": expected a JSON object at the top level, found " + kind(tree));
-        return 1;
-      }
+      tree = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      err.println(json + ": no such file");
+      return 1;
+    } catch (IOException e) {
+      err.println(json + ": cannot read: " + e);
+      return 1;
+    } catch (JsonParseException e) {
+      err.println(json + ": not valid JSON: " + e.getMessage());
+      return 1;
+    }
+    if (!tree.isJsonObject()) {
+      err.println(json + ": expected a JSON object at the top level, found " + kind(tree));
+      return 1;
+    }
+    try {
       write(tree.getAsJsonObject(), html);
-      out.println("wrote " + html);
-      return 0;
     } catch (IllegalArgumentException e) {
       String message = e.getMessage().startsWith("report: ") ? e.getMessage().substring(8) : e.getMessage();
       err.println(json + ": " + message);
       return 1;
-    } catch (NoSuchFileException e) {
-      err.println(e.getFile() + ": no such file");
-      return 1;
     } catch (IOException e) {
-      err.println((e.getMessage() == null ? e.toString() : e.getMessage()));
+      err.println(html + ": cannot write: " + e);
       return 1;
     }
+    out.println("wrote " + html);
+    return 0;
   }
 
   private static String kind(JsonElement e) {

@@ -270,6 +270,13 @@ class HtmlReportTest {
     c = run(dir.resolve("absent.json").toString(), dir.resolve("report.html").toString());
     assertEquals(1, c.status);
     assertEquals(dir.resolve("absent.json") + ": no such file" + System.lineSeparator(), c.err);
+
+    Files.writeString(json, SampleReports.sampleText());
+    Path occupied = dir.resolve("occupied");
+    Files.createDirectories(occupied.resolve("inside"));
+    c = run(json.toString(), occupied.toString());
+    assertEquals(1, c.status);
+    assertTrue(c.err.startsWith(occupied + ": cannot write: "), c.err);
   }
 
   @Test
