@@ -106,13 +106,13 @@ final class ReportCharts {
     boolean[] present = {!dense.isEmpty(), !admm.isEmpty(), r.hardPrunedAccuracy() != null, !retrain.isEmpty()};
     for (int p = 0; p < phase.length; p++) {
       if (present[p]) {
-        accuracySeries.add(new Series(phase[p], accuracy[p], false));
+        accuracySeries.add(new Series(phase[p], accuracy[p], false, p));
         if (p != 2) {
-          lossSeries.add(new Series(phase[p], loss[p], false));
+          lossSeries.add(new Series(phase[p], loss[p], false, p));
         }
       }
     }
-    accuracySeries.add(new Series("dense baseline", baseline, true));
+    accuracySeries.add(new Series("dense baseline", baseline, true, phase.length));
     ChartSpec acc = new ChartSpec("chart-accuracy", Kind.LINE, xLabel, "test accuracy (%)", false, x, names,
         accuracySeries);
     ChartSpec lossChart = new ChartSpec("chart-loss", Kind.LINE, xLabel, "training loss", false, x, names,

@@ -62,6 +62,10 @@ class ReportChartsTest {
     assertEquals(3, loss.series().size(), "no loss for the hard prune");
     assertEquals(epochs.get(7).getAsJsonObject().get("loss").getAsDouble(), loss.series().get(2).values()[22]);
     assertEquals(dense.get(0).getAsJsonObject().get("loss").getAsDouble(), loss.series().get(0).values()[0]);
+    // one colour per phase across both charts
+    assertEquals(3, acc.series().get(3).color());
+    assertEquals(3, loss.series().get(2).color());
+    assertEquals(3, acc.toJson().getAsJsonArray("series").get(3).getAsJsonObject().get("color").getAsInt());
   }
 
   @Test
