@@ -124,7 +124,7 @@ final class ReportCharts {
   private static Section residuals(PruningReport r) {
     String caption = "Per layer and ADMM iteration, log scale: the primal residual ‖W − Z‖ (how far the"
         + " weights are from the sparse set) and the dual residual ρ‖Z − Z_prev‖ (how much the sparse"
-        + " target still moves). Both should fall as ρ grows.";
+        + " target still moves). ADMM has settled when both are small; gaps mark zeros.";
     List<AdmmIteration> admm = r.admmIterations();
     if (admm.isEmpty()) {
       return new Section("residuals", "ADMM residuals", caption, List.of(),
