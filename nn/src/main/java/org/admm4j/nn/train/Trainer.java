@@ -14,12 +14,13 @@ import org.admm4j.nn.optim.Optimizer;
 /**
  * Mini-batch training and evaluation of a {@link Model} with an {@link Optimizer}.
  *
- * <p>Parallelism: data-parallel over the batch. Each of {@code threads} shards owns a contiguous slice
- * of the batch ({@code [k·count/threads, (k+1)·count/threads)}), a {@link Workspace} and its own
- * gradient arrays; the shards run on {@link KernelThreads#pool()} and their gradients are summed in
- * shard order, so a seed gives the same bits for a given {@code threads} (different thread counts
- * round differently). With one shard the kernels themselves run in parallel on the pool and backward
- * writes straight into the parameters' gradients.
+ * <p>Parallelism ({@link Parallelism}): by default ({@link Parallelism#KERNELS}) the whole batch runs
+ * through one {@link Workspace} whose backward writes straight into the parameters' gradients, and the
+ * kernels split their work over {@link KernelThreads#pool()} (resized to {@code threads} workers).
+ * With {@link Parallelism#DATA} each of {@code threads} shards owns a contiguous slice of the batch
+ * ({@code [k·count/threads, (k+1)·count/threads)}), a workspace and its own gradient arrays; the
+ * shards run on the pool and their gradients are summed in shard order. Either way a seed gives the same
+ * bits for a given {@code threads}; in KERNELS mode also for any {@code threads}.
  */
 public final class Trainer {
 
@@ -27,6 +28,7 @@ public final class Trainer {
   private final Optimizer optimizer;
   private final int threads;
   private final int batchSize;
+  private final Parallelism parallelism;
   private final Workspace[] shards;
   private final int[] shardCounts;
   private final double[] shardLoss;
@@ -47,11 +49,17 @@ public final class Trainer {
   private int batchFrom;
   private int batchCount;
 
+  /** A trainer in the default mode, {@link Parallelism#KERNELS}. */
+  public Trainer(Model model, Optimizer optimizer, int threads, int batchSize) {
+    this(model, optimizer, threads, batchSize, Parallelism.KERNELS);
+  }
+
   /**
-   * @param threads data-parallel shards (≥ 1); they run on {@link KernelThreads#pool()}
+   * @param threads workers of {@link KernelThreads#pool()} (set to this many if it differs) and, in
+   *     {@link Parallelism#DATA} mode, the number of shards (≥ 1)
    * @param batchSize samples per step (≥ 1)
    */
-  public Trainer(Model model, Optimizer optimizer, int threads, int batchSize) {
+  public Trainer(Model model, Optimizer optimizer, int threads, int batchSize, Parallelism parallelism) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -63,7 +71,14 @@ public final class Trainer {
     this.threads = threads;
     this.batchSize = batchSize;
     this.parameters = model.parameters();
-    int shardCount = Math.min(threads, batchSize);
+    if (parallelism == null) {
+      throw new IllegalArgumentException("parallelism must be KERNELS or DATA, not null");
+    }
+    this.parallelism = parallelism;
+    if (KernelThreads.threads() != threads) {
+      KernelThreads.setThreads(threads);
+    }
+    int shardCount = parallelism == Parallelism.DATA ? Math.min(threads, batchSize) : 1;
     int capacity = (batchSize + shardCount - 1) / shardCount;
     shards = new Workspace[shardCount];
     tasks = new ShardTask[shardCount];
@@ -105,6 +120,10 @@ public final class Trainer {
 
   public int batchSize() {
     return batchSize;
+  }
+
+  public Parallelism parallelism() {
+    return parallelism;
   }
 
   /** Optimizer steps taken so far (seeds dropout masks; restore it with {@link #setSteps} on resume). */

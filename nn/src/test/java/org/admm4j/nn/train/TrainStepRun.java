@@ -8,14 +8,14 @@ import org.admm4j.nn.optim.Sgd;
 
 /**
  * Experiment, not a test: training images/s of one model on random data, steady state. Arguments:
- * model shards poolThreads batch seconds. Prints the median of one-second windows.
+ * model KERNELS|DATA threads batch seconds. Prints the median of one-second windows.
  */
 public final class TrainStepRun {
 
   public static void main(String[] args) {
     String name = args[0];
-    int shards = Integer.parseInt(args[1]);
-    KernelThreads.setThreads(Integer.parseInt(args[2]));
+    Parallelism mode = Parallelism.valueOf(args[1]);
+    int threads = Integer.parseInt(args[2]);
     int batch = Integer.parseInt(args[3]);
     double seconds = Double.parseDouble(args[4]);
     Model m = Models.create(name, 1);
@@ -33,7 +33,7 @@ public final class TrainStepRun {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.001f, 0.9f), shards, batch);
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.001f, 0.9f), threads, batch, mode);
     java.util.List<Double> rates = new java.util.ArrayList<>();
     long end = System.nanoTime() + (long) (seconds * 1e9);
     int pos = 0;
@@ -51,7 +51,8 @@ public final class TrainStepRun {
       rates.add(done / ((System.nanoTime() - t0) / 1e9));
     }
     java.util.Collections.sort(rates);
-    System.out.printf("%s shards=%d pool=%d batch=%d: median %.0f img/s, best %.0f (%d windows)%n", name, shards,
+    System.out.printf("%s %s threads=%d pool=%d batch=%d: median %.0f img/s, best %.0f (%d windows)%n", name, mode,
+        threads,
         KernelThreads.threads(), batch, rates.get(rates.size() / 2), rates.get(rates.size() - 1), rates.size());
   }
 }

@@ -102,7 +102,7 @@ class TrainerTest {
   void tinyConvNetLearnsWithAdam() {
     Synthetic train = new Synthetic(512, 4), test = new Synthetic(200, 5);
     Model m = tinyConvNet(3);
-    Trainer t = new Trainer(m, new Adam(m.parameters(), 3e-3f), 2, 32);
+    Trainer t = new Trainer(m, new Adam(m.parameters(), 3e-3f), 2, 32, Parallelism.DATA);
     int[] done = new int[1];
     EpochStats s = t.trainEpoch(train.images, train.labels, train.count, identity(train.count),
         (d, total, loss) -> done[0] = d);
@@ -117,29 +117,42 @@ class TrainerTest {
   @Test
   void sameSeedAndThreadsGiveTheSameBits() {
     Synthetic train = new Synthetic(100, 6);
-    for (int threads : new int[] {1, 2, 3}) {
-      float[] a = trainFewSteps(tinyConvNet(11), threads, train);
-      float[] b = trainFewSteps(tinyConvNet(11), threads, train);
-      assertArrayEquals(a, b, "threads " + threads);
+    for (Parallelism mode : Parallelism.values()) {
+      for (int threads : new int[] {1, 2, 3}) {
+        float[] a = trainFewSteps(tinyConvNet(11), threads, mode, train);
+        float[] b = trainFewSteps(tinyConvNet(11), threads, mode, train);
+        assertArrayEquals(a, b, mode + ", threads " + threads);
+      }
     }
   }
 
+  /** In KERNELS mode the thread count does not change a bit (the kernels split by size, not threads). */
+  @Test
+  void kernelModeGivesTheSameBitsForAnyThreadCount() {
+    Synthetic train = new Synthetic(100, 8);
+    float[] a = trainFewSteps(tinyConvNet(11), 1, Parallelism.KERNELS, train);
+    float[] b = trainFewSteps(tinyConvNet(11), 2, Parallelism.KERNELS, train);
+    float[] c = trainFewSteps(tinyConvNet(11), 3, Parallelism.KERNELS, train);
+    assertArrayEquals(a, b);
+    assertArrayEquals(a, c);
+  }
+
   /**
-   * One and two shards differ only in the rounding of the gradient sum when no layer normalises per
-   * shard: LeNet-300-100 after 3 steps agrees to 1e-4 absolute + 1e-3 relative.
+   * In DATA mode one and two shards differ only in the rounding of the gradient sum when no layer
+   * normalises per shard: LeNet-300-100 after 3 steps agrees to 1e-4 absolute + 1e-3 relative.
    */
   @Test
-  void oneAndTwoThreadsAgreeWithinRounding() {
+  void dataModeOneAndTwoThreadsAgreeWithinRounding() {
     Synthetic train = new Synthetic(100, 7);
-    float[] a = trainFewSteps(Models.create("lenet-300-100", 11), 1, train);
-    float[] b = trainFewSteps(Models.create("lenet-300-100", 11), 2, train);
+    float[] a = trainFewSteps(Models.create("lenet-300-100", 11), 1, Parallelism.DATA, train);
+    float[] b = trainFewSteps(Models.create("lenet-300-100", 11), 2, Parallelism.DATA, train);
     for (int i = 0; i < a.length; i++) {
       assertEquals(a[i], b[i], 1e-4f + 1e-3f * Math.abs(a[i]), "weight " + i);
     }
   }
 
-  private static float[] trainFewSteps(Model m, int threads, Synthetic data) {
-    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f, true, 1e-4f), threads, 20);
+  private static float[] trainFewSteps(Model m, int threads, Parallelism mode, Synthetic data) {
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f, true, 1e-4f), threads, 20, mode);
     int[] order = identity(60);
     t.trainEpoch(data.images, data.labels, data.count, order, null);
     List<Parameter> ps = m.tensors();
@@ -175,7 +188,7 @@ class TrainerTest {
   @Test
   void lastShortBatchAndMoreThreadsThanSamples() {
     Model m = Models.create("lenet-300-100", 1);
-    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f), 4, 8);
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f), 4, 8, Parallelism.DATA);
     Synthetic d = new Synthetic(11, 2);
     EpochStats s = t.trainEpoch(d.images, d.labels, 11, identity(11), null); // batches of 8 and 3
     assertEquals(11, s.samples());
