@@ -273,7 +273,7 @@ public final class Trainer {
     if (evalShards == null) {
       evalShards = new Workspace[shards.length];
       for (int s = 0; s < shards.length; s++) {
-        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), 64));
+        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), NnParameters.EVAL_BATCH / shards.length));
       }
     }
     int k = evalShards.length;
