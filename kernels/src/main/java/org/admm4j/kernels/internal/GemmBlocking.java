@@ -1,0 +1,32 @@
+package org.admm4j.kernels.internal;
+
+/**
+ * Blocking sizes of the packed SGEMM (BLIS/GotoBLAS loop nest), sized for this project's reference
+ * machine (Zen 4: L1d 32 KiB, L2 1 MiB per core, L3 32 MiB shared). The Panama micro-tile is
+ * {@link #MR} rows by {@code NR_VECTORS·lanes} columns, so it adapts to 128-, 256- and 512-bit vectors.
+ */
+final class GemmBlocking {
+
+  /** Rows of the register tile (one broadcast of packed A per row and k); also the A panel height. */
+  static final int MR = 8;
+
+  /** Vectors per register-tile row: NR = NR_VECTORS·lanes columns (16 accumulators in all). */
+  static final int NR_VECTORS = 2;
+
+  /** K slice: a packed MR×KC A panel (8 KiB) and KC×NR B panel (at most 32 KiB) stream through L1. */
+  static final int KC = 256;
+
+  /** Rows of op(A) packed per block: the MC×KC A block (128 KiB) stays in L2. Multiple of MR. */
+  static final int MC = 128;
+
+  /** Columns of op(B) packed per block: the KC×NC B block (2 MiB) lives in L3. Multiple of every NR. */
+  static final int NC = 2048;
+
+  /** K slice of the plain-Java kernel: its KC×SCALAR_NC packed B block (256 KiB) stays in L2. */
+  static final int SCALAR_KC = 128;
+
+  /** Columns of the plain-Java kernel's packed B block; a C row segment of this length stays in L1. */
+  static final int SCALAR_NC = 512;
+
+  private GemmBlocking() {}
+}
