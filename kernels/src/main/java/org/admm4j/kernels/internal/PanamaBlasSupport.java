@@ -134,19 +134,7 @@ final class PanamaBlasSupport implements BlasSupport {
       c70 = x.fma(b0, c70);
       c71 = x.fma(b1, c71);
     }
-    if (rows == MR && cols == NR) {
-      // full tile: straight into C
-      store(c00, c01, alpha, beta, c, co);
-      store(c10, c11, alpha, beta, c, co + ldc);
-      store(c20, c21, alpha, beta, c, co + 2 * ldc);
-      store(c30, c31, alpha, beta, c, co + 3 * ldc);
-      store(c40, c41, alpha, beta, c, co + 4 * ldc);
-      store(c50, c51, alpha, beta, c, co + 5 * ldc);
-      store(c60, c61, alpha, beta, c, co + 6 * ldc);
-      store(c70, c71, alpha, beta, c, co + 7 * ldc);
-      return;
-    }
-    // edge tile: through the tile buffer, then only the rows×cols that exist
+    // through the tile buffer: the accumulators never leave the loop's registers otherwise
     c00.intoArray(tile, 0);
     c01.intoArray(tile, L);
     c10.intoArray(tile, NR);
@@ -163,24 +151,32 @@ final class PanamaBlasSupport implements BlasSupport {
     c61.intoArray(tile, 6 * NR + L);
     c70.intoArray(tile, 7 * NR);
     c71.intoArray(tile, 7 * NR + L);
+    writeBack(tile, alpha, beta, c, co, ldc, rows, cols);
+  }
+
+  /** {@code C = alpha·tile + beta·C} on rows×cols of a tile; C is not read when beta is 0. */
+  private static void writeBack(float[] tile, float alpha, float beta, float[] c, int co, int ldc,
+      int rows, int cols) {
+    if (cols == NR) {
+      for (int i = 0; i < rows; i++) {
+        int ci = co + i * ldc;
+        for (int v = 0; v < NR; v += L) {
+          FloatVector t = FloatVector.fromArray(F, tile, i * NR + v).mul(alpha);
+          if (beta != 0f) {
+            t = t.add(FloatVector.fromArray(F, c, ci + v).mul(beta));
+          }
+          t.intoArray(c, ci + v);
+        }
+      }
+      return;
+    }
     for (int i = 0; i < rows; i++) {
       int ci = co + i * ldc;
       for (int j = 0; j < cols; j++) {
-        // same operations, same rounding as store(): alpha·acc, then + beta·c
+        // same operations, same rounding as the vector rows: alpha·acc, then + beta·c
         float t = tile[i * NR + j] * alpha;
         c[ci + j] = beta == 0f ? t : t + c[ci + j] * beta;
       }
-    }
-  }
-
-  /** One tile row: {@code c = alpha·acc + beta·c}, C not read when beta is 0. */
-  private static void store(FloatVector acc0, FloatVector acc1, float alpha, float beta, float[] c, int ci) {
-    if (beta == 0f) {
-      acc0.mul(alpha).intoArray(c, ci);
-      acc1.mul(alpha).intoArray(c, ci + L);
-    } else {
-      acc0.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
-      acc1.mul(alpha).add(FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
     }
   }
 
