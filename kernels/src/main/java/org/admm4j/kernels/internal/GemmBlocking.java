@@ -2,7 +2,8 @@ package org.admm4j.kernels.internal;
 
 /**
  * Blocking sizes of the packed SGEMM (BLIS/GotoBLAS loop nest), sized for this project's reference
- * machine (Zen 4: L1d 32 KiB, L2 1 MiB per core, L3 32 MiB shared). The Panama micro-tile is
+ * machine (lscpu: AMD EPYC family 26, i.e. Zen 5: L1d 48 KiB, L2 1 MiB per core, L3 32 MiB shared;
+ * PERFORMANCE.md says Zen 4 with 32 KiB L1d, and the sizes below also suit that). The Panama micro-tile is
  * {@link #MR} rows by {@code NR_VECTORS·lanes} columns, so it adapts to 128-, 256- and 512-bit vectors.
  */
 final class GemmBlocking {
@@ -13,14 +14,18 @@ final class GemmBlocking {
   /** Vectors per register-tile row: NR = NR_VECTORS·lanes columns (16 accumulators in all). */
   static final int NR_VECTORS = 2;
 
-  /** K slice: a packed MR×KC A panel (8 KiB) and KC×NR B panel (at most 32 KiB) stream through L1. */
-  static final int KC = 256;
+  /**
+   * K slice. Measured best of 128–512 on Zen 5 (48 KiB L1d): the MR×KC A panel (16 KiB) and the
+   * KC×NR B panel (64 KiB at 16 lanes) stream from L2 fast enough, and fewer slices mean fewer
+   * read-modify-write passes over C.
+   */
+  static final int KC = 512;
 
-  /** Rows of op(A) packed per block: the MC×KC A block (128 KiB) stays in L2. Multiple of MR. */
-  static final int MC = 128;
+  /** Rows of op(A) packed per block: the MC×KC A block (192 KiB) stays in L2 (1 MiB). Multiple of MR. */
+  static final int MC = 96;
 
   /** Columns of op(B) packed per block: the KC×NC B block (2 MiB) lives in L3. Multiple of every NR. */
-  static final int NC = 2048;
+  static final int NC = 1024;
 
   /** K slice of the plain-Java kernel: its KC×SCALAR_NC packed B block (256 KiB) stays in L2. */
   static final int SCALAR_KC = 128;

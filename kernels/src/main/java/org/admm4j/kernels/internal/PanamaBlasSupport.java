@@ -29,6 +29,8 @@ final class PanamaBlasSupport implements BlasSupport {
   private static final int L = F.length();
   /** Columns of the register tile: a multiple of the lane count, whatever the vector width. */
   static final int NR = NR_VECTORS * L;
+  /** Rows of a B panel filled per pass when packing a transposed B (32 rows: 4 KiB at 16 lanes). */
+  private static final int TRANSPOSE_BLOCK = 32;
 
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -241,11 +243,15 @@ final class PanamaBlasSupport implements BlasSupport {
           }
         }
       } else {
-        // B stored n×k: read its rows (columns of op(B)) contiguously, write with stride NR
-        for (int j = 0; j < cols; j++) {
-          int src = bOff + (jc + jr + j) * ldb + pc;
-          for (int p = 0; p < kc; p++) {
-            packed[dst + p * NR + j] = b[src + p];
+        // B stored n×k: read its rows (columns of op(B)) contiguously, write with stride NR, a few
+        // dozen p at a time so the panel rows being filled stay in L1
+        for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_BLOCK) {
+          int p1 = Math.min(kc, p0 + TRANSPOSE_BLOCK);
+          for (int j = 0; j < cols; j++) {
+            int src = bOff + (jc + jr + j) * ldb + pc;
+            for (int p = p0; p < p1; p++) {
+              packed[dst + p * NR + j] = b[src + p];
+            }
           }
         }
         for (int j = cols; j < NR; j++) {
