@@ -10,12 +10,16 @@ final class GemmWorkspace {
 
   private static final ThreadLocal<GemmWorkspace> PER_THREAD = ThreadLocal.withInitial(GemmWorkspace::new);
 
-  /** Packed op(A) block: MR-tall row panels (Panama) or unused (scalar). */
+  /** Packed op(A) block: MR-tall row panels (Panama). */
   float[] packedA = new float[0];
-  /** Packed op(B) block: NR-wide column panels (Panama) or a dense KC×NC block (scalar). */
+  /** Packed op(B) block: NR-wide column panels (Panama). */
   float[] packedB = new float[0];
   /** One register tile, for write-back at the edges of C. */
   float[] tile = new float[0];
+  /** Packed op(B) block of the plain-Java kernel: one array per row of op(B). */
+  float[][] packedRows = new float[0][];
+  /** A copy of one C row segment (plain-Java kernel). */
+  float[] rowBuffer = new float[0];
 
   private boolean inUse;
 
@@ -44,6 +48,21 @@ final class GemmWorkspace {
       packedB = new float[size];
     }
     return packedB;
+  }
+
+  float[][] packedRows(int count, int length) {
+    if (packedRows.length < count || packedRows[0].length < length) {
+      packedRows = new float[Math.max(count, packedRows.length)][Math.max(length,
+          packedRows.length == 0 ? 0 : packedRows[0].length)];
+    }
+    return packedRows;
+  }
+
+  float[] rowBuffer(int size) {
+    if (rowBuffer.length < size) {
+      rowBuffer = new float[size];
+    }
+    return rowBuffer;
   }
 
   float[] tile(int size) {
