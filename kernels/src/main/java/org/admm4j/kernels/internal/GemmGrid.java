@@ -23,6 +23,12 @@ final class GemmGrid {
 
   private GemmGrid() {}
 
+  /** Non-negative sizes and leading dimensions at least the stored row lengths (for asserts). */
+  static boolean validShape(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc) {
+    return m >= 0 && n >= 0 && k >= 0 && lda >= Math.max(1, transA ? m : k)
+        && ldb >= Math.max(1, transB ? k : n) && ldc >= Math.max(1, n);
+  }
+
   /**
    * {@code C = alpha·op(A)·op(B) + beta·C} on {@code pool} (sequential when null or one worker), with
    * row cuts at multiples of {@code rowAlign} and column cuts at multiples of {@code colAlign}.

@@ -36,6 +36,7 @@ final class PanamaBlasSupport implements BlasSupport {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc, ForkJoinPool pool) {
+    assert GemmGrid.validShape(transA, transB, m, n, k, lda, ldb, ldc) : "bad GEMM shape (the facade checks)";
     if (m == 0 || n == 0) {
       return;
     }
