@@ -27,6 +27,13 @@ final class GemmBlocking {
   /** Columns of op(B) packed per block: the KC×NC B block (2 MiB) lives in L3. Multiple of every NR. */
   static final int NC = 1024;
 
+  /**
+   * Up to this many rows of C, full NR-wide panels of an untransposed B are read in place instead of
+   * packed: each panel then serves at most MC/MR tiles, too few to repay the copy (+10–15 % at
+   * 64×500×800 and 96×512×512). Above it, packing wins (in place, 1024³ lost 25 % to 4 KiB strides).
+   */
+  static final int DIRECT_B_MAX_ROWS = MC;
+
   /** K slice of the plain-Java kernel: its KC×SCALAR_NC packed B block (256 KiB) stays in L2. */
   static final int SCALAR_KC = 128;
 

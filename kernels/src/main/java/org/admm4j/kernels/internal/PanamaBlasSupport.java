@@ -1,5 +1,6 @@
 package org.admm4j.kernels.internal;
 
+import static org.admm4j.kernels.internal.GemmBlocking.DIRECT_B_MAX_ROWS;
 import static org.admm4j.kernels.internal.GemmBlocking.KC;
 import static org.admm4j.kernels.internal.GemmBlocking.MC;
 import static org.admm4j.kernels.internal.GemmBlocking.MR;
@@ -64,11 +65,15 @@ final class PanamaBlasSupport implements BlasSupport {
           int kc = Math.min(KC, k - pc);
           // the first slice applies beta, later ones accumulate onto it
           float sliceBeta = pc == 0 ? beta : 1f;
-          packB(transB, b, bOff, ldb, pc, jc, kc, nc, packedB);
+          // few rows of C: each B panel serves only a few tiles, so full panels of an untransposed B
+          // are read in place and only the ragged last panel is packed
+          int direct = !transB && m <= DIRECT_B_MAX_ROWS ? nc / NR * NR : 0;
+          packB(transB, b, bOff, ldb, pc, jc + direct, kc, nc - direct, packedB);
           for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
             packA(transA, a, aOff, lda, ic, pc, mc, kc, packedA);
-            macroKernel(mc, nc, kc, alpha, packedA, packedB, sliceBeta, c, cOff + ic * ldc + jc, ldc, tile);
+            macroKernel(mc, nc, kc, alpha, packedA, packedB, b, bOff + pc * ldb + jc, ldb, direct, sliceBeta,
+                c, cOff + ic * ldc + jc, ldc, tile);
           }
         }
       }
@@ -81,14 +86,21 @@ final class PanamaBlasSupport implements BlasSupport {
     return (x + multiple - 1) / multiple * multiple;
   }
 
-  /** All register tiles of an mc×nc block of C; the B panel stays in L1 while the A panels stream by. */
+  /**
+   * All register tiles of an mc×nc block of C; the B panel stays in L1 while the A panels stream by.
+   * Columns below {@code direct} read B in place (row stride ldb from {@code bAt}), the rest packed.
+   */
   private static void macroKernel(int mc, int nc, int kc, float alpha, float[] packedA, float[] packedB,
-      float beta, float[] c, int cOff, int ldc, float[] tile) {
+      float[] b, int bAt, int ldb, int direct, float beta, float[] c, int cOff, int ldc, float[] tile) {
     for (int jr = 0; jr < nc; jr += NR) {
       int cols = Math.min(NR, nc - jr);
+      boolean inPlace = jr < direct;
+      float[] panel = inPlace ? b : packedB;
+      int bo = inPlace ? bAt + jr : (jr - direct) * kc;
+      int bStride = inPlace ? ldb : NR;
       for (int ir = 0; ir < mc; ir += MR) {
         int rows = Math.min(MR, mc - ir);
-        microKernel(kc, packedA, ir * kc, packedB, jr * kc, alpha, beta, c, cOff + ir * ldc + jr, ldc,
+        microKernel(kc, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, cOff + ir * ldc + jr, ldc,
             rows, cols, tile);
       }
     }
@@ -96,9 +108,10 @@ final class PanamaBlasSupport implements BlasSupport {
 
   /**
    * One MR×NR tile: {@code C = alpha·Σ_p a_p·b_pᵀ + beta·C} over kc packed columns of A (MR floats
-   * each, from {@code ao}) and rows of B (NR floats each, from {@code bo}); only rows×cols are written.
+   * each, from {@code ao}) and rows of B (NR floats each, from {@code bo}, {@code bStride} apart); only
+   * rows×cols are written.
    */
-  private static void microKernel(int kc, float[] pa, int ao, float[] pb, int bo, float alpha, float beta,
+  private static void microKernel(int kc, float[] pa, int ao, float[] pb, int bo, int bStride, float alpha, float beta,
       float[] c, int co, int ldc, int rows, int cols, float[] tile) {
     // accumulators as separate locals: an array of vectors would not stay in registers
     FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
@@ -109,7 +122,7 @@ final class PanamaBlasSupport implements BlasSupport {
     FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
     FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
     FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
-    for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+    for (int p = 0; p < kc; p++, ao += MR, bo += bStride) {
       FloatVector b0 = FloatVector.fromArray(F, pb, bo);
       FloatVector b1 = FloatVector.fromArray(F, pb, bo + L);
       FloatVector x = FloatVector.broadcast(F, pa[ao]);
