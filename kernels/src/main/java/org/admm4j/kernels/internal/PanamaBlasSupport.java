@@ -19,7 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * packed into MR-tall row panels. Packing absorbs transposes, offsets and leading dimensions and pads
  * the last panels with zeros, so one micro-kernel serves NN, NT, TN and TT and never needs a mask: it
  * keeps an MR×NR tile of C in 16 vector accumulators over the whole slice (one broadcast of A per
- * row, two loads of B, FMAs only), and edges are trimmed when the tile is written back.
+ * row, two loads of B, FMAs only), and edges are trimmed when the tile is written back. When C has
+ * few rows, full panels of an untransposed B are read in place instead (see
+ * {@link GemmBlocking#DIRECT_B_MAX_ROWS}).
+ *
+ * <p>NOTE: the accumulators leave the micro-kernel through a small tile buffer. Writing them to C
+ * directly (alpha, beta and all) made C2 on JDK 17 box them inside the loop: ~15× slower.
  *
  * <p>Each C element sums its K products in one fixed order (KC slices in turn, FMA chain within a
  * slice), whatever the pool, so the parallel path ({@link GemmGrid}) gives the sequential bits.
