@@ -2,11 +2,12 @@
 # SGEMM of admm4j (JMH, org.admm4j.bench.SgemmBench) next to OpenBLAS (NumPy peer), same sitting.
 # Prints GFLOP/s side by side with the ratio, per shape, op and thread count, plus vector/scalar.
 #
-# usage: bench/sgemm-vs-openblas.sh            (from anywhere; builds bench/target/benchmarks.jar if absent)
+# usage: bench/sgemm-vs-openblas.sh            (from anywhere; rebuilds bench/target/benchmarks.jar first)
 # env:   THREADS="1 2"  SHAPES="512,512,512 1024,1024,1024 64,500,800 64,800,500"  OPS="NN NT TN"
 #        SCALAR=1 (also run the plain-Java kernels, 1 thread, NN)  JAVA=java  PYTHON=/usr/bin/python3
 #        JMH_OPTS="-f 1 -wi 3 -i 5 -w 1s -r 1s"  PEERS=<repo>/../shared/peers
 #        JMH_LOCK_WAIT=600 (seconds to wait while another JMH run holds /tmp/jmh.lock)
+#        SKIP_BUILD=1 (use the benchmarks.jar already built)
 # The OpenBLAS peer computes a @ b (NN); the NT and TN rows are compared with its NN figure.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +30,8 @@ if ! "$PYTHON" -c 'import numpy' 2>/dev/null; then
   echo "$PYTHON cannot import numpy: install the peers first (sh $PEERS/setup.sh)" >&2
   exit 2
 fi
-if [ ! -f "$JAR" ]; then
+# a stale jar would measure old kernels: rebuild unless told not to
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
   (cd "$ROOT" && mvn -B -q -pl bench -am package -DskipTests)
 fi
 

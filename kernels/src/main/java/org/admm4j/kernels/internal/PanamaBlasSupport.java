@@ -262,8 +262,8 @@ final class PanamaBlasSupport implements BlasSupport {
           }
         }
       } else {
-        // B stored n×k: read its rows (columns of op(B)) contiguously, write with stride NR, a few
-        // hundred p at a time so the panel rows being filled stay in L1
+        // B stored n×k: read its rows (columns of op(B)) contiguously, write with stride NR, 128
+        // p at a time so the panel rows being filled stay in L1
         for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_BLOCK) {
           int p1 = Math.min(kc, p0 + TRANSPOSE_BLOCK);
           for (int j = 0; j < cols; j++) {
