@@ -1,56 +1,118 @@
 package org.admm4j.kernels.internal;
 
-import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 
-/** Plain-Java projection. */
+/**
+ * Plain-Java projection: radix selection on the magnitude bits ({@link MagnitudeRadixSelect}, no sort),
+ * with the chunk scans written as plain loops. {@link PanamaProjectionSupport} overrides the scans.
+ *
+ * <p>Each thread reuses one workspace (a few KiB of histograms, 8 KiB more per 2^18 elements), so a
+ * sequential call allocates nothing in steady state.
+ */
 class ScalarProjectionSupport implements ProjectionSupport {
 
-  // TODO(topk): radix/histogram selection; this sorts.
+  private final ThreadLocal<MagnitudeRadixSelect> workspaces =
+      ThreadLocal.withInitial(() -> new MagnitudeRadixSelect(this));
+
   @Override
   public float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, ForkJoinPool pool) {
-    long[] keys = new long[n];
-    for (int i = 0; i < n; i++) {
-      float v = w[wOff + i];
-      if (Float.isNaN(v)) {
-        throw new IllegalArgumentException("NaN at index " + i + " of the array to project");
-      }
-      int mag = Float.floatToRawIntBits(v) & 0x7fffffff;
-      // larger magnitude first, then lower index first
-      keys[i] = ((long) (0x7fffffff - mag) << 32) | i;
+    assert k >= 0 && k <= n;
+    if (n == 0) {
+      return Float.POSITIVE_INFINITY;
     }
-    Arrays.sort(keys);
-    Arrays.fill(out, outOff, outOff + n, 0f);
-    float threshold = Float.POSITIVE_INFINITY;
-    for (int r = 0; r < k; r++) {
-      int i = (int) keys[r];
-      out[outOff + i] = w[wOff + i];
-      threshold = Math.abs(w[wOff + i]);
-    }
-    return threshold;
+    return workspace().topK(n, k, w, wOff, out, outOff, pool);
   }
 
   @Override
   public void admmUpdate(int n, int k, float[] w, float[] z, float[] u, float[] scratch, double[] stats,
       ForkJoinPool pool) {
-    for (int i = 0; i < n; i++) {
-      scratch[i] = w[i] + u[i];
+    assert k >= 0 && k <= n && scratch != w && scratch != z && scratch != u;
+    if (n == 0) {
+      stats[0] = Float.POSITIVE_INFINITY;
+      stats[1] = 0;
+      stats[2] = 0;
+      return;
     }
-    double dual = 0;
+    workspace().admmUpdate(n, k, w, z, u, scratch, stats, pool);
+  }
+
+  /** The thread's workspace, or a fresh one when this thread is already inside a call (FJ helping). */
+  private MagnitudeRadixSelect workspace() {
+    MagnitudeRadixSelect select = workspaces.get();
+    if (select.busy) {
+      select = new MagnitudeRadixSelect(this);
+    }
+    select.busy = true;
+    return select;
+  }
+
+  // ---- chunk scans; key = float bits with the sign cleared ----
+
+  /**
+   * {@code h[hOff + (key >>> 20)]++} for the len keys of x from off; returns a value that is negative iff
+   * one of them is NaN (an OR of {@code INFINITY_KEY − key}).
+   */
+  int histogramTop(float[] x, int off, int len, int[] h, int hOff) {
+    int nan = 0;
+    for (int i = off, end = off + len; i < end; i++) {
+      int key = Float.floatToRawIntBits(x[i]) & MagnitudeRadixSelect.MAGNITUDE;
+      nan |= MagnitudeRadixSelect.INFINITY_KEY - key;
+      h[hOff + (key >>> 20)]++;
+    }
+    return nan;
+  }
+
+  /** {@code s = w + u} on [from, from + len), then {@link #histogramTop} of s. */
+  int sumAndHistogramTop(float[] w, float[] u, float[] s, int from, int len, int[] h, int hOff) {
+    int nan = 0;
+    for (int i = from, end = from + len; i < end; i++) {
+      float v = w[i] + u[i];
+      s[i] = v;
+      int key = Float.floatToRawIntBits(v) & MagnitudeRadixSelect.MAGNITUDE;
+      nan |= MagnitudeRadixSelect.INFINITY_KEY - key;
+      h[hOff + (key >>> 20)]++;
+    }
+    return nan;
+  }
+
+  /** {@code h[hOff + ((key >>> digitShift) & 1023)]++} for the keys with {@code key >>> prefixShift == prefix}. */
+  void histogramDigit(float[] x, int off, int len, int prefix, int prefixShift, int digitShift, int[] h,
+      int hOff) {
+    for (int i = off, end = off + len; i < end; i++) {
+      int key = Float.floatToRawIntBits(x[i]) & MagnitudeRadixSelect.MAGNITUDE;
+      if (key >>> prefixShift == prefix) {
+        h[hOff + ((key >>> digitShift) & 1023)]++;
+      }
+    }
+  }
+
+  /** {@code out[i] = key(x[i]) > bound ? x[i] : 0} for len elements. */
+  void keepAbove(float[] x, int xOff, float[] out, int outOff, int len, int bound) {
+    for (int i = 0; i < len; i++) {
+      float v = x[xOff + i];
+      out[outOff + i] = (Float.floatToRawIntBits(v) & MagnitudeRadixSelect.MAGNITUDE) > bound ? v : 0f;
+    }
+  }
+
+  /**
+   * On [from, from + len): {@code Z' = key(s) > bound ? s : 0}, {@code U += W − Z'}, {@code Z = Z'};
+   * adds {@code Σ (W − Z')²} to {@code p[pOff]} and {@code Σ (Z' − Z)²} to {@code p[pOff + 1]}, in double.
+   */
+  void admmWrite(float[] w, float[] s, float[] z, float[] u, int from, int len, int bound, double[] p,
+      int pOff) {
     double primal = 0;
-    // z still holds Z_prev: write the new Z into scratch's place via a second buffer pass
-    float[] next = new float[n];
-    float threshold = topK(n, k, scratch, 0, next, 0, pool);
-    for (int i = 0; i < n; i++) {
-      double dz = (double) next[i] - z[i];
-      dual += dz * dz;
-      double r = (double) w[i] - next[i];
-      primal += r * r;
-      u[i] += w[i] - next[i];
-      z[i] = next[i];
+    double change = 0;
+    for (int i = from, end = from + len; i < end; i++) {
+      float v = s[i];
+      float zNew = (Float.floatToRawIntBits(v) & MagnitudeRadixSelect.MAGNITUDE) > bound ? v : 0f;
+      float r = w[i] - zNew;
+      float dz = zNew - z[i];
+      primal += (double) r * r;
+      change += (double) dz * dz;
+      u[i] += r;
+      z[i] = zNew;
     }
-    stats[0] = threshold;
-    stats[1] = primal;
-    stats[2] = dual;
+    p[pOff] += primal;
+    p[pOff + 1] += change;
   }
 }

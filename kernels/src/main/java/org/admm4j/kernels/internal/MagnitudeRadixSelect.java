@@ -1,0 +1,324 @@
+package org.admm4j.kernels.internal;
+
+import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Radix selection of the k largest magnitudes of a float array, and the workspace it runs in.
+ *
+ * <p>The magnitudes of finite floats (and ±∞) order like their bit patterns with the sign bit cleared,
+ * a 31-bit unsigned key. The key of the k-th largest magnitude, the threshold {@code t}, is found one
+ * digit at a time, most significant first, each digit by a histogram pass over the input:
+ * <ol>
+ *   <li>bits 30..20 (11 bits: the exponent and 3 mantissa bits), every element, also checking for NaN;
+ *   <li>bits 19..10 (10 bits), only the elements whose bits 30..20 are those of the bucket found;
+ *   <li>bits 9..0 (10 bits), only the elements matching bits 30..10.
+ * </ol>
+ * Every histogram has at most 2048 bins (8 KiB, in L1). Each pass runs per chunk of {@link #CHUNK}
+ * elements into the chunk's own histogram, so the chunks are independent tasks on a ForkJoin pool and
+ * the merged counts do not depend on the pool. Then {@code G} elements are above {@code t} and
+ * {@code E ≥ k − G} equal it; the lowest-indexed {@code k − G} of those are kept. The per-chunk counts
+ * of the last pass say in which chunk the last kept tie lies, so only that chunk is scanned for the cut
+ * index {@code cut}: the output pass keeps {@code key ≥ t} below {@code cut} and {@code key > t} from it on.
+ *
+ * <p>Passes over the input: three reads (the last two only compare, for the elements outside the
+ * bucket), one read and one write for the output. No sort, no O(n) scratch. The workspace (per-chunk
+ * histograms: 8 KiB per {@link #CHUNK} elements, i.e. 1.2 MB for 37.7 M floats) is reused by the
+ * calling thread; the parallel path allocates one small task object per chunk and pass.
+ *
+ * <p>The scans themselves are the {@link ScalarProjectionSupport} chunk kernels, which
+ * {@link PanamaProjectionSupport} overrides with vector bodies.
+ */
+final class MagnitudeRadixSelect {
+
+  /**
+   * Elements per chunk: the unit of parallel work and of the per-chunk partial sums. Fixed (never derived
+   * from the thread count) so that every pool, and the sequential path, give the same bits.
+   */
+  static final int CHUNK = 1 << 18;
+
+  /** Clears the sign bit: what is left orders like the magnitude. */
+  static final int MAGNITUDE = 0x7fffffff;
+
+  /** Key of +∞; keys above it are NaN. */
+  static final int INFINITY_KEY = 0x7f800000;
+
+  private static final int TOP_SHIFT = 20;
+  private static final int TOP_BINS = 1 << (31 - TOP_SHIFT);
+  private static final int DIGIT_BITS = 10;
+  private static final int DIGIT_BINS = 1 << DIGIT_BITS;
+  private static final int STRIDE = TOP_BINS;
+
+  private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_ADMM }
+
+  private final ScalarProjectionSupport kernels;
+
+  /** True while a call runs in this workspace (a ForkJoin worker may re-enter while it helps). */
+  boolean busy;
+
+  // workspace, grown on demand: (chunks × STRIDE) histograms, one NaN flag and two partial sums per chunk
+  private int[] histograms = new int[STRIDE];
+  private int[] nanFlags = new int[1];
+  private double[] partials = new double[2];
+  private final int[] merged = new int[STRIDE];
+
+  // the call
+  private Phase phase;
+  private int n;
+  private int chunks;
+  private float[] x; // the array selected from: w for top-k, the scratch W + U for the ADMM step
+  private int xOff;
+  private float[] out;
+  private int outOff;
+  private float[] w;
+  private float[] z;
+  private float[] u;
+  private int prefix;
+  private int prefixShift;
+  private int digitShift;
+  private int above; // set by findBucket: how many counted elements lie in higher bins
+
+  /** Key of the k-th largest magnitude (INFINITY_KEY when k = 0). */
+  private int threshold;
+
+  /** First index from which ties at the threshold are dropped. */
+  private int cut;
+
+  MagnitudeRadixSelect(ScalarProjectionSupport kernels) {
+    this.kernels = kernels;
+  }
+
+  /** {@code out = w} on the k largest magnitudes, 0 elsewhere; returns the threshold. */
+  float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, ForkJoinPool pool) {
+    try {
+      start(n);
+      this.x = w;
+      this.xOff = wOff;
+      this.out = out;
+      this.outOff = outOff;
+      select(k, Phase.HISTOGRAM_TOP, pool);
+      run(Phase.WRITE_TOP_K, pool);
+      return k == 0 ? Float.POSITIVE_INFINITY : Float.intBitsToFloat(threshold);
+    } finally {
+      release();
+    }
+  }
+
+  /** The fused Z/U step; see {@link ProjectionSupport#admmUpdate}. */
+  void admmUpdate(int n, int k, float[] w, float[] z, float[] u, float[] scratch, double[] stats,
+      ForkJoinPool pool) {
+    try {
+      start(n);
+      this.x = scratch;
+      this.xOff = 0;
+      this.w = w;
+      this.z = z;
+      this.u = u;
+      select(k, Phase.SUM_AND_HISTOGRAM_TOP, pool);
+      Arrays.fill(partials, 0, 2 * chunks, 0.0);
+      run(Phase.WRITE_ADMM, pool);
+      // combine the chunks' partial sums in chunk order: the same bits for any pool
+      double primal = 0;
+      double change = 0;
+      for (int c = 0; c < chunks; c++) {
+        primal += partials[2 * c];
+        change += partials[2 * c + 1];
+      }
+      stats[0] = k == 0 ? Float.POSITIVE_INFINITY : Float.intBitsToFloat(threshold);
+      stats[1] = primal;
+      stats[2] = change;
+    } finally {
+      release();
+    }
+  }
+
+  private void start(int n) {
+    this.n = n;
+    this.chunks = Math.max(1, (int) ((n + (long) CHUNK - 1) / CHUNK));
+    if (histograms.length < chunks * STRIDE) {
+      histograms = new int[chunks * STRIDE];
+      nanFlags = new int[chunks];
+      partials = new double[2 * chunks];
+    }
+  }
+
+  /** Drops the references to the caller's arrays, so that the thread's workspace does not keep them alive. */
+  private void release() {
+    x = null;
+    out = null;
+    w = null;
+    z = null;
+    u = null;
+    busy = false;
+  }
+
+  /** Sets {@link #threshold} and {@link #cut} for the k largest magnitudes of x (after the first pass). */
+  private void select(int k, Phase firstPass, ForkJoinPool pool) {
+    // digit 1: bits 30..20 of every key, and the NaN check
+    run(firstPass, pool);
+    checkNaN();
+    if (k == 0) {
+      threshold = INFINITY_KEY; // keeps nothing: key > INFINITY_KEY only for NaN, and there is none
+      cut = 0;
+      return;
+    }
+    int remaining = k;
+    int top = findBucket(merge(TOP_BINS), TOP_BINS, remaining);
+    remaining -= above;
+
+    // digit 2: bits 19..10 of the keys in bucket `top`
+    prefix = top;
+    prefixShift = TOP_SHIFT;
+    digitShift = DIGIT_BITS;
+    run(Phase.HISTOGRAM_DIGIT, pool);
+    int middle = findBucket(merge(DIGIT_BINS), DIGIT_BINS, remaining);
+    remaining -= above;
+
+    // digit 3: bits 9..0 of the keys matching bits 30..10
+    prefix = (top << DIGIT_BITS) | middle;
+    prefixShift = DIGIT_BITS;
+    digitShift = 0;
+    run(Phase.HISTOGRAM_DIGIT, pool);
+    int[] counts = merge(DIGIT_BINS);
+    int low = findBucket(counts, DIGIT_BINS, remaining);
+    remaining -= above;
+
+    threshold = (top << TOP_SHIFT) | (middle << DIGIT_BITS) | low;
+    // ties: `remaining` of the `counts[low]` keys equal to the threshold are kept, lowest indices first
+    cut = remaining == counts[low] ? n : cutAfterTies(low, remaining);
+  }
+
+  /** The histogram of the last pass over all chunks (the chunk's own when there is one). */
+  private int[] merge(int bins) {
+    if (chunks == 1) {
+      return histograms;
+    }
+    Arrays.fill(merged, 0, bins, 0);
+    for (int c = 0; c < chunks; c++) {
+      int base = c * STRIDE;
+      for (int b = 0; b < bins; b++) {
+        merged[b] += histograms[base + b];
+      }
+    }
+    return merged;
+  }
+
+  /** The bin holding the rank-th largest counted key; sets {@link #above} to the count in higher bins. */
+  private int findBucket(int[] counts, int bins, int rank) {
+    long sum = 0;
+    for (int b = bins - 1; b > 0; b--) {
+      if (sum + counts[b] >= rank) {
+        above = (int) sum;
+        return b;
+      }
+      sum += counts[b];
+    }
+    above = (int) sum;
+    return 0;
+  }
+
+  /** Index just past the keep-th element whose key equals the threshold (its low digit is {@code low}). */
+  private int cutAfterTies(int low, int keep) {
+    int c = 0;
+    // the last pass's per-chunk counts locate the chunk; only that one is scanned
+    while (histograms[c * STRIDE + low] < keep) {
+      keep -= histograms[c * STRIDE + low];
+      c++;
+    }
+    int from = c * CHUNK;
+    int to = Math.min(n, from + CHUNK);
+    for (int i = from; i < to; i++) {
+      if ((Float.floatToRawIntBits(x[xOff + i]) & MAGNITUDE) == threshold && --keep == 0) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("fewer ties at the threshold in chunk " + c + " than counted");
+  }
+
+  private void checkNaN() {
+    for (int c = 0; c < chunks; c++) {
+      if (nanFlags[c] < 0) {
+        int to = Math.min(n, (c + 1) * CHUNK);
+        for (int i = c * CHUNK; i < to; i++) {
+          if (Float.isNaN(x[xOff + i])) {
+            throw new IllegalArgumentException(w == null
+                ? "NaN at index " + i + " of the array to project (w[" + (xOff + i) + "])"
+                : "W + U is NaN at index " + i + " (w = " + w[i] + ", u = " + u[i] + ")");
+          }
+        }
+      }
+    }
+  }
+
+  private void run(Phase phase, ForkJoinPool pool) {
+    this.phase = phase;
+    if (pool == null || chunks == 1) {
+      for (int c = 0; c < chunks; c++) {
+        runChunk(c);
+      }
+    } else {
+      pool.invoke(new ChunkTask(this, 0, chunks));
+    }
+  }
+
+  /** One chunk of the current pass; chunks touch disjoint parts of every array. */
+  private void runChunk(int c) {
+    int from = c * CHUNK;
+    int to = Math.min(n, from + CHUNK);
+    int base = c * STRIDE;
+    switch (phase) {
+      case HISTOGRAM_TOP:
+        Arrays.fill(histograms, base, base + TOP_BINS, 0);
+        nanFlags[c] = kernels.histogramTop(x, xOff + from, to - from, histograms, base);
+        break;
+      case SUM_AND_HISTOGRAM_TOP:
+        Arrays.fill(histograms, base, base + TOP_BINS, 0);
+        nanFlags[c] = kernels.sumAndHistogramTop(w, u, x, from, to - from, histograms, base);
+        break;
+      case HISTOGRAM_DIGIT:
+        Arrays.fill(histograms, base, base + DIGIT_BINS, 0);
+        kernels.histogramDigit(x, xOff + from, to - from, prefix, prefixShift, digitShift, histograms, base);
+        break;
+      case WRITE_TOP_K: {
+        // below the cut, ties at the threshold are kept (key > t − 1); from it on, only key > t
+        int split = Math.max(from, Math.min(to, cut));
+        kernels.keepAbove(x, xOff + from, out, outOff + from, split - from, threshold - 1);
+        kernels.keepAbove(x, xOff + split, out, outOff + split, to - split, threshold);
+        break;
+      }
+      case WRITE_ADMM: {
+        int split = Math.max(from, Math.min(to, cut));
+        kernels.admmWrite(w, x, z, u, from, split - from, threshold - 1, partials, 2 * c);
+        kernels.admmWrite(w, x, z, u, split, to - split, threshold, partials, 2 * c);
+        break;
+      }
+      default:
+        throw new AssertionError(phase);
+    }
+  }
+
+  /** Splits a range of chunks in halves down to single chunks. */
+  private static final class ChunkTask extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final transient MagnitudeRadixSelect select;
+    private final int lo;
+    private final int hi;
+
+    ChunkTask(MagnitudeRadixSelect select, int lo, int hi) {
+      this.select = select;
+      this.lo = lo;
+      this.hi = hi;
+    }
+
+    @Override
+    protected void compute() {
+      if (hi - lo == 1) {
+        select.runChunk(lo);
+        return;
+      }
+      int mid = (lo + hi) >>> 1;
+      invokeAll(new ChunkTask(select, lo, mid), new ChunkTask(select, mid, hi));
+    }
+  }
+}
