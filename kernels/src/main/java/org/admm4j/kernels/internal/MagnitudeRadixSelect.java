@@ -50,9 +50,12 @@ final class MagnitudeRadixSelect {
   private static final int DIGIT_BINS = 1 << DIGIT_BITS;
   private static final int STRIDE = TOP_BINS;
 
-  private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_ADMM }
+  private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, COLLECT, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_ADMM }
 
   private final ScalarProjectionSupport kernels;
+
+  /** Candidates are collected when the top bucket holds at most n >>> this many elements. */
+  private final int candidateShift;
 
   /** True while a call runs in this workspace (a ForkJoin worker may re-enter while it helps). */
   boolean busy;
@@ -62,6 +65,8 @@ final class MagnitudeRadixSelect {
   private int[] nanFlags = new int[1];
   private double[] partials = new double[2];
   private final int[] merged = new int[STRIDE];
+  private int[] candidates = new int[0]; // keys of the top bucket, in index order
+  private int[] candidateStart = new int[2]; // per chunk: where its candidates start (chunks + 1 entries)
 
   // the call
   private Phase phase;
@@ -85,8 +90,9 @@ final class MagnitudeRadixSelect {
   /** First index from which ties at the threshold are dropped. */
   private int cut;
 
-  MagnitudeRadixSelect(ScalarProjectionSupport kernels) {
+  MagnitudeRadixSelect(ScalarProjectionSupport kernels, int candidateShift) {
     this.kernels = kernels;
+    this.candidateShift = candidateShift;
   }
 
   /** {@code out = w} on the k largest magnitudes, 0 elsewhere; returns the threshold. */
@@ -140,6 +146,7 @@ final class MagnitudeRadixSelect {
       histograms = new int[chunks * STRIDE];
       nanFlags = new int[chunks];
       partials = new double[2 * chunks];
+      candidateStart = new int[chunks + 1];
     }
   }
 
@@ -164,11 +171,77 @@ final class MagnitudeRadixSelect {
       return;
     }
     int remaining = k;
-    int top = findBucket(merge(TOP_BINS), TOP_BINS, remaining);
+    int[] topCounts = merge(TOP_BINS);
+    int top = findBucket(topCounts, TOP_BINS, remaining);
+    remaining -= above;
+    prefix = top;
+    if (topCounts[top] <= (n >>> candidateShift)) {
+      selectAmongCandidates(topCounts[top], remaining, pool);
+    } else {
+      selectByPasses(remaining, pool);
+    }
+  }
+
+  /**
+   * Digits 2 and 3 from a copy of the keys in the top bucket (a few percent of n for weights): one more
+   * pass over the input collects them, the rest runs in cache.
+   */
+  private void selectAmongCandidates(int count, int remaining, ForkJoinPool pool) {
+    if (candidates.length < count) {
+      candidates = new int[Math.max(count, Math.min(n >>> candidateShift, 2 * candidates.length))];
+    }
+    // each chunk writes its own slice, in index order: offsets from the chunks' own top histograms
+    int top = prefix;
+    candidateStart[0] = 0;
+    for (int c = 0; c < chunks; c++) {
+      candidateStart[c + 1] = candidateStart[c] + histograms[c * STRIDE + top];
+    }
+    prefixShift = TOP_SHIFT;
+    run(Phase.COLLECT, pool);
+
+    // digit 2: bits 19..10
+    int[] counts = merged;
+    Arrays.fill(counts, 0, DIGIT_BINS, 0);
+    for (int i = 0; i < count; i++) {
+      counts[(candidates[i] >>> DIGIT_BITS) & (DIGIT_BINS - 1)]++;
+    }
+    int middle = findBucket(counts, DIGIT_BINS, remaining);
     remaining -= above;
 
+    // digit 3: bits 9..0 of the keys matching bits 30..10
+    int high = (top << DIGIT_BITS) | middle;
+    Arrays.fill(counts, 0, DIGIT_BINS, 0);
+    for (int i = 0; i < count; i++) {
+      int key = candidates[i];
+      if (key >>> DIGIT_BITS == high) {
+        counts[key & (DIGIT_BINS - 1)]++;
+      }
+    }
+    int low = findBucket(counts, DIGIT_BINS, remaining);
+    remaining -= above;
+    threshold = (high << DIGIT_BITS) | low;
+    cut = remaining == counts[low] ? n : cutAmongCandidates(remaining);
+  }
+
+  /** Index just past the keep-th key equal to the threshold; the candidates say in which chunk it is. */
+  private int cutAmongCandidates(int keep) {
+    for (int c = 0; c < chunks; c++) {
+      int ties = 0;
+      for (int i = candidateStart[c]; i < candidateStart[c + 1]; i++) {
+        ties += candidates[i] == threshold ? 1 : 0;
+      }
+      if (ties >= keep) {
+        return cutInChunk(c, keep);
+      }
+      keep -= ties;
+    }
+    throw new AssertionError("fewer ties at the threshold than counted");
+  }
+
+  /** Digits 2 and 3 by two more histogram passes over the input (the top bucket is too full to copy). */
+  private void selectByPasses(int remaining, ForkJoinPool pool) {
+    int top = prefix;
     // digit 2: bits 19..10 of the keys in bucket `top`
-    prefix = top;
     prefixShift = TOP_SHIFT;
     digitShift = DIGIT_BITS;
     run(Phase.HISTOGRAM_DIGIT, pool);
@@ -226,9 +299,13 @@ final class MagnitudeRadixSelect {
       keep -= histograms[c * STRIDE + low];
       c++;
     }
-    int from = c * CHUNK;
-    int to = Math.min(n, from + CHUNK);
-    for (int i = from; i < to; i++) {
+    return cutInChunk(c, keep);
+  }
+
+  /** Index just past the keep-th key of chunk c equal to the threshold. */
+  private int cutInChunk(int c, int keep) {
+    int to = Math.min(n, (c + 1) * CHUNK);
+    for (int i = c * CHUNK; i < to; i++) {
       if ((Float.floatToRawIntBits(x[xOff + i]) & MAGNITUDE) == threshold && --keep == 0) {
         return i + 1;
       }
@@ -276,6 +353,11 @@ final class MagnitudeRadixSelect {
         Arrays.fill(histograms, base, base + TOP_BINS, 0);
         nanFlags[c] = kernels.sumAndHistogramTop(w, u, x, from, to - from, histograms, base);
         break;
+      case COLLECT: {
+        int end = kernels.collect(x, xOff + from, to - from, prefix, prefixShift, candidates, candidateStart[c]);
+        assert end == candidateStart[c + 1] : "chunk " + c + " collected " + end + ", counted " + candidateStart[c + 1];
+        break;
+      }
       case HISTOGRAM_DIGIT:
         Arrays.fill(histograms, base, base + DIGIT_BINS, 0);
         kernels.histogramDigit(x, xOff + from, to - from, prefix, prefixShift, digitShift, histograms, base);

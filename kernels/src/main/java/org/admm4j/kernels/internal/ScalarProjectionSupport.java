@@ -11,8 +11,22 @@ import java.util.concurrent.ForkJoinPool;
  */
 class ScalarProjectionSupport implements ProjectionSupport {
 
-  private final ThreadLocal<MagnitudeRadixSelect> workspaces =
-      ThreadLocal.withInitial(() -> new MagnitudeRadixSelect(this));
+  /** Default: candidates are collected when the top bucket holds at most n/16 elements. */
+  static final int CANDIDATE_SHIFT = 4;
+
+  private final int candidateShift;
+
+  private final ThreadLocal<MagnitudeRadixSelect> workspaces;
+
+  ScalarProjectionSupport() {
+    this(CANDIDATE_SHIFT);
+  }
+
+  /** @param candidateShift see {@link MagnitudeRadixSelect}; 31 never collects (tests of the other path) */
+  ScalarProjectionSupport(int candidateShift) {
+    this.candidateShift = candidateShift;
+    this.workspaces = ThreadLocal.withInitial(() -> new MagnitudeRadixSelect(this, candidateShift));
+  }
 
   @Override
   public float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, ForkJoinPool pool) {
@@ -40,7 +54,7 @@ class ScalarProjectionSupport implements ProjectionSupport {
   private MagnitudeRadixSelect workspace() {
     MagnitudeRadixSelect select = workspaces.get();
     if (select.busy) {
-      select = new MagnitudeRadixSelect(this);
+      select = new MagnitudeRadixSelect(this, candidateShift);
     }
     select.busy = true;
     return select;
@@ -86,11 +100,25 @@ class ScalarProjectionSupport implements ProjectionSupport {
     }
   }
 
+  /**
+   * Copies the keys with {@code key >>> prefixShift == prefix} to {@code to[at..]}, in order; returns the
+   * position after the last.
+   */
+  int collect(float[] x, int off, int len, int prefix, int prefixShift, int[] to, int at) {
+    for (int i = off, end = off + len; i < end; i++) {
+      int key = Float.floatToRawIntBits(x[i]) & MagnitudeRadixSelect.MAGNITUDE;
+      if (key >>> prefixShift == prefix) {
+        to[at++] = key;
+      }
+    }
+    return at;
+  }
+
   /** {@code out[i] = key(x[i]) > bound ? x[i] : 0} for len elements. */
   void keepAbove(float[] x, int xOff, float[] out, int outOff, int len, int bound) {
     for (int i = 0; i < len; i++) {
-      float v = x[xOff + i];
-      out[outOff + i] = (Float.floatToRawIntBits(v) & MagnitudeRadixSelect.MAGNITUDE) > bound ? v : 0f;
+      int bits = Float.floatToRawIntBits(x[xOff + i]);
+      out[outOff + i] = Float.intBitsToFloat(bits & keepMask(bits, bound));
     }
   }
 
@@ -103,8 +131,8 @@ class ScalarProjectionSupport implements ProjectionSupport {
     double primal = 0;
     double change = 0;
     for (int i = from, end = from + len; i < end; i++) {
-      float v = s[i];
-      float zNew = (Float.floatToRawIntBits(v) & MagnitudeRadixSelect.MAGNITUDE) > bound ? v : 0f;
+      int bits = Float.floatToRawIntBits(s[i]);
+      float zNew = Float.intBitsToFloat(bits & keepMask(bits, bound));
       float r = w[i] - zNew;
       float dz = zNew - z[i];
       primal += (double) r * r;
@@ -114,5 +142,13 @@ class ScalarProjectionSupport implements ProjectionSupport {
     }
     p[pOff] += primal;
     p[pOff + 1] += change;
+  }
+
+  /**
+   * All ones when the magnitude key of {@code bits} exceeds bound (≥ −1), else 0. Branch-free: a kept/dropped
+   * branch on random weights mispredicts often and costs more than the whole pass.
+   */
+  static int keepMask(int bits, int bound) {
+    return (bound - (bits & MagnitudeRadixSelect.MAGNITUDE)) >> 31;
   }
 }

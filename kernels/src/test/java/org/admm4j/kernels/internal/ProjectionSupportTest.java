@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
@@ -36,6 +38,27 @@ class ProjectionSupportTest extends KernelTestCase {
     }
   }
 
+  /** A named implementation under test. */
+  private record Impl(String name, ProjectionSupport support) {}
+
+  /**
+   * Both providers' implementations, and each forced onto one way of resolving the last two digits:
+   * always from collected candidates (shift 0), always by more passes over the input (shift 31).
+   */
+  private static List<Impl> impls() {
+    List<Impl> impls = new ArrayList<>();
+    for (KernelProvider p : providers()) {
+      impls.add(new Impl(p.name(), p.projection()));
+    }
+    impls.add(new Impl("scalar/collect", new ScalarProjectionSupport(0)));
+    impls.add(new Impl("scalar/passes", new ScalarProjectionSupport(31)));
+    if (KernelProvider.panamaUnavailableReason() == null) {
+      impls.add(new Impl("panama/collect", new PanamaProjectionSupport(0)));
+      impls.add(new Impl("panama/passes", new PanamaProjectionSupport(31)));
+    }
+    return impls;
+  }
+
   /** k = 0, 1, n/100, n/2, n − 1, n (those in range, once each). */
   private static int[] ks(int n) {
     Set<Integer> ks = new LinkedHashSet<>();
@@ -53,7 +76,11 @@ class ProjectionSupportTest extends KernelTestCase {
    */
   private void checkTopK(ProjectionSupport impl, String name, int n, int k, float[] w, int wOff,
       ForkJoinPool pool) {
-    TopKReference expected = TopKReference.of(n, k, w, wOff);
+    checkTopK(impl, name, n, k, w, wOff, pool, TopKReference.of(n, k, w, wOff));
+  }
+
+  private void checkTopK(ProjectionSupport impl, String name, int n, int k, float[] w, int wOff,
+      ForkJoinPool pool, TopKReference expected) {
     float[] before = w.clone();
     int outOff = 5;
     float[] out = poisoned(outOff + n + 3);
@@ -98,9 +125,11 @@ class ProjectionSupportTest extends KernelTestCase {
   private void checkAllK(float[] values, String kind) {
     int n = values.length;
     float[] w = withOffset(values);
-    for (KernelProvider p : providers()) {
-      for (int k : ks(n)) {
-        checkTopK(p.projection(), p.name() + " " + kind, n, k, w, 3, null);
+    List<Impl> impls = impls();
+    for (int k : ks(n)) {
+      TopKReference expected = TopKReference.of(n, k, w, 3);
+      for (Impl impl : impls) {
+        checkTopK(impl.support(), impl.name() + " " + kind, n, k, w, 3, null, expected);
       }
     }
   }
@@ -138,14 +167,14 @@ class ProjectionSupportTest extends KernelTestCase {
       for (float v : x) {
         nonZero += v != 0 ? 1 : 0;
       }
-      for (KernelProvider p : providers()) {
+      for (Impl impl : impls()) {
         float[] out = poisoned(n);
-        p.projection().topK(n, nonZero / 2, x, 0, out, 0, null);
+        impl.support().topK(n, nonZero / 2, x, 0, out, 0, null);
         int kept = 0;
         for (float v : out) {
           kept += v != 0 ? 1 : 0;
         }
-        assertEquals(nonZero / 2, kept, p.name() + " n=" + n + ": non-zeros kept");
+        assertEquals(nonZero / 2, kept, impl.name() + " n=" + n + ": non-zeros kept");
       }
     }
   }
@@ -171,11 +200,11 @@ class ProjectionSupportTest extends KernelTestCase {
     int n = 1000;
     float[] x = new float[n];
     Arrays.fill(x, 3f);
-    for (KernelProvider p : providers()) {
+    for (Impl impl : impls()) {
       float[] out = poisoned(n);
-      assertEquals(3f, p.projection().topK(n, 10, x, 0, out, 0, null));
+      assertEquals(3f, impl.support().topK(n, 10, x, 0, out, 0, null));
       for (int i = 0; i < n; i++) {
-        assertEquals(i < 10 ? 3f : 0f, out[i], p.name() + " at " + i);
+        assertEquals(i < 10 ? 3f : 0f, out[i], impl.name() + " at " + i);
       }
     }
   }
@@ -242,16 +271,17 @@ class ProjectionSupportTest extends KernelTestCase {
   void admmUpdateMatchesReference() {
     int[] sizes = Arrays.copyOf(SIZES, SIZES.length + 1);
     sizes[SIZES.length] = MagnitudeRadixSelect.CHUNK + 77;
-    for (KernelProvider p : providers()) {
-      for (int n : sizes) {
-        for (int k : ks(n)) {
-          checkAdmm(p, n, k, null);
+    List<Impl> impls = impls();
+    for (int n : sizes) {
+      for (int k : ks(n)) {
+        for (Impl impl : n > 4098 ? impls.subList(0, providers().size()) : impls) {
+          checkAdmm(impl, n, k, null);
         }
       }
     }
   }
 
-  private double[] checkAdmm(KernelProvider p, int n, int k, ForkJoinPool pool) {
+  private double[] checkAdmm(Impl impl, int n, int k, ForkJoinPool pool) {
     float[] w = gaussians(n, 0.1f);
     float[] u = gaussians(n, 0.01f);
     float[] z = gaussians(n, 0.1f);
@@ -263,8 +293,8 @@ class ProjectionSupportTest extends KernelTestCase {
     float[] scratch = poisoned(n);
     double[] stats = new double[3];
     Arrays.fill(stats, Double.NaN);
-    String what = p.name() + " admm n=" + n + " k=" + k;
-    p.projection().admmUpdate(n, k, w, z, u, scratch, stats, pool);
+    String what = impl.name() + " admm n=" + n + " k=" + k;
+    impl.support().admmUpdate(n, k, w, z, u, scratch, stats, pool);
     assertBitsEqual(expected.z, 0, z, 0, n, what + " Z");
     assertBitsEqual(expected.u, 0, u, 0, n, what + " U");
     assertTrue(Arrays.equals(wBefore, w), what + ": W modified");
@@ -277,44 +307,47 @@ class ProjectionSupportTest extends KernelTestCase {
   @Test
   void parallelEqualsSequential() {
     int max = 1 << 20;
-    for (KernelProvider p : providers()) {
-      ProjectionSupport impl = p.projection();
-      for (int rep = 0; rep < 2; rep++) {
-        int n = max - random.nextInt(max / 4); // in [¾ max, max]
-        int k = rep == 0 ? n / 100 : n / 2;
-        float[] w = gaussians(n, 1f);
-        for (int i = 0; i < n; i += 5) {
-          w[i] = 0.5f; // ties spread over every chunk
-        }
-        float[] sequential = poisoned(n);
-        float threshold = impl.topK(n, k, w, 0, sequential, 0, null);
-        for (ForkJoinPool pool : pools) {
-          float[] parallel = poisoned(n);
-          assertEquals(threshold, impl.topK(n, k, w, 0, parallel, 0, pool));
-          assertBitsEqual(sequential, 0, parallel, 0, n, p.name() + " pool " + pool.getParallelism());
-        }
-
-        float[] u = gaussians(n, 0.1f);
-        float[] z0 = gaussians(n, 1f);
-        float[] zSeq = z0.clone();
-        float[] uSeq = u.clone();
-        double[] statsSeq = new double[3];
-        impl.admmUpdate(n, k, w, zSeq, uSeq, new float[n], statsSeq, null);
-        for (ForkJoinPool pool : pools) {
-          float[] zPar = z0.clone();
-          float[] uPar = u.clone();
-          double[] statsPar = new double[3];
-          impl.admmUpdate(n, k, w, zPar, uPar, new float[n], statsPar, pool);
-          String what = p.name() + " admm pool " + pool.getParallelism();
-          assertBitsEqual(zSeq, 0, zPar, 0, n, what + " Z");
-          assertBitsEqual(uSeq, 0, uPar, 0, n, what + " U");
-          assertTrue(Arrays.equals(statsSeq, statsPar), what + ": stats " + Arrays.toString(statsSeq)
-              + " vs " + Arrays.toString(statsPar));
-        }
+    List<Impl> impls = impls();
+    for (int which = 0; which < impls.size(); which++) {
+      ProjectionSupport impl = impls.get(which).support();
+      String name = impls.get(which).name();
+      int n = max - random.nextInt(max / 4); // in [¾ max, max]
+      int k = which % 2 == 0 ? n / 100 : n / 2;
+      float[] w = gaussians(n, 1f);
+      for (int i = 0; i < n; i += 5) {
+        w[i] = 0.5f; // ties spread over every chunk
       }
-      // and the parallel answer is the right one
-      checkTopK(impl, p.name() + " parallel", max / 2 + 3, max / 8, gaussians(max / 2 + 3, 1f), 0, pools[2]);
-      checkAdmm(p, max / 2 + 3, max / 8, pools[1]);
+      float[] sequential = poisoned(n);
+      float threshold = impl.topK(n, k, w, 0, sequential, 0, null);
+      for (ForkJoinPool pool : pools) {
+        float[] parallel = poisoned(n);
+        assertEquals(threshold, impl.topK(n, k, w, 0, parallel, 0, pool));
+        assertBitsEqual(sequential, 0, parallel, 0, n, name + " pool " + pool.getParallelism());
+      }
+
+      float[] u = gaussians(n, 0.1f);
+      float[] z0 = gaussians(n, 1f);
+      float[] zSeq = z0.clone();
+      float[] uSeq = u.clone();
+      double[] statsSeq = new double[3];
+      impl.admmUpdate(n, k, w, zSeq, uSeq, new float[n], statsSeq, null);
+      for (ForkJoinPool pool : pools) {
+        float[] zPar = z0.clone();
+        float[] uPar = u.clone();
+        double[] statsPar = new double[3];
+        impl.admmUpdate(n, k, w, zPar, uPar, new float[n], statsPar, pool);
+        String what = name + " admm pool " + pool.getParallelism();
+        assertBitsEqual(zSeq, 0, zPar, 0, n, what + " Z");
+        assertBitsEqual(uSeq, 0, uPar, 0, n, what + " U");
+        assertTrue(Arrays.equals(statsSeq, statsPar), what + ": stats " + Arrays.toString(statsSeq)
+            + " vs " + Arrays.toString(statsPar));
+      }
+    }
+    // and the parallel answer is the right one
+    for (KernelProvider p : providers()) {
+      int n = max / 2 + 3;
+      checkTopK(p.projection(), p.name() + " parallel", n, max / 8, gaussians(n, 1f), 0, pools[2]);
+      checkAdmm(new Impl(p.name(), p.projection()), n, max / 8, pools[1]);
     }
   }
 
