@@ -36,7 +36,7 @@ final class MagnitudeRadixSelect {
    * Elements per chunk: the unit of parallel work and of the per-chunk partial sums. Fixed (never derived
    * from the thread count) so that every pool, and the sequential path, give the same bits.
    */
-  static final int CHUNK = 1 << 18;
+  static final int CHUNK = 1 << 19;
 
   /** Clears the sign bit: what is left orders like the magnitude. */
   static final int MAGNITUDE = 0x7fffffff;
@@ -44,11 +44,10 @@ final class MagnitudeRadixSelect {
   /** Key of +∞; keys above it are NaN. */
   static final int INFINITY_KEY = 0x7f800000;
 
-  private static final int TOP_SHIFT = 20;
-  private static final int TOP_BINS = 1 << (31 - TOP_SHIFT);
-  private static final int DIGIT_BITS = 10;
-  private static final int DIGIT_BINS = 1 << DIGIT_BITS;
-  private static final int STRIDE = TOP_BINS;
+  /** Arrays up to this size use an 11-bit first digit (2048 bins), larger ones 13 bits (8192 bins). */
+  static final int SMALL = 1 << 16;
+
+  private static final int MAX_TOP_BINS = 1 << 13;
 
   private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, COLLECT, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_ADMM }
 
@@ -60,11 +59,11 @@ final class MagnitudeRadixSelect {
   /** True while a call runs in this workspace (a ForkJoin worker may re-enter while it helps). */
   boolean busy;
 
-  // workspace, grown on demand: (chunks × STRIDE) histograms, one NaN flag and two partial sums per chunk
-  private int[] histograms = new int[STRIDE];
+  // workspace, grown on demand: (chunks × topBins) histograms, one NaN flag and two partial sums per chunk
+  private int[] histograms = new int[MAX_TOP_BINS];
   private int[] nanFlags = new int[1];
   private double[] partials = new double[2];
-  private final int[] merged = new int[STRIDE];
+  private final int[] merged = new int[MAX_TOP_BINS];
   private int[] candidates = new int[0]; // keys of the top bucket, in index order
   private int[] candidateStart = new int[2]; // per chunk: where its candidates start (chunks + 1 entries)
 
@@ -79,6 +78,10 @@ final class MagnitudeRadixSelect {
   private float[] w;
   private float[] z;
   private float[] u;
+  private int topShift; // the first digit is key >>> topShift
+  private int topBins;
+  private int digitBits; // the other two digits: topShift / 2 bits each
+  private int digitBins;
   private int prefix;
   private int prefixShift;
   private int digitShift;
@@ -142,8 +145,13 @@ final class MagnitudeRadixSelect {
   private void start(int n) {
     this.n = n;
     this.chunks = Math.max(1, (int) ((n + (long) CHUNK - 1) / CHUNK));
-    if (histograms.length < chunks * STRIDE) {
-      histograms = new int[chunks * STRIDE];
+    // a finer first digit leaves fewer candidates, but costs its bins' clearing and scanning
+    this.topShift = n <= SMALL ? 20 : 18;
+    this.topBins = 1 << (31 - topShift);
+    this.digitBits = topShift / 2;
+    this.digitBins = 1 << digitBits;
+    if (histograms.length < chunks * topBins) {
+      histograms = new int[chunks * topBins];
       nanFlags = new int[chunks];
       partials = new double[2 * chunks];
       candidateStart = new int[chunks + 1];
@@ -171,8 +179,8 @@ final class MagnitudeRadixSelect {
       return;
     }
     int remaining = k;
-    int[] topCounts = merge(TOP_BINS);
-    int top = findBucket(topCounts, TOP_BINS, remaining);
+    int[] topCounts = merge(topBins);
+    int top = findBucket(topCounts, topBins, remaining);
     remaining -= above;
     prefix = top;
     if (topCounts[top] <= (n >>> candidateShift)) {
@@ -187,39 +195,39 @@ final class MagnitudeRadixSelect {
    * pass over the input collects them, the rest runs in cache.
    */
   private void selectAmongCandidates(int count, int remaining, ForkJoinPool pool) {
+    // each chunk writes its own slice, in index order: offsets from the chunks' own top histograms
     if (candidates.length < count) {
       candidates = new int[Math.max(count, Math.min(n >>> candidateShift, 2 * candidates.length))];
     }
-    // each chunk writes its own slice, in index order: offsets from the chunks' own top histograms
     int top = prefix;
     candidateStart[0] = 0;
     for (int c = 0; c < chunks; c++) {
-      candidateStart[c + 1] = candidateStart[c] + histograms[c * STRIDE + top];
+      candidateStart[c + 1] = candidateStart[c] + histograms[c * topBins + top];
     }
-    prefixShift = TOP_SHIFT;
+    prefixShift = topShift;
     run(Phase.COLLECT, pool);
 
-    // digit 2: bits 19..10
+    // digit 2: the upper half of the bits below the first digit
     int[] counts = merged;
-    Arrays.fill(counts, 0, DIGIT_BINS, 0);
+    Arrays.fill(counts, 0, digitBins, 0);
     for (int i = 0; i < count; i++) {
-      counts[(candidates[i] >>> DIGIT_BITS) & (DIGIT_BINS - 1)]++;
+      counts[(candidates[i] >>> digitBits) & (digitBins - 1)]++;
     }
-    int middle = findBucket(counts, DIGIT_BINS, remaining);
+    int middle = findBucket(counts, digitBins, remaining);
     remaining -= above;
 
-    // digit 3: bits 9..0 of the keys matching bits 30..10
-    int high = (top << DIGIT_BITS) | middle;
-    Arrays.fill(counts, 0, DIGIT_BINS, 0);
+    // digit 3: the lower half, of the keys matching the first two digits
+    int high = (top << digitBits) | middle;
+    Arrays.fill(counts, 0, digitBins, 0);
     for (int i = 0; i < count; i++) {
       int key = candidates[i];
-      if (key >>> DIGIT_BITS == high) {
-        counts[key & (DIGIT_BINS - 1)]++;
+      if (key >>> digitBits == high) {
+        counts[key & (digitBins - 1)]++;
       }
     }
-    int low = findBucket(counts, DIGIT_BINS, remaining);
+    int low = findBucket(counts, digitBins, remaining);
     remaining -= above;
-    threshold = (high << DIGIT_BITS) | low;
+    threshold = (high << digitBits) | low;
     cut = remaining == counts[low] ? n : cutAmongCandidates(remaining);
   }
 
@@ -242,22 +250,22 @@ final class MagnitudeRadixSelect {
   private void selectByPasses(int remaining, ForkJoinPool pool) {
     int top = prefix;
     // digit 2: bits 19..10 of the keys in bucket `top`
-    prefixShift = TOP_SHIFT;
-    digitShift = DIGIT_BITS;
+    prefixShift = topShift;
+    digitShift = digitBits;
     run(Phase.HISTOGRAM_DIGIT, pool);
-    int middle = findBucket(merge(DIGIT_BINS), DIGIT_BINS, remaining);
+    int middle = findBucket(merge(digitBins), digitBins, remaining);
     remaining -= above;
 
     // digit 3: bits 9..0 of the keys matching bits 30..10
-    prefix = (top << DIGIT_BITS) | middle;
-    prefixShift = DIGIT_BITS;
+    prefix = (top << digitBits) | middle;
+    prefixShift = digitBits;
     digitShift = 0;
     run(Phase.HISTOGRAM_DIGIT, pool);
-    int[] counts = merge(DIGIT_BINS);
-    int low = findBucket(counts, DIGIT_BINS, remaining);
+    int[] counts = merge(digitBins);
+    int low = findBucket(counts, digitBins, remaining);
     remaining -= above;
 
-    threshold = (top << TOP_SHIFT) | (middle << DIGIT_BITS) | low;
+    threshold = (top << topShift) | (middle << digitBits) | low;
     // ties: `remaining` of the `counts[low]` keys equal to the threshold are kept, lowest indices first
     cut = remaining == counts[low] ? n : cutAfterTies(low, remaining);
   }
@@ -269,7 +277,7 @@ final class MagnitudeRadixSelect {
     }
     Arrays.fill(merged, 0, bins, 0);
     for (int c = 0; c < chunks; c++) {
-      int base = c * STRIDE;
+      int base = c * topBins;
       for (int b = 0; b < bins; b++) {
         merged[b] += histograms[base + b];
       }
@@ -295,8 +303,8 @@ final class MagnitudeRadixSelect {
   private int cutAfterTies(int low, int keep) {
     int c = 0;
     // the last pass's per-chunk counts locate the chunk; only that one is scanned
-    while (histograms[c * STRIDE + low] < keep) {
-      keep -= histograms[c * STRIDE + low];
+    while (histograms[c * topBins + low] < keep) {
+      keep -= histograms[c * topBins + low];
       c++;
     }
     return cutInChunk(c, keep);
@@ -343,15 +351,15 @@ final class MagnitudeRadixSelect {
   private void runChunk(int c) {
     int from = c * CHUNK;
     int to = Math.min(n, from + CHUNK);
-    int base = c * STRIDE;
+    int base = c * topBins;
     switch (phase) {
       case HISTOGRAM_TOP:
-        Arrays.fill(histograms, base, base + TOP_BINS, 0);
-        nanFlags[c] = kernels.histogramTop(x, xOff + from, to - from, histograms, base);
+        Arrays.fill(histograms, base, base + topBins, 0);
+        nanFlags[c] = kernels.histogramTop(x, xOff + from, to - from, topShift, histograms, base);
         break;
       case SUM_AND_HISTOGRAM_TOP:
-        Arrays.fill(histograms, base, base + TOP_BINS, 0);
-        nanFlags[c] = kernels.sumAndHistogramTop(w, u, x, from, to - from, histograms, base);
+        Arrays.fill(histograms, base, base + topBins, 0);
+        nanFlags[c] = kernels.sumAndHistogramTop(w, u, x, from, to - from, topShift, histograms, base);
         break;
       case COLLECT: {
         int end = kernels.collect(x, xOff + from, to - from, prefix, prefixShift, candidates, candidateStart[c]);
@@ -359,7 +367,7 @@ final class MagnitudeRadixSelect {
         break;
       }
       case HISTOGRAM_DIGIT:
-        Arrays.fill(histograms, base, base + DIGIT_BINS, 0);
+        Arrays.fill(histograms, base, base + digitBins, 0);
         kernels.histogramDigit(x, xOff + from, to - from, prefix, prefixShift, digitShift, histograms, base);
         break;
       case WRITE_TOP_K: {

@@ -50,21 +50,21 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
   private static final int NORM_BLOCK = 16;
 
   @Override
-  int histogramTop(float[] x, int off, int len, int[] h, int hOff) {
+  int histogramTop(float[] x, int off, int len, int shift, int[] h, int hOff) {
     int[] bins = binBuffers.get();
     IntVector maxKey = IntVector.zero(INTS);
     int i = off;
     for (int end = off + len - BIN_BLOCK; i <= end; i += BIN_BLOCK) {
-      maxKey = topBinsBody(x, i, bins, maxKey);
+      maxKey = topBinsBody(x, i, shift, bins, maxKey);
       count(bins, h, hOff);
     }
     // scalar tail
-    int nan = super.histogramTop(x, i, off + len - i, h, hOff);
+    int nan = super.histogramTop(x, i, off + len - i, shift, h, hOff);
     return maxKey.reduceLanes(VectorOperators.MAX) > MagnitudeRadixSelect.INFINITY_KEY ? -1 : nan;
   }
 
   @Override
-  int sumAndHistogramTop(float[] w, float[] u, float[] s, int from, int len, int[] h, int hOff) {
+  int sumAndHistogramTop(float[] w, float[] u, float[] s, int from, int len, int shift, int[] h, int hOff) {
     int[] bins = binBuffers.get();
     IntVector maxKey = IntVector.zero(INTS);
     int i = from;
@@ -72,20 +72,20 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
       for (int j = 0; j < BIN_BLOCK; j += LANES) {
         FloatVector.fromArray(FLOATS, w, i + j).add(FloatVector.fromArray(FLOATS, u, i + j)).intoArray(s, i + j);
       }
-      maxKey = topBinsBody(s, i, bins, maxKey);
+      maxKey = topBinsBody(s, i, shift, bins, maxKey);
       count(bins, h, hOff);
     }
     // scalar tail
-    int nan = super.sumAndHistogramTop(w, u, s, i, from + len - i, h, hOff);
+    int nan = super.sumAndHistogramTop(w, u, s, i, from + len - i, shift, h, hOff);
     return maxKey.reduceLanes(VectorOperators.MAX) > MagnitudeRadixSelect.INFINITY_KEY ? -1 : nan;
   }
 
-  /** Top bins ({@code key >>> 20}) of BIN_BLOCK elements into bins; returns the lane-wise running max key. */
-  private static IntVector topBinsBody(float[] x, int from, int[] bins, IntVector maxKey) {
+  /** Top bins ({@code key >>> shift}) of BIN_BLOCK elements into bins; returns the lane-wise running max key. */
+  private static IntVector topBinsBody(float[] x, int from, int shift, int[] bins, IntVector maxKey) {
     for (int j = 0; j < BIN_BLOCK; j += LANES) {
       IntVector key = FloatVector.fromArray(FLOATS, x, from + j).reinterpretAsInts().and(MagnitudeRadixSelect.MAGNITUDE);
       maxKey = maxKey.max(key);
-      key.lanewise(VectorOperators.LSHR, 20).intoArray(bins, j);
+      key.lanewise(VectorOperators.LSHR, shift).intoArray(bins, j);
     }
     return maxKey;
   }
@@ -127,15 +127,11 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
 
   @Override
   int collect(float[] x, int off, int len, int prefix, int prefixShift, int[] to, int at) {
-    int step = 4 * LANES;
     int i = 0;
-    for (int bound = len - len % step; i < bound; i += step) {
-      VectorMask<Integer> m0 = bucketOf(x, off + i, prefixShift).eq(prefix);
-      VectorMask<Integer> m1 = bucketOf(x, off + i + LANES, prefixShift).eq(prefix);
-      VectorMask<Integer> m2 = bucketOf(x, off + i + 2 * LANES, prefixShift).eq(prefix);
-      VectorMask<Integer> m3 = bucketOf(x, off + i + 3 * LANES, prefixShift).eq(prefix);
-      if (m0.or(m1).or(m2.or(m3)).anyTrue()) {
-        at = super.collect(x, off + i, step, prefix, prefixShift, to, at);
+    for (int bound = FLOATS.loopBound(len); i < bound; i += LANES) {
+      // most vectors hold no key of the bucket; those that do go through the scalar copy
+      if (bucketOf(x, off + i, prefixShift).eq(prefix).anyTrue()) {
+        at = super.collect(x, off + i, LANES, prefix, prefixShift, to, at);
       }
     }
     // scalar tail

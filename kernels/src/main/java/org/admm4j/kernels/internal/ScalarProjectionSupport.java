@@ -63,46 +63,51 @@ class ScalarProjectionSupport implements ProjectionSupport {
   // ---- chunk scans; key = float bits with the sign cleared ----
 
   /**
-   * {@code h[hOff + (key >>> 20)]++} for the len keys of x from off; returns a value that is negative iff
-   * one of them is NaN (an OR of {@code INFINITY_KEY − key}).
+   * {@code h[hOff + (key >>> shift)]++} for the len keys of x from off; returns a value that is negative
+   * iff one of them is NaN (an OR of {@code INFINITY_KEY − key}).
    */
-  int histogramTop(float[] x, int off, int len, int[] h, int hOff) {
+  int histogramTop(float[] x, int off, int len, int shift, int[] h, int hOff) {
     int nan = 0;
     for (int i = off, end = off + len; i < end; i++) {
       int key = Float.floatToRawIntBits(x[i]) & MagnitudeRadixSelect.MAGNITUDE;
       nan |= MagnitudeRadixSelect.INFINITY_KEY - key;
-      h[hOff + (key >>> 20)]++;
+      h[hOff + (key >>> shift)]++;
     }
     return nan;
   }
 
   /** {@code s = w + u} on [from, from + len), then {@link #histogramTop} of s. */
-  int sumAndHistogramTop(float[] w, float[] u, float[] s, int from, int len, int[] h, int hOff) {
+  int sumAndHistogramTop(float[] w, float[] u, float[] s, int from, int len, int shift, int[] h, int hOff) {
     int nan = 0;
     for (int i = from, end = from + len; i < end; i++) {
       float v = w[i] + u[i];
       s[i] = v;
       int key = Float.floatToRawIntBits(v) & MagnitudeRadixSelect.MAGNITUDE;
       nan |= MagnitudeRadixSelect.INFINITY_KEY - key;
-      h[hOff + (key >>> 20)]++;
+      h[hOff + (key >>> shift)]++;
     }
     return nan;
   }
 
-  /** {@code h[hOff + ((key >>> digitShift) & 1023)]++} for the keys with {@code key >>> prefixShift == prefix}. */
+  /**
+   * {@code h[hOff + digit]++} for the keys with {@code key >>> prefixShift == prefix}, where digit = the bits
+   * from prefixShift − 1 down to digitShift.
+   */
   void histogramDigit(float[] x, int off, int len, int prefix, int prefixShift, int digitShift, int[] h,
       int hOff) {
+    int digitMask = (1 << (prefixShift - digitShift)) - 1;
     for (int i = off, end = off + len; i < end; i++) {
       int key = Float.floatToRawIntBits(x[i]) & MagnitudeRadixSelect.MAGNITUDE;
       if (key >>> prefixShift == prefix) {
-        h[hOff + ((key >>> digitShift) & 1023)]++;
+        h[hOff + ((key >>> digitShift) & digitMask)]++;
       }
     }
   }
 
   /**
    * Copies the keys with {@code key >>> prefixShift == prefix} to {@code to[at..]}, in order; returns the
-   * position after the last.
+   * position after the last. The branch is taken for well under 1% of the keys of weights, so it is
+   * predicted well (a branch-free copy, storing every key, measured 2–4× slower).
    */
   int collect(float[] x, int off, int len, int prefix, int prefixShift, int[] to, int at) {
     for (int i = off, end = off + len; i < end; i++) {
