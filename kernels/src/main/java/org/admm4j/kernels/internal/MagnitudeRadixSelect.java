@@ -8,24 +8,29 @@ import java.util.concurrent.RecursiveAction;
  * Radix selection of the k largest magnitudes of a float array, and the workspace it runs in.
  *
  * <p>The magnitudes of finite floats (and ±∞) order like their bit patterns with the sign bit cleared,
- * a 31-bit unsigned key. The key of the k-th largest magnitude, the threshold {@code t}, is found one
- * digit at a time, most significant first, each digit by a histogram pass over the input:
+ * a 31-bit key. The key of the k-th largest magnitude, the threshold {@code t}, is found one digit at a
+ * time, most significant first:
  * <ol>
- *   <li>bits 30..20 (11 bits: the exponent and 3 mantissa bits), every element, also checking for NaN;
- *   <li>bits 19..10 (10 bits), only the elements whose bits 30..20 are those of the bucket found;
- *   <li>bits 9..0 (10 bits), only the elements matching bits 30..10.
+ *   <li>First digit, {@code key >>> 18} (13 bits: the exponent and 5 mantissa bits; 11 bits for arrays
+ *       of at most {@link #SMALL} elements): a histogram of every key, which also checks for NaN. The bin
+ *       holding the k-th largest key is the "top bucket"; for trained weights it holds well under 1%.
+ *   <li>Second and third digits (9 bits each, the halves of what is left): when the top bucket holds at
+ *       most {@code n >>> candidateShift} keys, one more pass copies its keys (in index order) to a
+ *       candidate buffer and both digits are histograms of that buffer, in cache. Otherwise (many equal
+ *       or nearly equal magnitudes) each digit is one more histogram pass over the input.
  * </ol>
- * Every histogram has at most 2048 bins (8 KiB, in L1). Each pass runs per chunk of {@link #CHUNK}
- * elements into the chunk's own histogram, so the chunks are independent tasks on a ForkJoin pool and
- * the merged counts do not depend on the pool. Then {@code G} elements are above {@code t} and
- * {@code E ≥ k − G} equal it; the lowest-indexed {@code k − G} of those are kept. The per-chunk counts
- * of the last pass say in which chunk the last kept tie lies, so only that chunk is scanned for the cut
- * index {@code cut}: the output pass keeps {@code key ≥ t} below {@code cut} and {@code key > t} from it on.
+ * Every pass over the input runs per chunk of {@link #CHUNK} elements, each chunk with its own
+ * histogram and candidate slice, so the chunks are independent tasks on a ForkJoin pool and nothing
+ * depends on the pool. Then {@code G} keys are above {@code t} and {@code E ≥ k − G} equal it; the
+ * lowest-indexed {@code k − G} of those are kept. Per-chunk counts (candidate slices, or the last
+ * histogram pass) say in which chunk the last kept tie lies, and only that chunk is scanned for the cut
+ * index: the output pass keeps {@code key ≥ t} below it and {@code key > t} from it on.
  *
- * <p>Passes over the input: three reads (the last two only compare, for the elements outside the
- * bucket), one read and one write for the output. No sort, no O(n) scratch. The workspace (per-chunk
- * histograms: 8 KiB per {@link #CHUNK} elements, i.e. 1.2 MB for 37.7 M floats) is reused by the
- * calling thread; the parallel path allocates one small task object per chunk and pass.
+ * <p>Passes over the input, usually: two reads (histogram; collect, which for most vectors only
+ * compares), then one read and one write (output). No sort. The workspace is reused by the calling
+ * thread: 32 KiB of histogram per chunk (2.3 MB for 37.7 M floats) and the candidate buffer (as large
+ * as the largest top bucket seen, at most {@code n >>> candidateShift} ints). The parallel path allocates
+ * one small task object per chunk and pass.
  *
  * <p>The scans themselves are the {@link ScalarProjectionSupport} chunk kernels, which
  * {@link PanamaProjectionSupport} overrides with vector bodies.
@@ -44,12 +49,15 @@ final class MagnitudeRadixSelect {
   /** Key of +∞; keys above it are NaN. */
   static final int INFINITY_KEY = 0x7f800000;
 
-  /** Arrays up to this size use an 11-bit first digit (2048 bins), larger ones 13 bits (8192 bins). */
+  /**
+   * Arrays up to this size use an 11-bit first digit (2048 bins), larger ones 13 bits (8192 bins, fewer
+   * candidates): for small arrays, clearing and scanning 8192 bins would cost more than it saves.
+   */
   static final int SMALL = 1 << 16;
 
   private static final int MAX_TOP_BINS = 1 << 13;
 
-  private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, COLLECT, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_ADMM }
+  private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, COLLECT, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_MASK, WRITE_ADMM }
 
   private final ScalarProjectionSupport kernels;
 
@@ -98,8 +106,11 @@ final class MagnitudeRadixSelect {
     this.candidateShift = candidateShift;
   }
 
-  /** {@code out = w} on the k largest magnitudes, 0 elsewhere; returns the threshold. */
-  float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, ForkJoinPool pool) {
+  /**
+   * {@code out = w} (or 1 when {@code mask}) on the k largest magnitudes, 0 elsewhere; returns the
+   * threshold.
+   */
+  float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, boolean mask, ForkJoinPool pool) {
     try {
       start(n);
       this.x = w;
@@ -107,7 +118,7 @@ final class MagnitudeRadixSelect {
       this.out = out;
       this.outOff = outOff;
       select(k, Phase.HISTOGRAM_TOP, pool);
-      run(Phase.WRITE_TOP_K, pool);
+      run(mask ? Phase.WRITE_MASK : Phase.WRITE_TOP_K, pool);
       return k == 0 ? Float.POSITIVE_INFINITY : Float.intBitsToFloat(threshold);
     } finally {
       release();
@@ -152,6 +163,8 @@ final class MagnitudeRadixSelect {
     this.digitBins = 1 << digitBits;
     if (histograms.length < chunks * topBins) {
       histograms = new int[chunks * topBins];
+    }
+    if (nanFlags.length < chunks) {
       nanFlags = new int[chunks];
       partials = new double[2 * chunks];
       candidateStart = new int[chunks + 1];
@@ -170,7 +183,7 @@ final class MagnitudeRadixSelect {
 
   /** Sets {@link #threshold} and {@link #cut} for the k largest magnitudes of x (after the first pass). */
   private void select(int k, Phase firstPass, ForkJoinPool pool) {
-    // digit 1: bits 30..20 of every key, and the NaN check
+    // digit 1: the top bits of every key, and the NaN check
     run(firstPass, pool);
     checkNaN();
     if (k == 0) {
@@ -249,14 +262,14 @@ final class MagnitudeRadixSelect {
   /** Digits 2 and 3 by two more histogram passes over the input (the top bucket is too full to copy). */
   private void selectByPasses(int remaining, ForkJoinPool pool) {
     int top = prefix;
-    // digit 2: bits 19..10 of the keys in bucket `top`
+    // digit 2: the upper half of the bits below the first digit, for the keys in the top bucket
     prefixShift = topShift;
     digitShift = digitBits;
     run(Phase.HISTOGRAM_DIGIT, pool);
     int middle = findBucket(merge(digitBins), digitBins, remaining);
     remaining -= above;
 
-    // digit 3: bits 9..0 of the keys matching bits 30..10
+    // digit 3: the lower half, for the keys matching the first two digits
     prefix = (top << digitBits) | middle;
     prefixShift = digitBits;
     digitShift = 0;
@@ -375,6 +388,12 @@ final class MagnitudeRadixSelect {
         int split = Math.max(from, Math.min(to, cut));
         kernels.keepAbove(x, xOff + from, out, outOff + from, split - from, threshold - 1);
         kernels.keepAbove(x, xOff + split, out, outOff + split, to - split, threshold);
+        break;
+      }
+      case WRITE_MASK: {
+        int split = Math.max(from, Math.min(to, cut));
+        kernels.maskAbove(x, xOff + from, out, outOff + from, split - from, threshold - 1);
+        kernels.maskAbove(x, xOff + split, out, outOff + split, to - split, threshold);
         break;
       }
       case WRITE_ADMM: {
