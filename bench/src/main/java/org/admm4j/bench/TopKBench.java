@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (as the {@code Projection} facade does);
  *   <li>{@code sort}: copy, then {@code Arrays.sort} (one thread), the baseline to beat by 20×;
  *   <li>{@code copy}: one {@code System.arraycopy} of the input (one thread), the memory floor: one read
- *       and one write of the array, as every top-k must do.
+ *       and one write of the array, as every top-k must do;
+ *   <li>{@code vector1}, {@code scalar1} (not in the default set; {@code -p impl=vector1}): the kernels on
+ *       the calling thread only, to compare with {@code copy} thread for thread.
  * </ul>
  * Inputs: Gaussian weights (σ = 0.05, like a trained layer), seeded.
  */
@@ -70,19 +72,21 @@ public class TopKBench {
     }
     out = new float[n];
     k = (int) Math.round(keep * n);
-    pool = n >= KernelParameters.PROJECTION_PARALLEL_ELEMENTS ? KernelThreads.pool() : null;
+    pool = n >= KernelParameters.PROJECTION_PARALLEL_ELEMENTS && !impl.endsWith("1") ? KernelThreads.pool() : null;
     switch (impl) {
       case "vector":
+      case "vector1":
         projection = KernelProvider.panama().projection();
         break;
       case "scalar":
+      case "scalar1":
         projection = KernelProvider.scalar().projection();
         break;
       case "sort":
       case "copy":
         break;
       default:
-        throw new IllegalArgumentException("impl: expected vector, scalar, sort or copy, found " + impl);
+        throw new IllegalArgumentException("impl: expected vector, scalar, sort, copy, vector1 or scalar1, found " + impl);
     }
     // self-check: the threshold is the k-th largest magnitude
     float[] magnitudes = new float[n];
@@ -104,6 +108,8 @@ public class TopKBench {
     switch (impl) {
       case "vector":
       case "scalar":
+      case "vector1":
+      case "scalar1":
         return projection.topK(n, k, w, 0, out, 0, pool);
       case "sort":
         System.arraycopy(w, 0, out, 0, n);
