@@ -325,7 +325,7 @@ final class MagnitudeRadixSelect {
 
   /** Index just past the keep-th key of chunk c equal to the threshold. */
   private int cutInChunk(int c, int keep) {
-    int to = Math.min(n, (c + 1) * CHUNK);
+    int to = chunkEnd(c);
     for (int i = c * CHUNK; i < to; i++) {
       if ((Float.floatToRawIntBits(x[xOff + i]) & MAGNITUDE) == threshold && --keep == 0) {
         return i + 1;
@@ -337,7 +337,7 @@ final class MagnitudeRadixSelect {
   private void checkNaN() {
     for (int c = 0; c < chunks; c++) {
       if (nanFlags[c] < 0) {
-        int to = Math.min(n, (c + 1) * CHUNK);
+        int to = chunkEnd(c);
         for (int i = c * CHUNK; i < to; i++) {
           if (Float.isNaN(x[xOff + i])) {
             throw new IllegalArgumentException(w == null
@@ -347,6 +347,11 @@ final class MagnitudeRadixSelect {
         }
       }
     }
+  }
+
+  /** End of chunk c (in long: for arrays near 2^31 elements, (c + 1) · CHUNK overflows an int). */
+  private int chunkEnd(int c) {
+    return (int) Math.min(n, (c + 1L) * CHUNK);
   }
 
   private void run(Phase phase, ForkJoinPool pool) {
@@ -363,7 +368,7 @@ final class MagnitudeRadixSelect {
   /** One chunk of the current pass; chunks touch disjoint parts of every array. */
   private void runChunk(int c) {
     int from = c * CHUNK;
-    int to = Math.min(n, from + CHUNK);
+    int to = chunkEnd(c);
     int base = c * topBins;
     switch (phase) {
       case HISTOGRAM_TOP:
