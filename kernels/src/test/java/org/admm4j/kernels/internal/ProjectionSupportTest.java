@@ -317,11 +317,19 @@ class ProjectionSupportTest extends KernelTestCase {
       ProjectionSupport impl = impls.get(which).support();
       String name = impls.get(which).name();
       int n = max - random.nextInt(max / 4); // in [¾ max, max]
-      int k = which % 2 == 0 ? n / 100 : n / 2;
       float[] w = gaussians(n, 1f);
-      for (int i = 0; i < n; i += 5) {
-        w[i] = 0.5f; // ties spread over every chunk
+      int above = 0;
+      int ties = 0;
+      for (int i = 0; i < n; i++) {
+        if (i % 5 == 0) {
+          w[i] = i % 10 == 0 ? 0.5f : -0.5f; // ties spread over every chunk
+          ties++;
+        } else if (Math.abs(w[i]) > 0.5f) {
+          above++;
+        }
       }
+      // every other implementation: half the ties kept, so the cut falls inside the array
+      int k = which % 2 == 0 ? n / 100 : above + ties / 2;
       float[] sequential = poisoned(n);
       float threshold = impl.topK(n, k, w, 0, sequential, 0, null);
       for (ForkJoinPool pool : pools) {
@@ -353,6 +361,24 @@ class ProjectionSupportTest extends KernelTestCase {
       int n = max / 2 + 3;
       checkTopK(p.projection(), p.name() + " parallel", n, max / 8, gaussians(n, 1f), 0, pools[2]);
       checkAdmm(new Impl(p.name(), p.projection()), n, max / 8, pools[1]);
+    }
+    // ties at the threshold in every chunk; 90% of them kept, so the cut falls in the second chunk
+    int m = MagnitudeRadixSelect.CHUNK * 3 / 2 + 7;
+    float[] w = gaussians(m, 1f);
+    int kept = 0;
+    int ties = 0;
+    for (int i = 0; i < m; i++) {
+      if (i % 3 == 0) {
+        w[i] = -1f;
+        ties++;
+      } else if (Math.abs(w[i]) > 1f) {
+        kept++;
+      }
+    }
+    int k = kept + ties * 9 / 10;
+    TopKReference expected = TopKReference.of(m, k, w, 0);
+    for (Impl impl : impls) {
+      checkTopK(impl.support(), impl.name() + " parallel ties", m, k, w, 0, pools[1], expected);
     }
   }
 
