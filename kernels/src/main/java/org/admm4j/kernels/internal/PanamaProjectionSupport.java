@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorOperators;
  * Vector API projection: the same radix selection as {@link ScalarProjectionSupport}, with the scans
  * that vectorise rewritten. The keys come from reinterpreting float vectors as int vectors.
  * <ul>
- *   <li>The digit passes test four vectors of keys against the bucket at once and drop to the scalar
- *       loop only when a lane matches (a few percent of the elements).
+ *   <li>The collecting pass tests a vector of keys against the top bucket and drops to the scalar loop
+ *       only when a lane matches (well under 1% of a layer's keys); the fallback's digit passes test
+ *       four vectors at once.
  *   <li>The output passes (top-k, and the fused Z/U step) compare and blend.
  *   <li>The first histogram computes keys, bins and the NaN check (a running max) with vectors and
  *       leaves only the increments scalar: the Vector API has no conflict-free scatter-increment. The
@@ -21,15 +22,6 @@ import jdk.incubator.vector.VectorOperators;
  * </ul>
  */
 final class PanamaProjectionSupport extends ScalarProjectionSupport {
-
-  PanamaProjectionSupport() {
-    super();
-  }
-
-  /** @param candidateShift see {@link MagnitudeRadixSelect}; 31 never collects (tests of the other path) */
-  PanamaProjectionSupport(int candidateShift) {
-    super(candidateShift);
-  }
 
   private static final int LANES = FLOATS.length();
 
@@ -48,6 +40,15 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
    * (at most 16 terms per lane) that the float rounding stays far below the tests' tolerance.
    */
   private static final int NORM_BLOCK = 16;
+
+  PanamaProjectionSupport() {
+    super();
+  }
+
+  /** @param candidateShift see {@link MagnitudeRadixSelect}; 31 never collects (tests of the other path) */
+  PanamaProjectionSupport(int candidateShift) {
+    super(candidateShift);
+  }
 
   @Override
   int histogramTop(float[] x, int off, int len, int shift, int[] h, int hOff) {

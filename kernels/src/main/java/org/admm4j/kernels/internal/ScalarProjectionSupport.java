@@ -6,8 +6,10 @@ import java.util.concurrent.ForkJoinPool;
  * Plain-Java projection: radix selection on the magnitude bits ({@link MagnitudeRadixSelect}, no sort),
  * with the chunk scans written as plain loops. {@link PanamaProjectionSupport} overrides the scans.
  *
- * <p>Each thread reuses one workspace (a few KiB of histograms, 8 KiB more per 2^18 elements), so a
- * sequential call allocates nothing in steady state.
+ * <p>Each calling thread reuses one workspace (32 KiB of histogram per 2^19 elements, and the
+ * top-bucket buffer; see {@link MagnitudeRadixSelect}), so a sequential call allocates nothing in steady
+ * state. A call made while the thread's workspace is in use (a ForkJoin worker that runs another
+ * projection task while it waits) gets a fresh one.
  */
 class ScalarProjectionSupport implements ProjectionSupport {
 
