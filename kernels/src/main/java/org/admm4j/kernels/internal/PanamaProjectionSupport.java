@@ -35,6 +35,9 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
   /** Per thread: the top bins of one block. */
   private final ThreadLocal<int[]> binBuffers = ThreadLocal.withInitial(() -> new int[BIN_BLOCK]);
 
+  /** Per thread: the lanes of the two norm accumulators. */
+  private final ThreadLocal<float[]> laneBuffers = ThreadLocal.withInitial(() -> new float[2 * LANES]);
+
   /**
    * Vectors whose squares the Z/U step sums in float before adding them to the double totals: few enough
    * (at most 16 terms per lane) that the float rounding stays far below the tests' tolerance.
@@ -193,14 +196,14 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
       int pOff) {
     int i = from;
     if (len >= 2 * LANES) {
-      i = admmWriteBody(w, s, z, u, from, from + FLOATS.loopBound(len), bound, p, pOff);
+      i = admmWriteBody(w, s, z, u, from, from + FLOATS.loopBound(len), bound, p, pOff, laneBuffers.get());
     }
     // scalar tail
     super.admmWrite(w, s, z, u, i, from + len - i, bound, p, pOff);
   }
 
   private static int admmWriteBody(float[] w, float[] s, float[] z, float[] u, int from, int loopBound,
-      int bound, double[] p, int pOff) {
+      int bound, double[] p, int pOff, float[] lanes) {
     IntVector zero = IntVector.zero(INTS);
     double primal = 0;
     double change = 0;
@@ -221,8 +224,14 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
         FloatVector.fromArray(FLOATS, u, i).add(r).intoArray(u, i);
         zNew.intoArray(z, i);
       }
-      primal += primalAcc.reduceLanes(VectorOperators.ADD);
-      change += changeAcc.reduceLanes(VectorOperators.ADD);
+      // lanes added in index order: reduceLanes(ADD) on floats may associate differently once compiled,
+      // and the norms must be the same bits on every call (sequential or on any pool)
+      primalAcc.intoArray(lanes, 0);
+      changeAcc.intoArray(lanes, LANES);
+      for (int j = 0; j < LANES; j++) {
+        primal += lanes[j];
+        change += lanes[LANES + j];
+      }
     }
     p[pOff] += primal;
     p[pOff + 1] += change;
