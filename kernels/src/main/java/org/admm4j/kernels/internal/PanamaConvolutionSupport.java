@@ -28,14 +28,24 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   /** Output channels held in registers at once by the direct kernel. */
   private static final int OC_BLOCK = 4;
 
+  /**
+   * A/B knob for benchmarks: {@code -Dadmm4j.convForward=im2col} or {@code =direct} forces a forward
+   * variant (direct only where it applies); anything else leaves the choice to the measured rule.
+   */
+  private static final String FORWARD_VARIANT = System.getProperty("admm4j.convForward", "auto");
+
   PanamaConvolutionSupport(BlasSupport blas) {
     super(blas);
   }
 
   /** Whether the direct kernel serves {@code s}: stride 1, no padding, a short patch, rows of a vector or more. */
   static boolean useDirect(ConvShape s) {
-    return s.stride() == 1 && s.padding() == 0 && s.outWidth() >= LANES
-        && Im2col.patchSize(s) <= KernelParameters.CONV_DIRECT_MAX_PATCH;
+    boolean applies = s.stride() == 1 && s.padding() == 0 && s.outWidth() >= LANES;
+    return switch (FORWARD_VARIANT) {
+      case "im2col" -> false;
+      case "direct" -> applies;
+      default -> applies && Im2col.patchSize(s) <= KernelParameters.CONV_DIRECT_MAX_PATCH;
+    };
   }
 
   @Override
@@ -76,14 +86,14 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     int inC = s.inChannels(), h = s.inHeight(), iw = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
     int oh = s.outHeight(), ow = s.outWidth();
     int plane = oh * ow;
-    int kk = kh * kw;
-    int wStride = inC * kk;
+    int wStride = inC * kh * kw;
     int xb = b * inC * h * iw;
     float b0 = bias == null ? 0f : bias[oc0];
     float b1 = bias == null ? 0f : bias[oc0 + 1];
     float b2 = bias == null ? 0f : bias[oc0 + 2];
     float b3 = bias == null ? 0f : bias[oc0 + 3];
     int y0 = (b * s.outChannels() + oc0) * plane;
+    int w0 = oc0 * wStride;
     for (int i = 0; i < oh; i++) {
       for (int jv = 0; jv < ow; jv += LANES) {
         int j = Math.min(jv, ow - LANES);
@@ -91,16 +101,22 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
         FloatVector a1 = FloatVector.broadcast(FLOATS, b1);
         FloatVector a2 = FloatVector.broadcast(FLOATS, b2);
         FloatVector a3 = FloatVector.broadcast(FLOATS, b3);
-        for (int c = 0; c < inC; c++) {
-          for (int p = 0; p < kh; p++) {
-            int xr = xb + (c * h + i + p) * iw + j;
-            int wr = oc0 * wStride + c * kk + p * kw;
-            for (int q = 0; q < kw; q++) {
-              FloatVector xv = FloatVector.fromArray(FLOATS, x, xr + q);
-              a0 = xv.fma(FloatVector.broadcast(FLOATS, w[wr + q]), a0);
-              a1 = xv.fma(FloatVector.broadcast(FLOATS, w[wr + wStride + q]), a1);
-              a2 = xv.fma(FloatVector.broadcast(FLOATS, w[wr + 2 * wStride + q]), a2);
-              a3 = xv.fma(FloatVector.broadcast(FLOATS, w[wr + 3 * wStride + q]), a3);
+        // one flat loop over the patch (c, p, q): on JDK 17, C2 boxes several vector accumulators that
+        // live across nested loops (153 MB/op here), but keeps them in registers across a single loop
+        int xr = xb + i * iw + j;
+        int p = 0, q = 0;
+        for (int t = 0; t < wStride; t++) {
+          FloatVector xv = FloatVector.fromArray(FLOATS, x, xr + q);
+          a0 = xv.fma(FloatVector.broadcast(FLOATS, w[w0 + t]), a0);
+          a1 = xv.fma(FloatVector.broadcast(FLOATS, w[w0 + wStride + t]), a1);
+          a2 = xv.fma(FloatVector.broadcast(FLOATS, w[w0 + 2 * wStride + t]), a2);
+          a3 = xv.fma(FloatVector.broadcast(FLOATS, w[w0 + 3 * wStride + t]), a3);
+          if (++q == kw) {
+            q = 0;
+            xr += iw;
+            if (++p == kh) {
+              p = 0;
+              xr += (h - kh) * iw;
             }
           }
         }
@@ -117,7 +133,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   private static void directSingle(ConvShape s, float[] x, float[] w, float[] bias, float[] y, int b, int oc) {
     int inC = s.inChannels(), h = s.inHeight(), iw = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
     int oh = s.outHeight(), ow = s.outWidth();
-    int kk = kh * kw;
+    int wStride = inC * kh * kw;
+    int w0 = oc * wStride;
     int xb = b * inC * h * iw;
     float bv = bias == null ? 0f : bias[oc];
     int yb = (b * s.outChannels() + oc) * oh * ow;
@@ -125,12 +142,16 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       for (int jv = 0; jv < ow; jv += LANES) {
         int j = Math.min(jv, ow - LANES);
         FloatVector a0 = FloatVector.broadcast(FLOATS, bv);
-        for (int c = 0; c < inC; c++) {
-          for (int p = 0; p < kh; p++) {
-            int xr = xb + (c * h + i + p) * iw + j;
-            int wr = (oc * inC + c) * kk + p * kw;
-            for (int q = 0; q < kw; q++) {
-              a0 = FloatVector.fromArray(FLOATS, x, xr + q).fma(FloatVector.broadcast(FLOATS, w[wr + q]), a0);
+        int xr = xb + i * iw + j;
+        int p = 0, q = 0;
+        for (int t = 0; t < wStride; t++) {
+          a0 = FloatVector.fromArray(FLOATS, x, xr + q).fma(FloatVector.broadcast(FLOATS, w[w0 + t]), a0);
+          if (++q == kw) {
+            q = 0;
+            xr += iw;
+            if (++p == kh) {
+              p = 0;
+              xr += (h - kh) * iw;
             }
           }
         }
