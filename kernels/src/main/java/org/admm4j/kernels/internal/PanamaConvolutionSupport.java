@@ -28,11 +28,15 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   /** Output channels held in registers at once by the direct kernel. */
   private static final int OC_BLOCK = 4;
 
+  /** Taps (patch positions) per weight-gradient item: two taps share each dy load. */
+  private static final int TAP_BLOCK = 2;
+
   /**
-   * A/B knob for benchmarks: {@code -Dadmm4j.convForward=im2col} or {@code =direct} forces a forward
-   * variant (direct only where it applies); anything else leaves the choice to the measured rule.
+   * A/B knob for benchmarks: {@code -Dadmm4j.convVariant=im2col} or {@code =direct} forces the variant of
+   * forward and backward-weights (direct only where it applies); anything else leaves the choice to the
+   * measured rule.
    */
-  private static final String FORWARD_VARIANT = System.getProperty("admm4j.convForward", "auto");
+  private static final String VARIANT = System.getProperty("admm4j.convVariant", "auto");
 
   PanamaConvolutionSupport(BlasSupport blas) {
     super(blas);
@@ -41,11 +45,21 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   /** Whether the direct kernel serves {@code s}: stride 1, no padding, a short patch, rows of a vector or more. */
   static boolean useDirect(ConvShape s) {
     boolean applies = s.stride() == 1 && s.padding() == 0 && s.outWidth() >= LANES;
-    return switch (FORWARD_VARIANT) {
+    return switch (VARIANT) {
       case "im2col" -> false;
       case "direct" -> applies;
       default -> applies && Im2col.patchSize(s) <= KernelParameters.CONV_DIRECT_MAX_PATCH;
     };
+  }
+
+  @Override
+  public int workspaceSize(ConvShape s) {
+    int im2col = Im2col.workspaceSize(s);
+    if (s.stride() != 1 || s.padding() != 0 || s.outWidth() < LANES) {
+      return im2col;
+    }
+    long wide = (long) s.batch() * s.outChannels() * s.outHeight() * s.inWidth();
+    return (int) Math.min(Integer.MAX_VALUE - 16, Math.max(im2col, wide));
   }
 
   @Override
@@ -158,6 +172,172 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
         a0.intoArray(y, yb + i * ow + j);
       }
     }
+  }
+
+  @Override
+  public void backwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] workspace,
+      ForkJoinPool pool) {
+    if (useDirect(s)) {
+      backwardWeightsDirect(s, x, dy, dw, dbias, workspace, pool);
+    } else {
+      backwardWeightsIm2col(s, x, dy, dw, dbias, workspace, pool);
+    }
+  }
+
+  /**
+   * Direct weight gradient (stride 1, padding 0, outWidth ≥ lanes). dy is first widened to the input's row
+   * pitch ({@code wide[b][oc][i·inWidth + j]}, zero for j ≥ outWidth), so that for tap (c, p, q)
+   * {@code dw[oc][c][p][q] = Σ_b Σ_t wide[b][oc][t] · x[b][c][t + p·inWidth + q]} is one contiguous dot
+   * product per sample over {@code t < (outHeight − 1)·inWidth + outWidth}. Items of 4 output channels × 2
+   * taps keep 8 accumulators over all samples; every item owns its outputs and sums samples in order, so
+   * the bits do not depend on the pool.
+   */
+  void backwardWeightsDirect(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
+      ForkJoinPool pool) {
+    assert s.stride() == 1 && s.padding() == 0 && s.outWidth() >= LANES : s;
+    int outC = s.outChannels(), oh = s.outHeight(), ow = s.outWidth(), iw = s.inWidth();
+    int pitch = oh * iw;
+    // widen dy (batch × outC planes of outHeight rows at inWidth pitch) into the workspace
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> {
+      for (int plane = lo * outC; plane < hi * outC; plane++) {
+        for (int i = 0; i < oh; i++) {
+          int dst = plane * pitch + i * iw;
+          System.arraycopy(dy, (plane * oh + i) * ow, ws, dst, ow);
+          java.util.Arrays.fill(ws, dst + ow, dst + iw, 0f);
+        }
+      }
+    });
+    int k = Im2col.patchSize(s);
+    int ocBlocks = (outC + OC_BLOCK - 1) / OC_BLOCK;
+    int tapBlocks = (k + TAP_BLOCK - 1) / TAP_BLOCK;
+    BatchRange.run(pool, ocBlocks * tapBlocks, 1, (lo, hi) -> {
+      for (int item = lo; item < hi; item++) {
+        int oc0 = (item / tapBlocks) * OC_BLOCK;
+        int t0 = (item % tapBlocks) * TAP_BLOCK;
+        if (oc0 + OC_BLOCK <= outC && t0 + TAP_BLOCK <= k) {
+          weightGradient4x2(s, x, ws, dw, oc0, t0);
+        } else {
+          for (int oc = oc0; oc < Math.min(outC, oc0 + OC_BLOCK); oc++) {
+            for (int t = t0; t < Math.min(k, t0 + TAP_BLOCK); t++) {
+              dw[oc * k + t] = weightGradient1x1(s, x, ws, oc, t);
+            }
+          }
+        }
+      }
+    });
+    if (dbias != null) {
+      BatchRange.run(pool, outC, 1, (lo, hi) -> {
+        for (int oc = lo; oc < hi; oc++) {
+          float sum = 0f;
+          for (int b = 0; b < s.batch(); b++) {
+            sum += sum(oh * ow, dy, (b * outC + oc) * oh * ow);
+          }
+          dbias[oc] = sum;
+        }
+      });
+    }
+  }
+
+  /** Offset of tap t = (c, p, q) from a sample's first input pixel. */
+  private static int tapOffset(ConvShape s, int t) {
+    int kk = s.kernelHeight() * s.kernelWidth();
+    int c = t / kk, p = (t % kk) / s.kernelWidth(), q = t % s.kernelWidth();
+    return (c * s.inHeight() + p) * s.inWidth() + q;
+  }
+
+  private static void weightGradient4x2(ConvShape s, float[] x, float[] wide, float[] dw, int oc0, int t0) {
+    int outC = s.outChannels(), iw = s.inWidth(), k = Im2col.patchSize(s);
+    int pitch = s.outHeight() * iw;
+    int span = (s.outHeight() - 1) * iw + s.outWidth();
+    int bound = FLOATS.loopBound(span);
+    int xPlane = s.inChannels() * s.inHeight() * iw;
+    int xo0 = tapOffset(s, t0), xo1 = tapOffset(s, t0 + 1);
+    FloatVector a00 = FloatVector.zero(FLOATS), a01 = FloatVector.zero(FLOATS);
+    FloatVector a10 = FloatVector.zero(FLOATS), a11 = FloatVector.zero(FLOATS);
+    FloatVector a20 = FloatVector.zero(FLOATS), a21 = FloatVector.zero(FLOATS);
+    FloatVector a30 = FloatVector.zero(FLOATS), a31 = FloatVector.zero(FLOATS);
+    // one flat loop over (sample, position): accumulators across nested loops get boxed on JDK 17
+    int xb = 0, db = oc0 * pitch, pos = 0;
+    for (int v = 0, n = s.batch() * (bound / LANES); v < n; v++) {
+      FloatVector x0 = FloatVector.fromArray(FLOATS, x, xb + xo0 + pos);
+      FloatVector x1 = FloatVector.fromArray(FLOATS, x, xb + xo1 + pos);
+      FloatVector d = FloatVector.fromArray(FLOATS, wide, db + pos);
+      a00 = d.fma(x0, a00);
+      a01 = d.fma(x1, a01);
+      d = FloatVector.fromArray(FLOATS, wide, db + pitch + pos);
+      a10 = d.fma(x0, a10);
+      a11 = d.fma(x1, a11);
+      d = FloatVector.fromArray(FLOATS, wide, db + 2 * pitch + pos);
+      a20 = d.fma(x0, a20);
+      a21 = d.fma(x1, a21);
+      d = FloatVector.fromArray(FLOATS, wide, db + 3 * pitch + pos);
+      a30 = d.fma(x0, a30);
+      a31 = d.fma(x1, a31);
+      pos += LANES;
+      if (pos == bound) {
+        pos = 0;
+        xb += xPlane;
+        db += outC * pitch;
+      }
+    }
+    // reduce, then the scalar tail of every sample
+    float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
+    float s10 = a10.reduceLanes(VectorOperators.ADD), s11 = a11.reduceLanes(VectorOperators.ADD);
+    float s20 = a20.reduceLanes(VectorOperators.ADD), s21 = a21.reduceLanes(VectorOperators.ADD);
+    float s30 = a30.reduceLanes(VectorOperators.ADD), s31 = a31.reduceLanes(VectorOperators.ADD);
+    for (int b = 0; b < s.batch(); b++) {
+      int xs = b * xPlane, ds = (b * outC + oc0) * pitch;
+      for (int t = bound; t < span; t++) {
+        float x0 = x[xs + xo0 + t], x1 = x[xs + xo1 + t];
+        float d0 = wide[ds + t], d1 = wide[ds + pitch + t], d2 = wide[ds + 2 * pitch + t];
+        float d3 = wide[ds + 3 * pitch + t];
+        s00 += d0 * x0;
+        s01 += d0 * x1;
+        s10 += d1 * x0;
+        s11 += d1 * x1;
+        s20 += d2 * x0;
+        s21 += d2 * x1;
+        s30 += d3 * x0;
+        s31 += d3 * x1;
+      }
+    }
+    dw[oc0 * k + t0] = s00;
+    dw[oc0 * k + t0 + 1] = s01;
+    dw[(oc0 + 1) * k + t0] = s10;
+    dw[(oc0 + 1) * k + t0 + 1] = s11;
+    dw[(oc0 + 2) * k + t0] = s20;
+    dw[(oc0 + 2) * k + t0 + 1] = s21;
+    dw[(oc0 + 3) * k + t0] = s30;
+    dw[(oc0 + 3) * k + t0 + 1] = s31;
+  }
+
+  /** One weight of the gradient: the tail of the 4×2 items. */
+  private static float weightGradient1x1(ConvShape s, float[] x, float[] wide, int oc, int t0) {
+    int outC = s.outChannels(), iw = s.inWidth();
+    int pitch = s.outHeight() * iw;
+    int span = (s.outHeight() - 1) * iw + s.outWidth();
+    int bound = FLOATS.loopBound(span);
+    int xPlane = s.inChannels() * s.inHeight() * iw;
+    int xo = tapOffset(s, t0);
+    FloatVector a = FloatVector.zero(FLOATS);
+    int xb = 0, db = oc * pitch, pos = 0;
+    for (int v = 0, n = s.batch() * (bound / LANES); v < n; v++) {
+      a = FloatVector.fromArray(FLOATS, wide, db + pos).fma(FloatVector.fromArray(FLOATS, x, xb + xo + pos), a);
+      pos += LANES;
+      if (pos == bound) {
+        pos = 0;
+        xb += xPlane;
+        db += outC * pitch;
+      }
+    }
+    float sum = a.reduceLanes(VectorOperators.ADD);
+    for (int b = 0; b < s.batch(); b++) {
+      int xs = b * xPlane + xo, ds = (b * outC + oc) * pitch;
+      for (int t = bound; t < span; t++) {
+        sum += wide[ds + t] * x[xs + t];
+      }
+    }
+    return sum;
   }
 
   /** Row sums for the bias gradient: four accumulators, one lane reduction at the end. */

@@ -55,6 +55,11 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
   @Override
   public void backwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
       ForkJoinPool pool) {
+    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool);
+  }
+
+  final void backwardWeightsIm2col(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
+      ForkJoinPool pool) {
     // cols from x, rows from dy (and the bias gradient as row sums); dW (outC × K) = rows · colsᵀ
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
     BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));

@@ -72,15 +72,16 @@ class ConvolutionSupportTest extends KernelTestCase {
     }
   }
 
-  /** The Panama direct kernel on its own, also where the default rule would pick im2col (K = 75). */
+  /** The Panama direct kernels on their own, also where the default rule would pick im2col (K = 75). */
   @Test
-  void directForwardMatchesReference() {
+  void directKernelsMatchReference() {
     PanamaConvolutionSupport conv = (PanamaConvolutionSupport) panama().convolution();
     int lanes = PanamaConstants.FLOATS.length();
     ConvShape[] cases = {
       new ConvShape(2, 3, lanes + 6, lanes + 4, 7, 5, 5, 1, 0),
       new ConvShape(1, 2, 5, lanes + 2, 4, 3, 3, 1, 0),
       new ConvShape(3, 1, 4, lanes, 1, 1, 1, 1, 0),
+      new ConvShape(2, 2, 3, lanes + 1, 5, 3, 1, 1, 0),
       new ConvShape(2, 1, 28, 28, 20, 5, 5, 1, 0),
     };
     for (ConvShape s : cases) {
@@ -92,6 +93,16 @@ class ConvolutionSupportTest extends KernelTestCase {
       double[] want = ConvReference.forward(s, ConvReference.toDouble(x), ConvReference.toDouble(w),
           ConvReference.toDouble(bias));
       assertClose(want, y, Im2col.patchSize(s), "direct forward " + s);
+
+      float[] dy = randomFloats(s.outputSize());
+      float[] dw = poisoned(s.weightSize());
+      float[] db = poisoned(s.outChannels());
+      conv.backwardWeightsDirect(s, x, dy, dw, db, poisoned(conv.workspaceSize(s)), null);
+      double[] g = ConvReference.backwardWeights(s, ConvReference.toDouble(x), ConvReference.toDouble(dy));
+      int terms = s.batch() * s.outHeight() * s.outWidth();
+      assertClose(java.util.Arrays.copyOf(g, s.weightSize()), dw, terms, "direct backwardWeights dw " + s);
+      assertClose(java.util.Arrays.copyOfRange(g, s.weightSize(), g.length), db, terms,
+          "direct backwardWeights dbias " + s);
     }
     assertTrue(PanamaConvolutionSupport.useDirect(new ConvShape(64, 1, 28, 28, 20, 5, 5, 1, 0))
         || lanes > 24, "LeNet-5 conv1 should take the direct kernel");
