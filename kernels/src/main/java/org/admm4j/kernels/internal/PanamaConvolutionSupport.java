@@ -59,7 +59,9 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       return im2col;
     }
     long wide = (long) s.batch() * s.outChannels() * s.outHeight() * s.inWidth();
-    return (int) Math.min(Integer.MAX_VALUE - 16, Math.max(im2col, wide));
+    ConvShape t = transposedShape(s);
+    long padded = (long) t.inputSize() + t.weightSize();
+    return (int) Math.min(Integer.MAX_VALUE - 16, Math.max(im2col, Math.max(wide, padded)));
   }
 
   @Override
@@ -74,6 +76,12 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   /** The direct kernel alone, whatever {@link #useDirect} says (stride 1, padding 0, outWidth ≥ lanes). */
   void forwardDirect(ConvShape s, float[] x, float[] w, float[] bias, float[] y, ForkJoinPool pool) {
+    forwardDirect(s, x, 0, w, 0, bias, y, pool);
+  }
+
+  /** The direct kernel on x and w starting at offsets (so that both may live in the workspace). */
+  private static void forwardDirect(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, float[] y,
+      ForkJoinPool pool) {
     assert s.stride() == 1 && s.padding() == 0 && s.outWidth() >= LANES : s;
     int blocks = (s.outChannels() + OC_BLOCK - 1) / OC_BLOCK;
     BatchRange.run(pool, s.batch() * blocks, 1, (lo, hi) -> {
@@ -81,10 +89,10 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
         int b = item / blocks;
         int oc0 = (item % blocks) * OC_BLOCK;
         if (oc0 + OC_BLOCK <= s.outChannels()) {
-          directBlock4(s, x, w, bias, y, b, oc0);
+          directBlock4(s, x, xOff, w, wOff, bias, y, b, oc0);
         } else {
           for (int oc = oc0; oc < s.outChannels(); oc++) {
-            directSingle(s, x, w, bias, y, b, oc);
+            directSingle(s, x, xOff, w, wOff, bias, y, b, oc);
           }
         }
       }
@@ -96,18 +104,19 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * last one moved back to {@code outWidth − L}: the overlap is computed twice with the same result, which
    * is cheaper than a masked tail on JDK 17.
    */
-  private static void directBlock4(ConvShape s, float[] x, float[] w, float[] bias, float[] y, int b, int oc0) {
+  private static void directBlock4(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, float[] y,
+      int b, int oc0) {
     int inC = s.inChannels(), h = s.inHeight(), iw = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
     int oh = s.outHeight(), ow = s.outWidth();
     int plane = oh * ow;
     int wStride = inC * kh * kw;
-    int xb = b * inC * h * iw;
+    int xb = xOff + b * inC * h * iw;
     float b0 = bias == null ? 0f : bias[oc0];
     float b1 = bias == null ? 0f : bias[oc0 + 1];
     float b2 = bias == null ? 0f : bias[oc0 + 2];
     float b3 = bias == null ? 0f : bias[oc0 + 3];
     int y0 = (b * s.outChannels() + oc0) * plane;
-    int w0 = oc0 * wStride;
+    int w0 = wOff + oc0 * wStride;
     for (int i = 0; i < oh; i++) {
       for (int jv = 0; jv < ow; jv += LANES) {
         int j = Math.min(jv, ow - LANES);
@@ -144,12 +153,13 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   }
 
   /** One output channel of sample b: the tail of the channel blocks. */
-  private static void directSingle(ConvShape s, float[] x, float[] w, float[] bias, float[] y, int b, int oc) {
+  private static void directSingle(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, float[] y,
+      int b, int oc) {
     int inC = s.inChannels(), h = s.inHeight(), iw = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
     int oh = s.outHeight(), ow = s.outWidth();
     int wStride = inC * kh * kw;
-    int w0 = oc * wStride;
-    int xb = b * inC * h * iw;
+    int w0 = wOff + oc * wStride;
+    int xb = xOff + b * inC * h * iw;
     float bv = bias == null ? 0f : bias[oc];
     int yb = (b * s.outChannels() + oc) * oh * ow;
     for (int i = 0; i < oh; i++) {
@@ -172,6 +182,58 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
         a0.intoArray(y, yb + i * ow + j);
       }
     }
+  }
+
+  @Override
+  public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool) {
+    if (useDirect(s) && s.inWidth() >= LANES) {
+      backwardDataDirect(s, dy, w, dx, workspace, pool);
+    } else {
+      super.backwardData(s, dy, w, dx, workspace, pool);
+    }
+  }
+
+  /** The shape whose direct forward is this shape's input gradient: dy padded by kernel − 1, 180°-turned w. */
+  private static ConvShape transposedShape(ConvShape s) {
+    return new ConvShape(s.batch(), s.outChannels(), s.outHeight() + 2 * (s.kernelHeight() - 1),
+        s.outWidth() + 2 * (s.kernelWidth() - 1), s.inChannels(), s.kernelHeight(), s.kernelWidth(), 1, 0);
+  }
+
+  /**
+   * Direct input gradient (stride 1, padding 0, inWidth ≥ lanes): a stride-1 convolution is a correlation,
+   * so {@code dx = correlate(pad(dy, kernel − 1), w')} with {@code w'[c][oc][p][q] = w[oc][c][kh−1−p][kw−1−q]}.
+   * Both the padded dy and w' go to the workspace, then the direct forward kernel runs on them.
+   */
+  void backwardDataDirect(ConvShape s, float[] dy, float[] w, float[] dx, float[] ws, ForkJoinPool pool) {
+    ConvShape t = transposedShape(s);
+    int outC = s.outChannels(), oh = s.outHeight(), ow = s.outWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
+    int ph = t.inHeight(), pw = t.inWidth();
+    int wOff = t.inputSize();
+    // pad dy: zero borders of kernel − 1 around every plane
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> {
+      for (int plane = lo * outC; plane < hi * outC; plane++) {
+        int base = plane * ph * pw;
+        java.util.Arrays.fill(ws, base, base + (kh - 1) * pw, 0f);
+        for (int i = 0; i < oh; i++) {
+          int row = base + (kh - 1 + i) * pw;
+          java.util.Arrays.fill(ws, row, row + kw - 1, 0f);
+          System.arraycopy(dy, (plane * oh + i) * ow, ws, row + kw - 1, ow);
+          java.util.Arrays.fill(ws, row + kw - 1 + ow, row + pw, 0f);
+        }
+        java.util.Arrays.fill(ws, base + (kh - 1 + oh) * pw, base + ph * pw, 0f);
+      }
+    });
+    // w' = w with in/out channels swapped and the kernel turned by 180°
+    int inC = s.inChannels(), kk = kh * kw;
+    for (int oc = 0; oc < outC; oc++) {
+      for (int c = 0; c < inC; c++) {
+        int src = (oc * inC + c) * kk, dst = wOff + (c * outC + oc) * kk;
+        for (int e = 0; e < kk; e++) {
+          ws[dst + e] = w[src + kk - 1 - e];
+        }
+      }
+    }
+    forwardDirect(t, ws, 0, ws, wOff, null, dx, pool);
   }
 
   @Override

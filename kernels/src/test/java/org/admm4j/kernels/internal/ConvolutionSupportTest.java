@@ -103,6 +103,11 @@ class ConvolutionSupportTest extends KernelTestCase {
       assertClose(java.util.Arrays.copyOf(g, s.weightSize()), dw, terms, "direct backwardWeights dw " + s);
       assertClose(java.util.Arrays.copyOfRange(g, s.weightSize(), g.length), db, terms,
           "direct backwardWeights dbias " + s);
+
+      float[] dx = poisoned(s.inputSize());
+      conv.backwardDataDirect(s, dy, w, dx, poisoned(conv.workspaceSize(s)), null);
+      assertClose(ConvReference.backwardData(s, ConvReference.toDouble(dy), ConvReference.toDouble(w)), dx,
+          s.outChannels() * s.kernelHeight() * s.kernelWidth(), "direct backwardData " + s);
     }
     assertTrue(PanamaConvolutionSupport.useDirect(new ConvShape(64, 1, 28, 28, 20, 5, 5, 1, 0))
         || lanes > 24, "LeNet-5 conv1 should take the direct kernel");
