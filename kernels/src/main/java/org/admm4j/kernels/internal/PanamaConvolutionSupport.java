@@ -152,7 +152,11 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     }
   }
 
-  /** One output channel of sample b: the tail of the channel blocks. */
+  /**
+   * One output channel of sample b: the tail of the channel blocks, and the whole of a one-channel output
+   * (conv1's input gradient). Four output rows share each weight broadcast, so four FMA chains run
+   * side by side instead of one latency-bound chain.
+   */
   private static void directSingle(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, float[] y,
       int b, int oc) {
     int inC = s.inChannels(), h = s.inHeight(), iw = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
@@ -162,7 +166,38 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     int xb = xOff + b * inC * h * iw;
     float bv = bias == null ? 0f : bias[oc];
     int yb = (b * s.outChannels() + oc) * oh * ow;
-    for (int i = 0; i < oh; i++) {
+    int i = 0;
+    for (; i + 4 <= oh; i += 4) {
+      for (int jv = 0; jv < ow; jv += LANES) {
+        int j = Math.min(jv, ow - LANES);
+        FloatVector a0 = FloatVector.broadcast(FLOATS, bv);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        int xr = xb + i * iw + j;
+        int p = 0, q = 0;
+        for (int t = 0; t < wStride; t++) {
+          FloatVector wv = FloatVector.broadcast(FLOATS, w[w0 + t]);
+          a0 = FloatVector.fromArray(FLOATS, x, xr + q).fma(wv, a0);
+          a1 = FloatVector.fromArray(FLOATS, x, xr + iw + q).fma(wv, a1);
+          a2 = FloatVector.fromArray(FLOATS, x, xr + 2 * iw + q).fma(wv, a2);
+          a3 = FloatVector.fromArray(FLOATS, x, xr + 3 * iw + q).fma(wv, a3);
+          if (++q == kw) {
+            q = 0;
+            xr += iw;
+            if (++p == kh) {
+              p = 0;
+              xr += (h - kh) * iw;
+            }
+          }
+        }
+        int yo = yb + i * ow + j;
+        a0.intoArray(y, yo);
+        a1.intoArray(y, yo + ow);
+        a2.intoArray(y, yo + 2 * ow);
+        a3.intoArray(y, yo + 3 * ow);
+      }
+    }
+    // remaining rows one at a time
+    for (; i < oh; i++) {
       for (int jv = 0; jv < ow; jv += LANES) {
         int j = Math.min(jv, ow - LANES);
         FloatVector a0 = FloatVector.broadcast(FLOATS, bv);
@@ -183,6 +218,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       }
     }
   }
+
 
   @Override
   public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool) {
