@@ -1,12 +1,16 @@
 package org.admm4j.kernels.internal;
 
 import static org.admm4j.kernels.internal.PanamaConstants.FLOATS;
+import static org.admm4j.kernels.internal.PanamaConstants.INTS;
 
 import java.util.concurrent.ForkJoinPool;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.admm4j.kernels.ConvShape;
 import org.admm4j.kernels.KernelParameters;
+import org.admm4j.kernels.PoolShape;
 
 /**
  * Vector API convolution. Two forward variants:
@@ -436,6 +440,107 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       }
     }
     return sum;
+  }
+
+  /**
+   * 2×2, stride-2 max-pool, a vector of outputs at a time: four gathers fetch the window corners, and a
+   * tournament of compares and blends (top pair, bottom pair, then the two winners) picks the same element
+   * as the scalar row-major scan with strict {@code >}. The scalar loop spends most of its time on
+   * mispredicted branches on real data (2.2 ms against 0.27 ms on all-equal input for LeNet-5's pool1).
+   * LeNet-5's output rows (12 and 4) are shorter than a 16-lane vector, so where the input dimensions are
+   * even the planes are walked as one flat sequence of outputs; otherwise row by row.
+   */
+  @Override
+  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax) {
+    int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
+    int total = s.outputSize();
+    if (s.inHeight() == 2 * oh && w == 2 * ow && total >= LANES) {
+      maxPool2x2Flat(s, x, y, argmax);
+    } else if (ow >= LANES) {
+      maxPool2x2Rows(s, x, y, argmax);
+    } else {
+      super.maxPool2x2(s, x, y, argmax);
+    }
+  }
+
+  /**
+   * Even input sizes: output t (over all planes) has its window's top-left corner at
+   * {@code 2t + ⌊t / outWidth⌋·inWidth}. A first, branch-predictable pass writes the corners into
+   * {@code argmax} (overwritten anyway), which then serves as the gather map, so no scratch is needed.
+   */
+  private static void maxPool2x2Flat(PoolShape s, float[] x, float[] y, int[] argmax) {
+    int ow = s.outWidth(), w = s.inWidth();
+    int total = s.outputSize();
+    // corners, row by row
+    for (int t = 0, corner = 0; t < total; t += ow, corner += 2 * w) {
+      for (int j = 0; j < ow; j++) {
+        argmax[t + j] = corner + 2 * j;
+      }
+    }
+    int bound = FLOATS.loopBound(total);
+    for (int t0 = 0; t0 < bound; t0 += LANES) {
+      IntVector corner = IntVector.fromArray(INTS, argmax, t0);
+      FloatVector tl = FloatVector.fromArray(FLOATS, x, 0, argmax, t0);
+      FloatVector tr = FloatVector.fromArray(FLOATS, x, 1, argmax, t0);
+      FloatVector bl = FloatVector.fromArray(FLOATS, x, w, argmax, t0);
+      FloatVector br = FloatVector.fromArray(FLOATS, x, w + 1, argmax, t0);
+      tournament(tl, tr, bl, br, corner, w, y, argmax, t0);
+    }
+    // scalar tail, output by output
+    for (int t = bound; t < total; t++) {
+      maxPool2x2Row(x, w, argmax[t], y, argmax, t, 0, 1);
+    }
+  }
+
+  /** Any sizes, rows of at least one vector: gathers along each output row with the even-offset map. */
+  private static void maxPool2x2Rows(PoolShape s, float[] x, float[] y, int[] argmax) {
+    int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
+    int bound = FLOATS.loopBound(ow);
+    IntVector twice = IntVector.fromArray(INTS, EVEN, 0);
+    int planes = s.batch() * s.channels();
+    for (int plane = 0; plane < planes; plane++) {
+      int in = plane * s.inHeight() * w;
+      int out = plane * oh * ow;
+      for (int i = 0; i < oh; i++) {
+        int top = in + 2 * i * w;
+        int o = out + i * ow;
+        for (int j = 0; j < bound; j += LANES) {
+          int a = top + 2 * j;
+          FloatVector tl = FloatVector.fromArray(FLOATS, x, a, EVEN, 0);
+          FloatVector tr = FloatVector.fromArray(FLOATS, x, a + 1, EVEN, 0);
+          FloatVector bl = FloatVector.fromArray(FLOATS, x, a + w, EVEN, 0);
+          FloatVector br = FloatVector.fromArray(FLOATS, x, a + w + 1, EVEN, 0);
+          tournament(tl, tr, bl, br, twice.add(a), w, y, argmax, o + j);
+        }
+        // scalar tail
+        maxPool2x2Row(x, w, top, y, argmax, o, bound, ow);
+      }
+    }
+  }
+
+  /** Even lane offsets {0, 2, 4, …}: the gather map that picks every other float. */
+  private static final int[] EVEN = evenOffsets();
+
+  private static int[] evenOffsets() {
+    int[] even = new int[LANES];
+    for (int i = 0; i < LANES; i++) {
+      even[i] = 2 * i;
+    }
+    return even;
+  }
+
+  /** Writes the window maxima and their indices; ties go to the earlier corner in row-major order. */
+  private static void tournament(FloatVector tl, FloatVector tr, FloatVector bl, FloatVector br, IntVector corner,
+      int w, float[] y, int[] argmax, int o) {
+    VectorMask<Float> right = tr.compare(VectorOperators.GT, tl);
+    VectorMask<Float> bottomRight = br.compare(VectorOperators.GT, bl);
+    FloatVector topMax = tl.blend(tr, right);
+    FloatVector bottomMax = bl.blend(br, bottomRight);
+    VectorMask<Float> bottom = bottomMax.compare(VectorOperators.GT, topMax);
+    topMax.blend(bottomMax, bottom).intoArray(y, o);
+    IntVector topIdx = corner.blend(corner.add(1), right.cast(INTS));
+    IntVector bottomIdx = corner.add(w).blend(corner.add(w + 1), bottomRight.cast(INTS));
+    topIdx.blend(bottomIdx, bottom.cast(INTS)).intoArray(argmax, o);
   }
 
   /** Row sums for the bias gradient: four accumulators, one lane reduction at the end. */

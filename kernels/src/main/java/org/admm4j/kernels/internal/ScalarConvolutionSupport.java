@@ -118,36 +118,40 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
     }
   }
 
-  private static void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax) {
+  /** The 2×2, stride-2 window over all planes. */
+  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax) {
     int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
     int planes = s.batch() * s.channels();
     for (int plane = 0; plane < planes; plane++) {
       int in = plane * s.inHeight() * w;
       int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {
-        int top = in + 2 * i * w;
-        int o = out + i * ow;
-        for (int j = 0; j < ow; j++) {
-          // window order: top-left, top-right, bottom-left, bottom-right; later ones win only if larger
-          int a = top + 2 * j;
-          int best = a;
-          float max = x[a];
-          if (x[a + 1] > max) {
-            max = x[a + 1];
-            best = a + 1;
-          }
-          if (x[a + w] > max) {
-            max = x[a + w];
-            best = a + w;
-          }
-          if (x[a + w + 1] > max) {
-            max = x[a + w + 1];
-            best = a + w + 1;
-          }
-          y[o + j] = max;
-          argmax[o + j] = best;
-        }
+        maxPool2x2Row(x, w, in + 2 * i * w, y, argmax, out + i * ow, 0, ow);
       }
+    }
+  }
+
+  /** Outputs j0..j1 of one output row whose windows start at input row {@code top}. */
+  static void maxPool2x2Row(float[] x, int w, int top, float[] y, int[] argmax, int o, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      // window order: top-left, top-right, bottom-left, bottom-right; later ones win only if larger
+      int a = top + 2 * j;
+      int best = a;
+      float max = x[a];
+      if (x[a + 1] > max) {
+        max = x[a + 1];
+        best = a + 1;
+      }
+      if (x[a + w] > max) {
+        max = x[a + w];
+        best = a + w;
+      }
+      if (x[a + w + 1] > max) {
+        max = x[a + w + 1];
+        best = a + w + 1;
+      }
+      y[o + j] = max;
+      argmax[o + j] = best;
     }
   }
 

@@ -17,6 +17,9 @@ class MaxPoolTest extends KernelTestCase {
     new PoolShape(1, 2, 7, 7, 3, 2),
     new PoolShape(2, 1, 5, 6, 3, 3),
     new PoolShape(1, 2, 6, 5, 2, 1),
+    new PoolShape(2, 50, 8, 8, 2, 2),
+    new PoolShape(1, 2, 9, 40, 2, 2),
+    new PoolShape(1, 3, 6, 70, 2, 2),
   };
 
   /** Values from {-1, 0, 1}: most windows hold ties; the first maximum in row-major order must win. */
