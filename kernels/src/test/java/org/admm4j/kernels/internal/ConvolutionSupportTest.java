@@ -209,7 +209,7 @@ class ConvolutionSupportTest extends KernelTestCase {
 
   /** The pool path gives the same bits as the sequential one, for pools of 1, 2 and 3 workers. */
   @Test
-  void poolGivesSameBitsAsSequential() {
+  void poolGivesSameBitsAsSequential() throws Exception {
     ConvShape[] cases = {
       new ConvShape(5, 1, 28, 28, 20, 5, 5, 1, 0),
       new ConvShape(3, 20, 12, 12, 50, 5, 5, 1, 0),
@@ -229,6 +229,11 @@ class ConvolutionSupportTest extends KernelTestCase {
             assertArrayEquals(want[t], got[t], provider.name() + " output " + t + " with "
                 + pool.getParallelism() + " workers, " + s);
           }
+        }
+        // called from inside a worker of the same pool (data-parallel training): forks there, same bits
+        float[][] inside = pool2.submit(() -> run(conv, s, x, w, b, dy, pool2)).get();
+        for (int t = 0; t < want.length; t++) {
+          assertArrayEquals(want[t], inside[t], provider.name() + " output " + t + " from a worker, " + s);
         }
       }
     }
