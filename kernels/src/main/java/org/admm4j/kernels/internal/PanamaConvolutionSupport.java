@@ -13,17 +13,17 @@ import org.admm4j.kernels.KernelParameters;
 import org.admm4j.kernels.PoolShape;
 
 /**
- * Vector API convolution. Two forward variants:
+ * Vector API convolution and max-pooling. Two variants of each convolution pass:
  * <ul>
- *   <li>{@code _im2col} (inherited): im2col + one GEMM over the batch on the provider's packed SGEMM. Wins
- *       whenever the patch is long enough for the GEMM to run near its peak (LeNet-5's conv2, K = 500).</li>
- *   <li>{@code _direct}: for stride 1, no padding and short patches (LeNet-5's conv1, K = 25) the GEMM has a
- *       25-deep inner dimension, so packing and the 737 k-float output scatter cost about as much as the
- *       arithmetic; the direct kernel instead keeps four output channels × one vector of output columns in
- *       registers and streams the input rows once, writing NCHW directly (no workspace).</li>
+ *   <li>{@code Im2col} (inherited): im2col + one GEMM over the batch on the provider's packed SGEMM. Wins
+ *       where the patch is long enough for the GEMM to run near its peak (LeNet-5's conv2, K = 500).</li>
+ *   <li>{@code Direct}: for stride 1, no padding and short patches (LeNet-5's conv1, K = 25) a GEMM with a
+ *       25-deep (or 20-wide) dimension spends as much time packing and moving the 0.9 M-float {@code cols}
+ *       and 0.7 M-float {@code rows} as computing; the direct kernels touch only inputs and outputs and keep
+ *       4 output channels × one vector of outputs in registers.</li>
  * </ul>
  * The switch is {@link KernelParameters#CONV_DIRECT_MAX_PATCH}; the measurements behind it are in
- * {@code kernels/README.md}. The backward passes are im2col + GEMM for every shape.
+ * {@code kernels/README.md}.
  */
 final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
@@ -37,8 +37,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   /**
    * A/B knob for benchmarks: {@code -Dadmm4j.convVariant=im2col} or {@code =direct} forces the variant of
-   * forward and backward-weights (direct only where it applies); anything else leaves the choice to the
-   * measured rule.
+   * all three passes (direct only where it applies); anything else leaves the choice to the measured rule.
    */
   private static final String VARIANT = System.getProperty("admm4j.convVariant", "auto");
 
@@ -65,7 +64,12 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     long wide = (long) s.batch() * s.outChannels() * s.outHeight() * s.inWidth();
     ConvShape t = transposedShape(s);
     long padded = (long) t.inputSize() + t.weightSize();
-    return (int) Math.min(Integer.MAX_VALUE - 16, Math.max(im2col, Math.max(wide, padded)));
+    long floats = Math.max(im2col, Math.max(wide, padded));
+    if (floats > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("convolution workspace for " + s + " would need " + floats
+          + " floats, more than one array holds: use a smaller batch");
+    }
+    return (int) floats;
   }
 
   @Override
