@@ -228,9 +228,14 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   }
 
 
+  /**
+   * im2col + GEMM unless {@code -Dadmm4j.convVariant=direct}: with the packed SGEMM, conv1's input gradient
+   * takes 0.94–1.08 ms through col2im against 1.18–1.25 ms direct (one output channel leaves the direct
+   * kernel one load per FMA), so the direct variant is kept for A/B runs only.
+   */
   @Override
   public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool) {
-    if (useDirect(s) && s.inWidth() >= LANES) {
+    if (VARIANT.equals("direct") && useDirect(s)) {
       backwardDataDirect(s, dy, w, dx, workspace, pool);
     } else {
       super.backwardData(s, dy, w, dx, workspace, pool);
