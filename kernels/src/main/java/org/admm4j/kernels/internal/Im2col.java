@@ -117,6 +117,19 @@ final class Im2col {
         for (int p = 0; p < kh; p++) {
           for (int q = 0; q < kw; q++) {
             int row = ((c * kh + p) * kw + q) * bp + b * plane;
+            if (st == 1 && pad == 0) {
+              // every tap inside: one flat loop over the plane (rows of 8 made the loop overhead dominate)
+              int d = xb + (c * h + p) * w + q;
+              for (int t = 0, j = 0; t < plane; t++) {
+                dx[d] += cols[row + t];
+                d++;
+                if (++j == ow) {
+                  j = 0;
+                  d += w - ow;
+                }
+              }
+              continue;
+            }
             int jlo = firstInside(s, q);
             int jhi = endInside(s, q, jlo);
             for (int i = 0; i < oh; i++) {
