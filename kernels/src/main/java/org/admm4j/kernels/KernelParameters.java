@@ -9,5 +9,11 @@ public final class KernelParameters {
   /** Top-k projection runs on the pool from this many elements on. */
   public static final int PROJECTION_PARALLEL_ELEMENTS = 1 << 20;
 
+  /**
+   * Longest patch (inChannels·kernelHeight·kernelWidth) for which the Vector API forward convolution uses
+   * the direct kernel instead of im2col + GEMM (stride 1, no padding only); see kernels/README.md.
+   */
+  public static final int CONV_DIRECT_MAX_PATCH = 64;
+
   private KernelParameters() {}
 }
