@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Sparse against dense for LeNet-5's two big layers, fc1 (500×800) and conv2 (50×20×5×5 on 12×12),
+ * Sparse against dense for LeNet-5's layers fc1 (500×800), conv1 (20×1×5×5 on 28×28) and conv2
+ * (50×20×5×5 on 12×12),
  * across densities: the measurements behind {@code KernelParameters.SPARSE_*}. The dense side is whatever
  * {@code Blas.gemm} and {@code Convolution.forward} are in this build.
  */
@@ -43,6 +44,10 @@ public class SparseBlasBenchmark {
 
   private CsrMatrix fc1;
   private float[] fc1Dense, fc1Bias, fcIn, fcOut, fcWorkspace;
+
+  private ConvShape conv1;
+  private CsrMatrix conv1Sparse;
+  private float[] conv1Dense, conv1Bias, conv1In, conv1Out, conv1Workspace, sparseConv1Workspace;
 
   private ConvShape conv2;
   private CsrMatrix conv2Sparse;
@@ -66,6 +71,15 @@ public class SparseBlasBenchmark {
     convOut = new float[conv2.outputSize()];
     convWorkspace = new float[Math.max(1, Convolution.workspaceSize(conv2))];
     sparseConvWorkspace = new float[Math.max(1, SparseBlas.convWorkspaceSize(conv2Sparse, conv2))];
+
+    conv1 = new ConvShape(batch, 1, 28, 28, 20, 5, 5, 1, 0);
+    conv1Dense = pruned(random, conv1.weightSize());
+    conv1Sparse = CsrMatrix.fromDense(20, 25, conv1Dense);
+    conv1Bias = floats(random, 20);
+    conv1In = floats(random, conv1.inputSize());
+    conv1Out = new float[conv1.outputSize()];
+    conv1Workspace = new float[Math.max(1, Convolution.workspaceSize(conv1))];
+    sparseConv1Workspace = new float[Math.max(1, SparseBlas.convWorkspaceSize(conv1Sparse, conv1))];
   }
 
   private float[] pruned(Random random, int n) {
@@ -94,6 +108,18 @@ public class SparseBlasBenchmark {
   public float[] linearDense() {
     Blas.gemm(Transpose.N, Transpose.T, batch, 500, 800, 1f, fcIn, 0, 800, fc1Dense, 0, 800, 0f, fcOut, 0, 500);
     return fcOut;
+  }
+
+  @Benchmark
+  public float[] conv1Sparse() {
+    SparseBlas.convForward(conv1Sparse, conv1, conv1In, conv1Bias, conv1Out, sparseConv1Workspace);
+    return conv1Out;
+  }
+
+  @Benchmark
+  public float[] conv1Dense() {
+    Convolution.forward(conv1, conv1In, conv1Dense, conv1Bias, conv1Out, conv1Workspace);
+    return conv1Out;
   }
 
   @Benchmark
