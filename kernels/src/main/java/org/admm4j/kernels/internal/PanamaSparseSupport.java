@@ -4,6 +4,7 @@ import static org.admm4j.kernels.internal.PanamaConstants.FLOATS;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.admm4j.kernels.KernelParameters;
 
 /**
  * Vector API sparse products. {@link #spmm} keeps a 4-vector strip of an output row in registers while it
@@ -15,6 +16,12 @@ import jdk.incubator.vector.VectorOperators;
 final class PanamaSparseSupport extends ScalarSparseSupport {
 
   private static final int LANES = FLOATS.length();
+
+  /** The transposed layout pays once the batch fills a vector: below that spmm runs its scalar tail only. */
+  @Override
+  int transposedMinBatch() {
+    return Math.max(KernelParameters.SPARSE_LINEAR_TRANSPOSED_MIN_BATCH, LANES);
+  }
 
   @Override
   public void spmv(CsrArrays w, float[] x, int xOff, float[] bias, float[] y, int yOff) {
@@ -70,13 +77,18 @@ final class PanamaSparseSupport extends ScalarSparseSupport {
       for (; j < vectorBound; j += LANES) {
         vectorBody(values, index, from, to, b, bOff + j, ldb, b0, c, cRow + j);
       }
-      // scalar tail: the last n % lanes columns
-      for (; j < n; j++) {
-        float sum = b0;
-        for (int p = from; p < to; p++) {
-          sum += values[p] * b[bOff + index[p] * ldb + j];
+      // scalar tail: the last n % lanes columns, row-wise so that each non-zero reads a contiguous run
+      if (j < n) {
+        for (int jj = j; jj < n; jj++) {
+          c[cRow + jj] = b0;
         }
-        c[cRow + j] = sum;
+        for (int p = from; p < to; p++) {
+          float v = values[p];
+          int bRow = bOff + index[p] * ldb;
+          for (int jj = j; jj < n; jj++) {
+            c[cRow + jj] += v * b[bRow + jj];
+          }
+        }
       }
     }
   }

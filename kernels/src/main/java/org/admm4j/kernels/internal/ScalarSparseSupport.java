@@ -61,16 +61,21 @@ class ScalarSparseSupport implements SparseSupport {
 
   @Override
   public long linearWorkspaceSize(CsrArrays w, int batch) {
-    if (batch < KernelParameters.SPARSE_LINEAR_TRANSPOSED_MIN_BATCH) {
+    if (batch < transposedMinBatch()) {
       return 0;
     }
     return ((long) w.activeCols().length + w.rows()) * batch;
   }
 
+  /** Smallest batch {@link #linear} runs in the transposed layout. */
+  int transposedMinBatch() {
+    return KernelParameters.SPARSE_LINEAR_TRANSPOSED_MIN_BATCH;
+  }
+
   @Override
   public void linear(CsrArrays w, int batch, float[] x, float[] bias, float[] y, float[] workspace) {
     int rows = w.rows(), cols = w.cols();
-    if (batch < KernelParameters.SPARSE_LINEAR_TRANSPOSED_MIN_BATCH) {
+    if (batch < transposedMinBatch()) {
       for (int s = 0; s < batch; s++) {
         spmv(w, x, s * cols, bias, y, s * rows);
       }

@@ -155,7 +155,7 @@ class SparseSupportTest extends KernelTestCase {
     for (KernelProvider provider : providers()) {
       SparseSupport sparse = provider.sparse();
       for (double density : DENSITIES) {
-        for (int batch : new int[] {0, 1, min - 1, min, min + 1, 17, 64, 65}) {
+        for (int batch : new int[] {0, 1, 2, min - 1, min, min + 1, 7, 8, 9, 15, 16, 17, 33, 64, 65}) {
           for (int[] dims : new int[][] {{10, 500}, {37, 41}, {1, 1}, {0, 5}, {5, 0}}) {
             int rows = dims[0], cols = dims[1];
             float[] dense = randomSparse(rows, cols, density);
