@@ -10,27 +10,31 @@ public final class KernelParameters {
   public static final int PROJECTION_PARALLEL_ELEMENTS = 1 << 20;
 
   /**
-   * Batched sparse fully connected layers switch from one gathered SpMV per sample to the transposed
-   * layout (one contiguous axpy over the batch per non-zero) from this batch size on. Measured with
-   * {@code SparseBlasBenchmark.linear*} (fc1 of LeNet-5, 500×800, densities 0.01–0.1): below 4
-   * samples the transposes cost more than the gathers they save.
+   * Batched sparse fully connected layers on the plain-Java kernels switch from one SpMV per sample to the
+   * transposed layout (one axpy over the batch per non-zero) from this batch size on; the Vector API
+   * kernels switch once the batch fills one vector (16 samples at 512 bits, 8 at 256). Measured by thread
+   * CPU time on LeNet-5's fc1 (500×800) and LeNet-300-100's fc1 (300×784) at densities 0.02–0.3, batches
+   * 2–32, JDK 17, Zen 4: plain Java breaks even at 16 samples and gains 10–25% at 32; with vectors the
+   * transposed layout is 3.5–5× faster from one vector of samples on.
    */
-  public static final int SPARSE_LINEAR_TRANSPOSED_MIN_BATCH = 4;
+  public static final int SPARSE_LINEAR_TRANSPOSED_MIN_BATCH = 16;
 
   /**
    * A fully connected layer runs the sparse kernels when at most this fraction of its weights is
-   * non-zero, the dense SGEMM otherwise. Measured with {@code SparseBlasBenchmark} (sparse against
-   * {@code Blas.gemm} at densities 0.01–1 on fc-sized matrices, batch 1 and 64): the crossing point, with
-   * a margin towards dense, which keeps improving as the SGEMM does.
+   * non-zero, the dense SGEMM otherwise. Measured by thread CPU time (one thread, JDK 17, Zen 4, 512-bit
+   * vectors) on LeNet-5's fc1, 500×800, against the packed SGEMM: at batch 1 sparse wins at every density
+   * (1.3× even dense, the SGEMM packs W per call); at batch 64 it breaks even near 0.35 (1.17× at 0.3,
+   * 0.73× at 0.5).
    */
   public static final double SPARSE_LINEAR_MAX_DENSITY = 0.3;
 
   /**
    * A convolution runs the sparse im2col path when at most this fraction of its filter weights is
-   * non-zero. Measured like {@link #SPARSE_LINEAR_MAX_DENSITY} on LeNet-5's conv2 (50×20×5×5, 12×12 input)
-   * against {@code Convolution.forward}.
+   * non-zero. Measured like {@link #SPARSE_LINEAR_MAX_DENSITY} on LeNet-5's conv1 (20×1×5×5 on 28×28) and
+   * conv2 (50×20×5×5 on 12×12) against {@code Convolution.forward}: at batch 1 sparse breaks even near
+   * 0.45 (1.3× faster at 0.3, 0.9× at 0.5), at batch 64 near 0.5 (conv1) and 0.7 (conv2).
    */
-  public static final double SPARSE_CONV_MAX_DENSITY = 0.3;
+  public static final double SPARSE_CONV_MAX_DENSITY = 0.4;
 
   private KernelParameters() {}
 }

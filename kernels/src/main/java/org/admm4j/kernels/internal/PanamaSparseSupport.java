@@ -4,7 +4,6 @@ import static org.admm4j.kernels.internal.PanamaConstants.FLOATS;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import org.admm4j.kernels.KernelParameters;
 
 /**
  * Vector API sparse products. {@link #spmm} keeps a 4-vector strip of an output row in registers while it
@@ -17,10 +16,13 @@ final class PanamaSparseSupport extends ScalarSparseSupport {
 
   private static final int LANES = FLOATS.length();
 
-  /** The transposed layout pays once the batch fills a vector: below that spmm runs its scalar tail only. */
+  /**
+   * The transposed layout pays once the batch fills a vector (below that spmm runs its scalar tail only);
+   * see {@code KernelParameters.SPARSE_LINEAR_TRANSPOSED_MIN_BATCH}.
+   */
   @Override
   int transposedMinBatch() {
-    return Math.max(KernelParameters.SPARSE_LINEAR_TRANSPOSED_MIN_BATCH, LANES);
+    return LANES;
   }
 
   @Override

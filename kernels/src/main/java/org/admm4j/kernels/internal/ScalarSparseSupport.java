@@ -7,8 +7,8 @@ import org.admm4j.kernels.KernelParameters;
  * Plain-Java sparse products, and the data movement around them that both implementations share.
  *
  * <p>Batched fully connected layers ({@link #linear}) come in two variants. Below
- * {@link KernelParameters#SPARSE_LINEAR_TRANSPOSED_MIN_BATCH} samples each sample is one {@link #spmv}
- * (a gather per non-zero). From there on the active input columns are gathered once into a transposed
+ * {@link #transposedMinBatch()} samples ({@link KernelParameters#SPARSE_LINEAR_TRANSPOSED_MIN_BATCH} here,
+ * one vector of samples in the Vector API kernels) each sample is one {@link #spmv} (a gather per non-zero). From there on the active input columns are gathered once into a transposed
  * block Xᵀ [active × batch], so that each non-zero W[r][c] becomes an axpy of the contiguous row c of Xᵀ
  * into row r of Yᵀ, a loop over the batch that vectorises; Yᵀ is transposed back with the bias added.
  * Convolutions build the im2col rows of the active filter taps only, then run the same {@link #spmm}.
