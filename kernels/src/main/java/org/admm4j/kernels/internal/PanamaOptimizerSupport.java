@@ -16,20 +16,21 @@ final class PanamaOptimizerSupport extends ScalarOptimizerSupport {
   private static final VectorSpecies<Float> F = PanamaConstants.FLOATS;
 
   @Override
-  public void sgd(int n, float[] w, float[] g, float[] v, float lr, float momentum, boolean nesterov,
+  public void sgd(int from, int to, float[] w, float[] g, float[] v, float lr, float momentum, boolean nesterov,
       float weightDecay, float rho, float[] z, float[] u, float[] mask) {
-    int bound = n > 2 * F.length() ? F.loopBound(n) : 0;
-    if (bound > 0) {
-      sgdBody(bound, w, g, v, lr, momentum, nesterov, weightDecay, rho, z, u, mask);
+    int n = to - from;
+    int bound = from + (n > 2 * F.length() ? F.loopBound(n) : 0);
+    if (bound > from) {
+      sgdBody(from, bound, w, g, v, lr, momentum, nesterov, weightDecay, rho, z, u, mask);
     }
     // scalar tail
-    sgdRange(bound, n, w, g, v, lr, momentum, nesterov, weightDecay, rho, z, u, mask);
+    sgdRange(bound, to, w, g, v, lr, momentum, nesterov, weightDecay, rho, z, u, mask);
   }
 
-  private static void sgdBody(int bound, float[] w, float[] g, float[] v, float lr, float momentum,
+  private static void sgdBody(int from, int bound, float[] w, float[] g, float[] v, float lr, float momentum,
       boolean nesterov, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
     FloatVector zero = FloatVector.zero(F);
-    for (int i = 0; i < bound; i += F.length()) {
+    for (int i = from; i < bound; i += F.length()) {
       FloatVector wv = FloatVector.fromArray(F, w, i);
       FloatVector grad = FloatVector.fromArray(F, g, i).add(wv.mul(weightDecay));
       if (z != null) {
@@ -50,24 +51,25 @@ final class PanamaOptimizerSupport extends ScalarOptimizerSupport {
   }
 
   @Override
-  public void adam(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1, float beta2,
-      float eps, int step, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
-    int bound = n > 2 * F.length() ? F.loopBound(n) : 0;
+  public void adam(int from, int to, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
+      float beta2, float eps, int step, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
+    int n = to - from;
+    int bound = from + (n > 2 * F.length() ? F.loopBound(n) : 0);
     float c1 = biasCorrection(beta1, step);
     float c2 = biasCorrection(beta2, step);
-    if (bound > 0) {
-      adamBody(bound, w, g, m, v, lr, beta1, beta2, eps, c1, c2, weightDecay, rho, z, u, mask);
+    if (bound > from) {
+      adamBody(from, bound, w, g, m, v, lr, beta1, beta2, eps, c1, c2, weightDecay, rho, z, u, mask);
     }
     // scalar tail
-    adamRange(bound, n, w, g, m, v, lr, beta1, beta2, eps, c1, c2, weightDecay, rho, z, u, mask);
+    adamRange(bound, to, w, g, m, v, lr, beta1, beta2, eps, c1, c2, weightDecay, rho, z, u, mask);
   }
 
-  private static void adamBody(int bound, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
+  private static void adamBody(int from, int bound, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
       float beta2, float eps, float c1, float c2, float weightDecay, float rho, float[] z, float[] u,
       float[] mask) {
     FloatVector zero = FloatVector.zero(F);
     float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
-    for (int i = 0; i < bound; i += F.length()) {
+    for (int i = from; i < bound; i += F.length()) {
       FloatVector wv = FloatVector.fromArray(F, w, i);
       FloatVector grad = FloatVector.fromArray(F, g, i).add(wv.mul(weightDecay));
       if (z != null) {

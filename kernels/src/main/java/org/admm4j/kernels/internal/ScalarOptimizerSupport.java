@@ -4,9 +4,9 @@ package org.admm4j.kernels.internal;
 class ScalarOptimizerSupport implements OptimizerSupport {
 
   @Override
-  public void sgd(int n, float[] w, float[] g, float[] v, float lr, float momentum, boolean nesterov,
+  public void sgd(int from, int to, float[] w, float[] g, float[] v, float lr, float momentum, boolean nesterov,
       float weightDecay, float rho, float[] z, float[] u, float[] mask) {
-    sgdRange(0, n, w, g, v, lr, momentum, nesterov, weightDecay, rho, z, u, mask);
+    sgdRange(from, to, w, g, v, lr, momentum, nesterov, weightDecay, rho, z, u, mask);
   }
 
   /** The SGD update of elements {@code [from, to)}. */
@@ -30,9 +30,9 @@ class ScalarOptimizerSupport implements OptimizerSupport {
   }
 
   @Override
-  public void adam(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1, float beta2,
-      float eps, int step, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
-    adamRange(0, n, w, g, m, v, lr, beta1, beta2, eps, biasCorrection(beta1, step), biasCorrection(beta2, step),
+  public void adam(int from, int to, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
+      float beta2, float eps, int step, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
+    adamRange(from, to, w, g, m, v, lr, beta1, beta2, eps, biasCorrection(beta1, step), biasCorrection(beta2, step),
         weightDecay, rho, z, u, mask);
   }
 

@@ -29,7 +29,7 @@ class OptimizerSupportTest extends KernelTestCase {
         int k = 0;
         for (KernelProvider p : providers()) {
           float[] wc = withTail(w), vc = withTail(v);
-          p.optimizer().sgd(n, wc, g, vc, lr, mom, nesterov, wd, rho, penalty ? z : null, penalty ? u : null, mask);
+          p.optimizer().sgd(0, n, wc, g, vc, lr, mom, nesterov, wd, rho, penalty ? z : null, penalty ? u : null, mask);
           for (int i = 0; i < n; i++) {
             double grad = g[i] + (double) wd * w[i] + (penalty ? rho * ((double) w[i] - z[i] + u[i]) : 0);
             double vel = mom * (double) v[i] + grad;
@@ -79,7 +79,7 @@ class OptimizerSupportTest extends KernelTestCase {
         int k = 0;
         for (KernelProvider p : providers()) {
           float[] wc = withTail(w), mc = withTail(m), vc = withTail(v);
-          p.optimizer().adam(n, wc, g, mc, vc, lr, b1, b2, eps, step, wd, rho, penalty ? z : null, penalty ? u : null,
+          p.optimizer().adam(0, n, wc, g, mc, vc, lr, b1, b2, eps, step, wd, rho, penalty ? z : null, penalty ? u : null,
               mask);
           double c1 = 1 / (1 - Math.pow(b1, step)), c2 = 1 / (1 - Math.pow(b2, step));
           for (int i = 0; i < n; i++) {
@@ -111,12 +111,42 @@ class OptimizerSupportTest extends KernelTestCase {
   @Test
   void handComputedSgdStepPinsTheScalarKernel() {
     float[] w = {1f, -2f}, g = {0.5f, -1f}, v = {0.25f, 0f};
-    scalar().optimizer().sgd(2, w, g, v, 0.1f, 0.5f, false, 0f, 0f, null, null, new float[] {1f, 0f});
+    scalar().optimizer().sgd(0, 2, w, g, v, 0.1f, 0.5f, false, 0f, 0f, null, null, new float[] {1f, 0f});
     // v = 0.5·0.25 + 0.5 = 0.625, w = 1 − 0.0625; second element pruned
     assertEquals(0.625f, v[0]);
     assertEquals(0.9375f, w[0]);
     assertEquals(0f, w[1]);
     assertEquals(0f, v[1]);
+  }
+
+  /** A block [from, to) updates exactly those elements, with the bits of the whole-tensor update. */
+  @Test
+  void rangesMatchTheWholeUpdateAndTouchNothingElse() {
+    int n = 1000;
+    float[] w = randomFloats(n), g = randomFloats(n), v = randomFloats(n), m = randomFloats(n), z = randomFloats(n);
+    float[] u = randomFloats(n), mask = randomMask(n), a = randomFloats(n);
+    for (int i = 0; i < n; i++) {
+      a[i] = Math.abs(a[i]);
+    }
+    for (KernelProvider p : providers()) {
+      float[] wAll = w.clone(), vAll = v.clone(), wAdam = w.clone(), mAdam = m.clone(), aAdam = a.clone();
+      p.optimizer().sgd(0, n, wAll, g, vAll, 0.1f, 0.9f, true, 1e-3f, 0.5f, z, u, mask);
+      p.optimizer().adam(0, n, wAdam, g, mAdam, aAdam, 1e-3f, 0.9f, 0.999f, 1e-8f, 3, 1e-3f, 0.5f, z, u, mask);
+      for (int[] r : new int[][] {{0, 0}, {3, 4}, {5, 100}, {17, 999}, {1, 1000}, {999, 1000}}) {
+        float[] wc = w.clone(), vc = v.clone(), wa = w.clone(), ma = m.clone(), va = a.clone();
+        p.optimizer().sgd(r[0], r[1], wc, g, vc, 0.1f, 0.9f, true, 1e-3f, 0.5f, z, u, mask);
+        p.optimizer().adam(r[0], r[1], wa, g, ma, va, 1e-3f, 0.9f, 0.999f, 1e-8f, 3, 1e-3f, 0.5f, z, u, mask);
+        for (int i = 0; i < n; i++) {
+          boolean in = i >= r[0] && i < r[1];
+          String at = p.name() + " range " + r[0] + ".." + r[1] + " i=" + i;
+          assertEquals(in ? wAll[i] : w[i], wc[i], at);
+          assertEquals(in ? vAll[i] : v[i], vc[i], at);
+          assertEquals(in ? wAdam[i] : w[i], wa[i], at);
+          assertEquals(in ? mAdam[i] : m[i], ma[i], at);
+          assertEquals(in ? aAdam[i] : a[i], va[i], at);
+        }
+      }
+    }
   }
 
   private float[] randomMask(int n) {

@@ -1,7 +1,6 @@
 package org.admm4j.nn.train;
 
 import java.util.Random;
-import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
@@ -10,7 +9,7 @@ import org.admm4j.nn.optim.Sgd;
 
 /**
  * Experiment, not a test: trains LeNet-5 on real MNIST and prints loss, images/s and test accuracy
- * per epoch. Arguments: epochs threads batch lr [maxTrainSamples] [schedule: cosine|step].
+ * per epoch. Arguments: epochs threads batch lr [maxTrainSamples] [cosine|step] [model] [KERNELS|DATA].
  */
 public final class LenetMnistRun {
 
@@ -22,14 +21,14 @@ public final class LenetMnistRun {
     int max = args.length > 4 ? Integer.parseInt(args[4]) : Integer.MAX_VALUE;
     String schedule = args.length > 5 ? args[5] : "cosine";
     String model = args.length > 6 ? args[6] : "lenet5";
-    KernelThreads.setThreads(threads);
+    Parallelism mode = args.length > 7 ? Parallelism.valueOf(args[7]) : Parallelism.KERNELS;
     MnistFiles train = MnistFiles.load("train"), test = MnistFiles.load("t10k");
     int count = Math.min(max, train.count);
     Model m = Models.create(model, 1);
     Sgd sgd = new Sgd(m.parameters(), lr, 0.9f, false, 5e-4f);
     LrSchedule lrs = schedule.equals("step") ? LrSchedule.step(lr, 4, 0.3f) : LrSchedule.cosine(lr, 0f);
-    Trainer t = new Trainer(m, sgd, threads, batch);
-    System.out.println(Kernels.describe() + ", " + Runtime.version());
+    Trainer t = new Trainer(m, sgd, threads, batch, mode);
+    System.out.println(Kernels.describe() + ", " + mode + ", JDK " + Runtime.version());
     Random r = new Random(1);
     int[] order = new int[count];
     for (int e = 0; e < epochs; e++) {
