@@ -103,14 +103,20 @@ public final class SparseBlas {
    */
   public static void convForward(CsrMatrix w, ConvShape shape, float[] x, float[] bias, float[] y,
       float[] workspace) {
+    convForward(w, shape, shape.batch(), x, bias, y, workspace);
+  }
+
+  /** {@link #convForward(CsrMatrix, ConvShape, float[], float[], float[], float[])} over {@code batch} images, ignoring shape's batch. */
+  static void convForward(CsrMatrix w, ConvShape shape, int batch, float[] x, float[] bias, float[] y,
+      float[] workspace) {
     int need = convWorkspaceSize(w, shape);
-    ArrayChecks.range("x", x, 0, shape.inputSize());
+    ArrayChecks.range("x", x, 0, (long) batch * (shape.inputSize() / shape.batch()));
     checkBias(w, bias);
-    ArrayChecks.range("y", y, 0, shape.outputSize());
+    ArrayChecks.range("y", y, 0, (long) batch * (shape.outputSize() / shape.batch()));
     if (need > 0) {
       ArrayChecks.range("workspace", workspace, 0, need);
     }
-    IMPL.convForward(w.arrays(), shape, x, bias, y, workspace);
+    IMPL.convForward(w.arrays(), shape, batch, x, bias, y, workspace);
   }
 
   /**

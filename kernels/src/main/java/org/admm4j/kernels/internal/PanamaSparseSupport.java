@@ -79,8 +79,12 @@ final class PanamaSparseSupport extends ScalarSparseSupport {
       for (; j < vectorBound; j += LANES) {
         vectorBody(values, index, from, to, b, bOff + j, ldb, b0, c, cRow + j);
       }
-      // scalar tail: the last n % lanes columns, row-wise so that each non-zero reads a contiguous run
-      if (j < n) {
+      if (j < n && n >= LANES) {
+        // vector tail: one more vector ending at column n, overlapping columns already written; they are
+        // recomputed in the same order, so they get the same bits
+        vectorBody(values, index, from, to, b, bOff + n - LANES, ldb, b0, c, cRow + n - LANES);
+      } else if (j < n) {
+        // scalar tail (n < lanes), row-wise so that each non-zero reads a contiguous run
         for (int jj = j; jj < n; jj++) {
           c[cRow + jj] = b0;
         }

@@ -107,13 +107,62 @@ class ScalarSparseSupport implements SparseSupport {
   }
 
   @Override
-  public void convForward(CsrArrays w, ConvShape s, float[] x, float[] bias, float[] y, float[] workspace) {
+  public void convForward(CsrArrays w, ConvShape s, int batch, float[] x, float[] bias, float[] y,
+      float[] workspace) {
     int pixels = s.outHeight() * s.outWidth();
     int inImage = s.inChannels() * s.inHeight() * s.inWidth();
     int outImage = s.outChannels() * pixels;
-    for (int img = 0; img < s.batch(); img++) {
+    for (int img = 0; img < batch; img++) {
       im2colActive(s, w.activeCols(), x, img * inImage, workspace);
       spmm(w, w.compactColIdx(), pixels, workspace, 0, pixels, bias, y, img * outImage, pixels);
+    }
+  }
+
+  @Override
+  public long convShiftedWorkspaceSize(CsrArrays shifted, ConvShape s) {
+    long padded = s.padding() == 0 ? 0
+        : (long) s.inChannels() * (s.inHeight() + 2 * s.padding()) * (s.inWidth() + 2 * s.padding());
+    return (long) shifted.rows() * shiftedRun(s) + padded;
+  }
+
+  /** Outputs per channel in the shifted layout: oh − 1 rows of the padded width Wp, then ow. */
+  static int shiftedRun(ConvShape s) {
+    return (s.outHeight() - 1) * (s.inWidth() + 2 * s.padding()) + s.outWidth();
+  }
+
+  @Override
+  public void convForwardShifted(CsrArrays shifted, ConvShape s, int batch, float[] x, float[] bias, float[] y,
+      float[] workspace) {
+    assert s.stride() == 1;
+    int oh = s.outHeight(), ow = s.outWidth(), pad = s.padding();
+    int h = s.inHeight(), wd = s.inWidth(), hp = h + 2 * pad, wp = wd + 2 * pad;
+    int run = shiftedRun(s), rows = shifted.rows();
+    int inImage = s.inChannels() * h * wd, outImage = rows * oh * ow;
+    int padAt = rows * run;
+    for (int img = 0; img < batch; img++) {
+      // the image, zero-padded into the workspace when the layer pads
+      float[] src = x;
+      int srcOff = img * inImage;
+      if (pad > 0) {
+        java.util.Arrays.fill(workspace, padAt, padAt + s.inChannels() * hp * wp, 0f);
+        for (int c = 0; c < s.inChannels(); c++) {
+          for (int r = 0; r < h; r++) {
+            System.arraycopy(x, srcOff + (c * h + r) * wd, workspace, padAt + (c * hp + r + pad) * wp + pad, wd);
+          }
+        }
+        src = workspace;
+        srcOff = padAt;
+      }
+      // Y' [rows × run] = W·(shifted runs of the image); columns j ≥ ow of each output row are unused
+      spmm(shifted, shifted.colIdx(), run, src, srcOff, 1, bias, workspace, 0, run);
+      // crop: y[img][o][i][j] = Y'[o][i·Wp + j]
+      int out = img * outImage;
+      for (int o = 0; o < rows; o++) {
+        for (int i = 0; i < oh; i++) {
+          System.arraycopy(workspace, o * run + i * wp, y, out, ow);
+          out += ow;
+        }
+      }
     }
   }
 

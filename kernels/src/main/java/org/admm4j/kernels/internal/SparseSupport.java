@@ -29,6 +29,21 @@ public interface SparseSupport {
   /** Floats of workspace {@link #convForward} needs for one image of {@code shape}. */
   long convWorkspaceSize(CsrArrays w, ConvShape shape);
 
-  /** {@code y = conv(x, W) + bias} over NCHW tensors with W = the [outC × inC·kh·kw] filter matrix. */
-  void convForward(CsrArrays w, ConvShape shape, float[] x, float[] bias, float[] y, float[] workspace);
+  /**
+   * {@code y = conv(x, W) + bias} over {@code batch} NCHW images (shape's own batch is ignored) with W the
+   * [outC × inC·kh·kw] filter matrix.
+   */
+  void convForward(CsrArrays w, ConvShape shape, int batch, float[] x, float[] bias, float[] y, float[] workspace);
+
+  /**
+   * The same convolution for stride 1 without im2col: {@code shifted} holds W's entries with each column
+   * replaced by the tap's offset {@code c·Hp·Wp + p·Wp + q} in the (zero-padded, Hp × Wp) input image, so
+   * that output row i of every channel is an axpy of the contiguous input run starting there; workspace:
+   * {@link #convShiftedWorkspaceSize}.
+   */
+  void convForwardShifted(CsrArrays shifted, ConvShape shape, int batch, float[] x, float[] bias, float[] y,
+      float[] workspace);
+
+  /** Floats of workspace {@link #convForwardShifted} needs. */
+  long convShiftedWorkspaceSize(CsrArrays shifted, ConvShape shape);
 }

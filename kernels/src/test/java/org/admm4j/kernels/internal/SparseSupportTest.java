@@ -183,12 +183,16 @@ class SparseSupportTest extends KernelTestCase {
 
   @Test
   void convForwardMatchesDirectReference() {
+    int shiftedChecked = 0;
     ConvShape[] shapes = {
       new ConvShape(2, 1, 28, 28, 20, 5, 5, 1, 0), // LeNet-5 conv1
       new ConvShape(3, 20, 12, 12, 50, 5, 5, 1, 0), // LeNet-5 conv2
       new ConvShape(1, 3, 9, 11, 7, 3, 3, 2, 1), // stride and padding, odd sizes
       new ConvShape(2, 2, 5, 5, 3, 3, 2, 1, 2), // padding wider than needed, non-square kernel
       new ConvShape(1, 4, 1, 1, 5, 1, 1, 1, 0), // 1×1
+      new ConvShape(2, 3, 28, 28, 8, 3, 3, 1, 1), // convnet-like: 3×3, padding 1
+      new ConvShape(1, 2, 6, 7, 3, 5, 5, 1, 2), // padding as large as the input edge
+      new ConvShape(3, 2, 5, 9, 4, 2, 4, 1, 0), // non-square, width 9 - 4 + 1 = 6 (tails)
     };
     for (KernelProvider provider : providers()) {
       SparseSupport sparse = provider.sparse();
@@ -201,15 +205,45 @@ class SparseSupportTest extends KernelTestCase {
           float[] bias = random.nextBoolean() ? randomFloats(s.outChannels()) : null;
           float[] y = poisoned(s.outputSize());
           float[] workspace = poisoned((int) sparse.convWorkspaceSize(w, s));
-          sparse.convForward(w, s, x, bias, y, workspace);
+          sparse.convForward(w, s, s.batch(), x, bias, y, workspace);
           double[] expected = referenceConv(s, x, filters, bias);
           for (int i = 0; i < expected.length; i++) {
             assertClose(expected[i], y[i], 1e-5 * (taps + 1),
                 provider.name() + " conv " + s + " density " + density + " at " + i);
           }
+          if (s.stride() == 1) {
+            CsrArrays shifted = shifted(w, s);
+            float[] y2 = poisoned(s.outputSize() + 3);
+            Arrays.fill(y2, s.outputSize(), y2.length, SENTINEL);
+            sparse.convForwardShifted(shifted, s, s.batch(), x, bias, y2,
+                poisoned((int) sparse.convShiftedWorkspaceSize(shifted, s)));
+            for (int i = 0; i < expected.length; i++) {
+              assertClose(expected[i], y2[i], 1e-5 * (taps + 1),
+                  provider.name() + " shifted conv " + s + " density " + density + " at " + i);
+            }
+            for (int i = s.outputSize(); i < y2.length; i++) {
+              assertEquals(SENTINEL, y2[i], "shifted conv wrote past y");
+            }
+            shiftedChecked++;
+          }
         }
       }
     }
+    long stride1 = java.util.Arrays.stream(shapes).filter(x -> x.stride() == 1).count();
+    assertEquals(providers().size() * DENSITIES.length * stride1, shiftedChecked);
+  }
+
+  /** W's entries with each tap replaced by its offset in the zero-padded input image. */
+  static CsrArrays shifted(CsrArrays w, ConvShape s) {
+    int hp = s.inHeight() + 2 * s.padding(), wp = s.inWidth() + 2 * s.padding();
+    int[] offsets = new int[w.nonZeros()];
+    for (int p = 0; p < offsets.length; p++) {
+      int tap = w.colIdx()[p];
+      int c = tap / (s.kernelHeight() * s.kernelWidth());
+      int kp = tap / s.kernelWidth() % s.kernelHeight(), kq = tap % s.kernelWidth();
+      offsets[p] = (c * hp + kp) * wp + kq;
+    }
+    return new CsrArrays(w.rows(), s.inChannels() * hp * wp, w.rowPtr(), offsets, w.values(), new int[0], offsets);
   }
 
   static double[] referenceConv(ConvShape s, float[] x, float[] w, float[] bias) {
