@@ -2,46 +2,42 @@ package org.admm4j.nn.inference;
 
 import org.admm4j.kernels.ConvShape;
 import org.admm4j.kernels.CsrMatrix;
-import org.admm4j.kernels.SparseBlas;
+import org.admm4j.kernels.SparseConvolution;
 
-/** A convolution with pruned filters on the sparse im2col kernels. */
+/** A convolution with pruned filters on the sparse kernels ({@link SparseConvolution}). */
 final class SparseConvStep implements InferenceStep {
 
   private final String name;
-  private final ConvShape single;
-  private final CsrMatrix weight;
+  private final SparseConvolution conv;
   private final float[] bias;
+  private final int outputSize;
 
   SparseConvStep(String name, ConvShape single, CsrMatrix weight, float[] bias) {
     this.name = name;
-    this.single = single;
-    this.weight = weight;
+    this.conv = SparseConvolution.of(weight, single);
     this.bias = bias.clone();
+    this.outputSize = single.outputSize();
   }
 
-  /** shapes[n] is the layer's shape for a batch of n, made once so that calls allocate nothing. */
-  private record Buffers(ConvShape[] shapes, float[] output, float[] workspace) implements State {}
+  private record Buffers(float[] output, float[] workspace) implements State {}
 
   @Override
   public State newState(int capacity) {
-    ConvShape[] shapes = new ConvShape[capacity + 1];
-    for (int n = 1; n <= capacity; n++) {
-      shapes[n] = single.withBatch(n);
-    }
-    return new Buffers(shapes, new float[shapes[capacity].outputSize()],
-        new float[SparseBlas.convWorkspaceSize(weight, single)]);
+    return new Buffers(new float[capacity * outputSize], new float[conv.workspaceSize()]);
   }
 
   @Override
   public float[] forward(State state, float[] x, int count) {
     Buffers b = (Buffers) state;
-    SparseBlas.convForward(weight, b.shapes()[count], x, bias, b.output(), b.workspace());
+    conv.forward(count, x, bias, b.output(), b.workspace());
     return b.output();
   }
 
   @Override
   public String describe() {
-    return String.format("%s: sparse conv %d×%d (%d of %d filter taps active), %.2f%% of weights", name,
-        weight.rows(), weight.cols(), weight.activeColumns(), weight.cols(), 100 * weight.density());
+    CsrMatrix w = conv.filters();
+    return String.format("%s: sparse conv %d×%d (%s), %.2f%% of weights", name, w.rows(), w.cols(),
+        conv.shiftedRuns() ? "stride 1, no im2col" : w.activeColumns() + " of " + w.cols() + " taps active",
+        100 * w.density());
   }
 }
