@@ -14,8 +14,10 @@ import org.admm4j.kernels.internal.SparseSupport;
  * if each output row is computed over the padded width Wp instead of ow: an axpy of (oh − 1)·Wp + ow
  * floats, whose Wp − ow extra columns per row are dropped when the result is cropped into y. That trades
  * (Wp − ow)/ow more multiply-adds (50% for LeNet-5's conv2, 17% for conv1) for the im2col copy, which costs
- * more than the sparse product itself at pruned densities. Other strides use
- * {@link SparseBlas#convForward} (im2col of the active filter taps).
+ * more than the sparse product itself at low densities: up to
+ * {@link KernelParameters#SPARSE_CONV_SHIFTED_MAX_DENSITY}. Denser filters and other strides use
+ * {@link SparseBlas#convForward} (im2col of the active filter taps, whose product keeps a 4-vector strip
+ * of output in registers).
  */
 public final class SparseConvolution {
 
@@ -40,7 +42,7 @@ public final class SparseConvolution {
   public static SparseConvolution of(CsrMatrix filters, ConvShape shape) {
     SparseBlas.convWorkspaceSize(filters, shape); // checks the filter matrix against the shape
     ConvShape single = shape.withBatch(1);
-    if (single.stride() != 1) {
+    if (single.stride() != 1 || filters.density() > KernelParameters.SPARSE_CONV_SHIFTED_MAX_DENSITY) {
       return new SparseConvolution(filters, single, null);
     }
     CsrArrays a = filters.arrays();
@@ -66,7 +68,7 @@ public final class SparseConvolution {
     return single;
   }
 
-  /** Whether the im2col-free stride-1 path runs. */
+  /** Whether the im2col-free stride-1 path runs (stride 1, density at most the shifted threshold). */
   public boolean shiftedRuns() {
     return shifted != null;
   }

@@ -35,6 +35,9 @@ class SparseConvolutionTest {
       float[] filters = values(layer.weightSize(), 0.1);
       SparseConvolution conv = SparseConvolution.of(CsrMatrix.fromDense(layer.outChannels(), taps, filters), layer);
       assertEquals(layer.stride() == 1, conv.shiftedRuns());
+      // the same layer denser than the shifted threshold: the im2col path
+      float[] dense = values(layer.weightSize(), 0.5);
+      assertFalse(SparseConvolution.of(CsrMatrix.fromDense(layer.outChannels(), taps, dense), layer).shiftedRuns());
       float[] workspace = new float[conv.workspaceSize()];
       for (int batch : new int[] {1, 3}) {
         ConvShape s = layer.withBatch(batch);
@@ -56,7 +59,7 @@ class SparseConvolutionTest {
   @Test
   void checksItsArguments() {
     ConvShape s = new ConvShape(1, 2, 6, 6, 3, 3, 3, 1, 0);
-    CsrMatrix w = CsrMatrix.fromDense(3, 18, values(54, 0.5));
+    CsrMatrix w = CsrMatrix.fromDense(3, 18, values(54, 0.1));
     SparseConvolution conv = SparseConvolution.of(w, s);
     float[] ws = new float[conv.workspaceSize()];
     assertMessage("filter matrix is 3×18 but the shape needs 3×8",
