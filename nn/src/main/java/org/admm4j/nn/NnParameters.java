@@ -13,5 +13,11 @@ public final class NnParameters {
   /** Optimizers update on the pool from this many parameters on; smaller models stay on the caller's thread. */
   public static final int PARALLEL_OPTIMIZER_MIN_FLOATS = 1 << 17;
 
+  /**
+   * Samples per forward call when a trainer measures accuracy (over all shards): big products keep
+   * the kernels busy; LeNet-5 needs about 50 MB of buffers for 256.
+   */
+  public static final int EVAL_BATCH = 256;
+
   private NnParameters() {}
 }

@@ -59,7 +59,14 @@ class ModelsTest {
   void otherModels() {
     assertEquals(266_610, Models.create("lenet-300-100", 1).parameterCount());
     Model conv = Models.create("convnet", 1);
-    assertTrue(conv.buffers().size() > 0);
+    assertEquals(871_530, conv.parameterCount());
+    assertEquals(10, conv.buffers().size());
+    assertArrayEquals(new int[] {256, 3136}, conv.parameter("fc1.weight").shape());
+    float[] logits = conv.predictLogits(new float[3 * 784], 3);
+    assertEquals(30, logits.length);
+    for (float v : logits) {
+      assertTrue(Float.isFinite(v));
+    }
     assertEquals(List.of("lenet5", "lenet-300-100", "convnet"), Models.names());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("vgg", 1));
     assertTrue(e.getMessage().contains("lenet5"));

@@ -9,6 +9,7 @@ import org.admm4j.nn.Model;
 import org.admm4j.nn.NnParameters;
 import org.admm4j.nn.Parameter;
 import org.admm4j.nn.Workspace;
+import org.admm4j.nn.layers.Layer;
 import org.admm4j.nn.optim.Optimizer;
 
 /**
@@ -31,6 +32,7 @@ public final class Trainer {
   private final Parallelism parallelism;
   private final Workspace[] shards;
   private final int[] shardCounts;
+  private final Layer.Context[] mergeScratch;
   private final double[] shardLoss;
   private final int[] shardCorrect;
   private final List<Parameter> parameters;
@@ -101,6 +103,7 @@ public final class Trainer {
     }
     reduceTask = new ReduceTask(0, Math.max(1, blocks));
     shardCounts = new int[shardCount];
+    mergeScratch = new Layer.Context[shardCount];
     shardLoss = new double[shardCount];
     shardCorrect = new int[shardCount];
     parallelStep = new ParallelStep();
@@ -196,7 +199,7 @@ public final class Trainer {
       reduceGradients();
     }
     if (!model.buffers().isEmpty()) {
-      Workspace.mergeStatistics(shards, shardCounts);
+      Workspace.mergeStatistics(shards, shardCounts, mergeScratch);
     }
     optimizer.step();
     step++;
@@ -273,7 +276,7 @@ public final class Trainer {
     if (evalShards == null) {
       evalShards = new Workspace[shards.length];
       for (int s = 0; s < shards.length; s++) {
-        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), 64));
+        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), NnParameters.EVAL_BATCH / shards.length));
       }
     }
     int k = evalShards.length;
