@@ -8,7 +8,9 @@ import org.admm4j.kernels.internal.SparseSupport;
  * Pruned layers at inference: a sparse weight matrix W ({@link CsrMatrix}) times dense activations.
  * Each call runs on the calling thread and allocates nothing: callers own the outputs and a workspace
  * sized by {@link #linearWorkspaceSize} or {@link #convWorkspaceSize}, typically one per thread. Whether a
- * layer is worth running sparse at all is {@link #prefersSparseLinear} / {@link #prefersSparseConv}.
+ * layer is worth running sparse at all is {@link #prefersSparseLinear} / {@link #prefersSparseConv}. For a
+ * convolution layer run many times, {@link SparseConvolution} prepares the filters once and skips im2col
+ * at stride 1.
  */
 public final class SparseBlas {
 
