@@ -227,6 +227,9 @@ public final class CompactModelReader {
         } else {
           throw fail(h.context + ": field 'encoding' is " + encoding + ", expected 0 (dense) or 1 (sparse)");
         }
+        if (length > Integer.MAX_VALUE - 8) {
+          throw fail(h.context + ": payload of " + length + " bytes exceeds the 2 GiB this reader can hold");
+        }
         if (length > size) {
           throw fail("truncated: " + h.context + " field 'values' needs " + length + " bytes but the whole file has "
               + size + ": refused before allocating");
