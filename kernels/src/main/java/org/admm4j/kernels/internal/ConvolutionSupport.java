@@ -21,6 +21,16 @@ public interface ConvolutionSupport {
   void backwardWeights(ConvShape shape, float[] x, float[] dy, float[] dw, float[] dbias, float[] workspace,
       ForkJoinPool pool);
 
+  /**
+   * {@link #backwardWeights} for a workspace that still holds what {@link #forward} left in it for the same
+   * shape and the same, unchanged x (no other call on that workspace since): the im2col path then reuses
+   * forward's patch matrix instead of building it again. Same results, same bits as {@link #backwardWeights}.
+   */
+  default void backwardWeightsAfterForward(ConvShape shape, float[] x, float[] dy, float[] dw, float[] dbias,
+      float[] workspace, ForkJoinPool pool) {
+    backwardWeights(shape, x, dy, dw, dbias, workspace, pool);
+  }
+
   /** {@code y = max over each window of x}; {@code argmax} receives the input index of each maximum. */
   void maxPoolForward(PoolShape shape, float[] x, float[] y, int[] argmax);
 

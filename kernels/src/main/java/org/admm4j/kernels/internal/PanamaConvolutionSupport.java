@@ -291,7 +291,18 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     if (useDirect(s)) {
       backwardWeightsDirect(s, x, dy, dw, dbias, workspace, pool);
     } else {
-      backwardWeightsIm2col(s, x, dy, dw, dbias, workspace, pool);
+      backwardWeightsIm2col(s, x, dy, dw, dbias, workspace, pool, false);
+    }
+  }
+
+  /** The direct kernel where it applies (forward was direct too, so there is no patch matrix to reuse). */
+  @Override
+  public void backwardWeightsAfterForward(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias,
+      float[] workspace, ForkJoinPool pool) {
+    if (useDirect(s)) {
+      backwardWeightsDirect(s, x, dy, dw, dbias, workspace, pool);
+    } else {
+      backwardWeightsIm2col(s, x, dy, dw, dbias, workspace, pool, true);
     }
   }
 

@@ -55,14 +55,23 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
   @Override
   public void backwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
       ForkJoinPool pool) {
-    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool);
+    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool, false);
   }
 
+  @Override
+  public void backwardWeightsAfterForward(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias,
+      float[] ws, ForkJoinPool pool) {
+    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool, true);
+  }
+
+  /** @param colsReady whether {@code cols} already holds im2col(x), as forwardIm2col leaves it */
   final void backwardWeightsIm2col(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
-      ForkJoinPool pool) {
+      ForkJoinPool pool, boolean colsReady) {
     // cols from x, rows from dy (and the bias gradient as row sums); dW (outC × K) = rows · colsᵀ
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
-    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+    if (!colsReady) {
+      BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+    }
     BatchRange.run(pool, s.outChannels(), 1, (lo, hi) -> {
       Im2col.gradientToRows(s, dy, ws, rowsOff, lo, hi);
       if (dbias != null) {

@@ -155,6 +155,40 @@ class ConvolutionSupportTest extends KernelTestCase {
   }
 
   /**
+   * backwardWeightsAfterForward on the workspace forward left behind: the same bits as backwardWeights on a
+   * fresh (NaN-poisoned) workspace, with and without bias, sequential and on pools of 2 and 3 workers.
+   */
+  @Test
+  void backwardWeightsAfterForwardGivesSameBits() {
+    for (KernelProvider provider : providers()) {
+      ConvolutionSupport conv = provider.convolution();
+      for (ConvShape s : shapes()) {
+        for (boolean withBias : new boolean[] {true, false}) {
+          for (ForkJoinPool pool : new ForkJoinPool[] {null, pool2, pool3}) {
+            float[] x = randomFloats(s.inputSize());
+            float[] w = randomFloats(s.weightSize());
+            float[] dy = randomFloats(s.outputSize());
+            float[] dw = poisoned(s.weightSize());
+            float[] db = withBias ? poisoned(s.outChannels()) : null;
+            conv.backwardWeights(s, x, dy, dw, db, poisoned(conv.workspaceSize(s)), pool);
+            float[] ws = poisoned(conv.workspaceSize(s));
+            conv.forward(s, x, w, randomFloats(s.outChannels()), poisoned(s.outputSize()), ws, pool);
+            float[] dw2 = poisoned(s.weightSize());
+            float[] db2 = withBias ? poisoned(s.outChannels()) : null;
+            conv.backwardWeightsAfterForward(s, x, dy, dw2, db2, ws, pool);
+            String what = provider.name() + " backwardWeightsAfterForward " + s + " pool "
+                + (pool == null ? 0 : pool.getParallelism());
+            assertArrayEquals(dw, dw2, what + " dw");
+            if (withBias) {
+              assertArrayEquals(db, db2, what + " dbias");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Gradients of L = Σ g·conv(x, w, b) against central differences of L, computed in double precision on
    * the reference forward: checks each implementation's backward passes are the forward's adjoint.
    */
