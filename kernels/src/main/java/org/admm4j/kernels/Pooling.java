@@ -3,7 +3,10 @@ package org.admm4j.kernels;
 import org.admm4j.kernels.internal.ConvolutionSupport;
 import org.admm4j.kernels.internal.KernelProvider;
 
-/** 2-D max-pooling over NCHW tensors (see {@link PoolShape}). */
+/**
+ * 2-D max-pooling over NCHW tensors (see {@link PoolShape}), split by planes over {@link KernelThreads#pool()};
+ * the results are the same bits for any pool size.
+ */
 public final class Pooling {
 
   private static final ConvolutionSupport IMPL = KernelProvider.getInstance().convolution();
@@ -15,7 +18,7 @@ public final class Pooling {
     ArrayChecks.range("x", x, 0, shape.inputSize());
     ArrayChecks.range("y", y, 0, shape.outputSize());
     ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
-    IMPL.maxPoolForward(shape, x, y, argmax);
+    IMPL.maxPoolForward(shape, x, y, argmax, KernelThreads.pool());
   }
 
   /** {@code dx} (Modified, overwritten) receives each {@code dy} at its window's maximum. */
@@ -23,6 +26,6 @@ public final class Pooling {
     ArrayChecks.range("dy", dy, 0, shape.outputSize());
     ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
     ArrayChecks.range("dx", dx, 0, shape.inputSize());
-    IMPL.maxPoolBackward(shape, dy, argmax, dx);
+    IMPL.maxPoolBackward(shape, dy, argmax, dx, KernelThreads.pool());
   }
 }

@@ -36,4 +36,22 @@ public interface ConvolutionSupport {
 
   /** {@code dx = 0}, then {@code dx[argmax[i]] += dy[i]}. */
   void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx);
+
+  /**
+   * {@link #maxPoolForward} restricted to the planes (sample × channel) {@code [planeLo, planeHi)}: writes
+   * exactly their outputs and argmax entries (absolute input indices), the same bits as the whole call.
+   */
+  void maxPoolForwardPlanes(PoolShape shape, float[] x, float[] y, int[] argmax, int planeLo, int planeHi);
+
+  /** {@link #maxPoolBackward} restricted to the planes {@code [planeLo, planeHi)} of dx (and of dy, argmax). */
+  void maxPoolBackwardPlanes(PoolShape shape, float[] dy, int[] argmax, float[] dx, int planeLo, int planeHi);
+
+  /**
+   * {@link #maxPoolForward} split by planes over {@code pool} (sequential when null, one worker, or too little
+   * work): each plane is written by one task, so the bits do not depend on the pool.
+   */
+  void maxPoolForward(PoolShape shape, float[] x, float[] y, int[] argmax, ForkJoinPool pool);
+
+  /** {@link #maxPoolBackward} split by planes over {@code pool}, each plane of dx written by one task. */
+  void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx, ForkJoinPool pool);
 }

@@ -471,34 +471,34 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * even the planes are walked as one flat sequence of outputs; otherwise row by row.
    */
   @Override
-  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax) {
+  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
     int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
-    int total = s.outputSize();
-    if (s.inHeight() == 2 * oh && w == 2 * ow && total >= LANES) {
-      maxPool2x2Flat(s, x, y, argmax);
+    int outputs = (planeHi - planeLo) * oh * ow;
+    if (s.inHeight() == 2 * oh && w == 2 * ow && outputs >= LANES) {
+      maxPool2x2Flat(s, x, y, argmax, planeLo * oh * ow, planeHi * oh * ow);
     } else if (ow >= LANES) {
-      maxPool2x2Rows(s, x, y, argmax);
+      maxPool2x2Rows(s, x, y, argmax, planeLo, planeHi);
     } else {
-      super.maxPool2x2(s, x, y, argmax);
+      super.maxPool2x2(s, x, y, argmax, planeLo, planeHi);
     }
   }
 
   /**
-   * Even input sizes: output t (over all planes) has its window's top-left corner at
-   * {@code 2t + ⌊t / outWidth⌋·inWidth}. A first, branch-predictable pass writes the corners into
-   * {@code argmax} (overwritten anyway), which then serves as the gather map, so no scratch is needed.
+   * Even input sizes, outputs {@code [from, to)} (whole rows): output t (over all planes) has its window's
+   * top-left corner at {@code 2t + ⌊t / outWidth⌋·inWidth}. A first, branch-predictable pass writes the
+   * corners into {@code argmax} (overwritten anyway), which then serves as the gather map, so no scratch is
+   * needed. Vector and scalar tail pick the same element, so the bits do not depend on where a range starts.
    */
-  private static void maxPool2x2Flat(PoolShape s, float[] x, float[] y, int[] argmax) {
+  private static void maxPool2x2Flat(PoolShape s, float[] x, float[] y, int[] argmax, int from, int to) {
     int ow = s.outWidth(), w = s.inWidth();
-    int total = s.outputSize();
     // corners, row by row
-    for (int t = 0, corner = 0; t < total; t += ow, corner += 2 * w) {
+    for (int t = from, corner = 2 * from + from / ow * w; t < to; t += ow, corner += 2 * w) {
       for (int j = 0; j < ow; j++) {
         argmax[t + j] = corner + 2 * j;
       }
     }
-    int bound = FLOATS.loopBound(total);
-    for (int t0 = 0; t0 < bound; t0 += LANES) {
+    int bound = from + FLOATS.loopBound(to - from);
+    for (int t0 = from; t0 < bound; t0 += LANES) {
       IntVector corner = IntVector.fromArray(INTS, argmax, t0);
       FloatVector tl = FloatVector.fromArray(FLOATS, x, 0, argmax, t0);
       FloatVector tr = FloatVector.fromArray(FLOATS, x, 1, argmax, t0);
@@ -507,18 +507,17 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       tournament(tl, tr, bl, br, corner, w, y, argmax, t0);
     }
     // scalar tail, output by output
-    for (int t = bound; t < total; t++) {
+    for (int t = bound; t < to; t++) {
       maxPool2x2Row(x, w, argmax[t], y, argmax, t, 0, 1);
     }
   }
 
   /** Any sizes, rows of at least one vector: gathers along each output row with the even-offset map. */
-  private static void maxPool2x2Rows(PoolShape s, float[] x, float[] y, int[] argmax) {
+  private static void maxPool2x2Rows(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
     int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
     int bound = FLOATS.loopBound(ow);
     IntVector twice = IntVector.fromArray(INTS, EVEN, 0);
-    int planes = s.batch() * s.channels();
-    for (int plane = 0; plane < planes; plane++) {
+    for (int plane = planeLo; plane < planeHi; plane++) {
       int in = plane * s.inHeight() * w;
       int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {

@@ -3,6 +3,7 @@ package org.admm4j.kernels.internal;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import org.admm4j.kernels.ConvShape;
+import org.admm4j.kernels.KernelParameters;
 import org.admm4j.kernels.PoolShape;
 
 /**
@@ -98,12 +99,38 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
    */
   @Override
   public void maxPoolForward(PoolShape s, float[] x, float[] y, int[] argmax) {
+    maxPoolForwardPlanes(s, x, y, argmax, 0, s.batch() * s.channels());
+  }
+
+  @Override
+  public void maxPoolForward(PoolShape s, float[] x, float[] y, int[] argmax, ForkJoinPool pool) {
+    BatchRange.run(pool, s.batch() * s.channels(), poolPlanesPerTask(s),
+        (lo, hi) -> maxPoolForwardPlanes(s, x, y, argmax, lo, hi));
+  }
+
+  @Override
+  public void maxPoolBackward(PoolShape s, float[] dy, int[] argmax, float[] dx, ForkJoinPool pool) {
+    BatchRange.run(pool, s.batch() * s.channels(), poolPlanesPerTask(s),
+        (lo, hi) -> maxPoolBackwardPlanes(s, dy, argmax, dx, lo, hi));
+  }
+
+  /** Planes per pooling task: about {@link KernelParameters#POOL_TASK_OUTPUTS} outputs each. */
+  static int poolPlanesPerTask(PoolShape s) {
+    return Math.max(1, KernelParameters.POOL_TASK_OUTPUTS / Math.max(1, s.outHeight() * s.outWidth()));
+  }
+
+  /**
+   * Max-pool; within a window the first maximum in row-major order wins a tie (strict {@code >}), so
+   * {@code argmax} is deterministic. The common 2×2, stride-2 window has its own unrolled loop.
+   */
+  @Override
+  public void maxPoolForwardPlanes(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
     if (s.size() == 2 && s.stride() == 2) {
-      maxPool2x2(s, x, y, argmax);
+      maxPool2x2(s, x, y, argmax, planeLo, planeHi);
       return;
     }
     int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth(), size = s.size(), st = s.stride();
-    for (int plane = 0; plane < s.batch() * s.channels(); plane++) {
+    for (int plane = planeLo; plane < planeHi; plane++) {
       int in = plane * s.inHeight() * w;
       int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {
@@ -127,11 +154,10 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
     }
   }
 
-  /** The 2×2, stride-2 window over all planes. */
-  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax) {
+  /** The 2×2, stride-2 window over planes {@code [planeLo, planeHi)}. */
+  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
     int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
-    int planes = s.batch() * s.channels();
-    for (int plane = 0; plane < planes; plane++) {
+    for (int plane = planeLo; plane < planeHi; plane++) {
       int in = plane * s.inHeight() * w;
       int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {
@@ -166,8 +192,15 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
 
   @Override
   public void maxPoolBackward(PoolShape s, float[] dy, int[] argmax, float[] dx) {
-    Arrays.fill(dx, 0, s.inputSize(), 0f);
-    for (int i = 0, n = s.outputSize(); i < n; i++) {
+    maxPoolBackwardPlanes(s, dy, argmax, dx, 0, s.batch() * s.channels());
+  }
+
+  /** Without padding every window lies inside its plane, so a plane range of dx takes only its own dy. */
+  @Override
+  public void maxPoolBackwardPlanes(PoolShape s, float[] dy, int[] argmax, float[] dx, int planeLo, int planeHi) {
+    int inPlane = s.inHeight() * s.inWidth(), outPlane = s.outHeight() * s.outWidth();
+    Arrays.fill(dx, planeLo * inPlane, planeHi * inPlane, 0f);
+    for (int i = planeLo * outPlane, n = planeHi * outPlane; i < n; i++) {
       dx[argmax[i]] += dy[i];
     }
   }
