@@ -562,6 +562,73 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     topIdx.blend(bottomIdx, bottom.cast(INTS)).intoArray(argmax, o);
   }
 
+  /**
+   * Stride 1, no padding: the {@code outHeight × outWidth} block a tap (c, p, q) copies from a sample is the
+   * input plane's window at (p, q), so one gather map ({@code t ↦ ⌊t/outWidth⌋·inWidth + t mod outWidth})
+   * serves every tap; a vector gather per {@code LANES} columns replaces {@code outHeight} short copies
+   * (LeNet-5's conv2 at batch 64: 256K copies of 8 floats, 0.9–2.0 ms against 0.8–0.9 ms gathered).
+   * Pure copies: the same bits as {@link Im2col#im2col}.
+   */
+  @Override
+  void im2col(ConvShape s, float[] x, float[] cols, int lo, int hi) {
+    int plane = s.outHeight() * s.outWidth();
+    if (s.stride() != 1 || s.padding() != 0 || plane < LANES) {
+      super.im2col(s, x, cols, lo, hi);
+      return;
+    }
+    int[] map = gatherMap(s.outWidth(), s.inWidth(), plane);
+    int inC = s.inChannels(), h = s.inHeight(), w = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
+    int bp = s.batch() * plane;
+    int bound = FLOATS.loopBound(plane);
+    for (int b = lo; b < hi; b++) {
+      int xb = b * inC * h * w;
+      for (int c = 0; c < inC; c++) {
+        for (int p = 0; p < kh; p++) {
+          for (int q = 0; q < kw; q++) {
+            int row = ((c * kh + p) * kw + q) * bp + b * plane;
+            int src = xb + (c * h + p) * w + q;
+            for (int t = 0; t < bound; t += LANES) {
+              FloatVector.fromArray(FLOATS, x, src, map, t).intoArray(cols, row + t);
+            }
+            // scalar tail
+            for (int t = bound; t < plane; t++) {
+              cols[row + t] = x[src + map[t]];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Gather maps of the last few layer shapes (a model has only a handful of convolutions), so steady-state
+   * training allocates nothing; slots are replaced round-robin, whole records, so racing threads only ever
+   * see complete maps.
+   */
+  private static final GatherMap[] MAPS = new GatherMap[8];
+  private static int nextMap;
+
+  private record GatherMap(int outWidth, int inWidth, int plane, int[] offsets) {}
+
+  private static int[] gatherMap(int outWidth, int inWidth, int plane) {
+    GatherMap[] maps = MAPS;
+    for (int i = 0; i < maps.length; i++) {
+      GatherMap m = maps[i];
+      if (m != null && m.outWidth == outWidth && m.inWidth == inWidth && m.plane == plane) {
+        return m.offsets;
+      }
+    }
+    int[] offsets = new int[plane];
+    for (int t = 0; t < plane; t++) {
+      offsets[t] = t / outWidth * inWidth + t % outWidth;
+    }
+    synchronized (MAPS) {
+      MAPS[nextMap] = new GatherMap(outWidth, inWidth, plane, offsets);
+      nextMap = (nextMap + 1) % MAPS.length;
+    }
+    return offsets;
+  }
+
   /** Row sums for the bias gradient: four accumulators, one lane reduction at the end. */
   @Override
   float sum(int n, float[] a, int off) {

@@ -38,7 +38,7 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
   final void forwardIm2col(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] ws,
       ForkJoinPool pool) {
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
-    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> im2col(s, x, ws, lo, hi));
     blas.gemm(false, false, s.outChannels(), bp, k, 1f, w, 0, k, ws, 0, bp, 0f, ws, rowsOff, bp, pool);
     BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK,
         (lo, hi) -> Im2col.rowsToOutput(s, ws, rowsOff, bias, y, lo, hi));
@@ -71,7 +71,7 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
     // cols from x, rows from dy (and the bias gradient as row sums); dW (outC × K) = rows · colsᵀ
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
     if (!colsReady) {
-      BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+      BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> im2col(s, x, ws, lo, hi));
     }
     BatchRange.run(pool, s.outChannels(), 1, (lo, hi) -> {
       Im2col.gradientToRows(s, dy, ws, rowsOff, lo, hi);
@@ -82,6 +82,11 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
       }
     });
     blas.gemm(false, true, s.outChannels(), k, bp, 1f, ws, rowsOff, bp, ws, 0, bp, 0f, dw, 0, k, pool);
+  }
+
+  /** {@link Im2col#im2col}: the columns of samples {@code [lo, hi)}; the Vector API set gathers instead. */
+  void im2col(ConvShape s, float[] x, float[] cols, int lo, int hi) {
+    Im2col.im2col(s, x, cols, lo, hi);
   }
 
   /** {@code Σ a[off + i]} for i &lt; n, in float. */
