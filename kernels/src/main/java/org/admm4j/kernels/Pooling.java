@@ -21,6 +21,17 @@ public final class Pooling {
     IMPL.maxPoolForward(shape, x, y, argmax, KernelThreads.pool());
   }
 
+  /**
+   * {@link #maxPoolForward} on the calling thread only: allocates nothing (the pooled call allocates a few
+   * task objects when it splits), for inference paths that promise no allocation. Same bits.
+   */
+  public static void maxPoolForwardSequential(PoolShape shape, float[] x, float[] y, int[] argmax) {
+    ArrayChecks.range("x", x, 0, shape.inputSize());
+    ArrayChecks.range("y", y, 0, shape.outputSize());
+    ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
+    IMPL.maxPoolForward(shape, x, y, argmax);
+  }
+
   /** {@code dx} (Modified, overwritten) receives each {@code dy} at its window's maximum. */
   public static void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx) {
     ArrayChecks.range("dy", dy, 0, shape.outputSize());

@@ -96,6 +96,11 @@ class ConvolutionTest {
     Pooling.maxPoolForward(new PoolShape(1, 1, 2, 2, 2, 2), new float[] {3, 7, 7, 1}, py, arg);
     assertEquals(7f, py[0]);
     assertEquals(1, arg[0], "ties go to the first maximum in row-major order");
+    py[0] = Float.NaN;
+    arg[0] = -1;
+    Pooling.maxPoolForwardSequential(new PoolShape(1, 1, 2, 2, 2, 2), new float[] {3, 7, 7, 1}, py, arg);
+    assertEquals(7f, py[0]);
+    assertEquals(1, arg[0]);
     float[] pdx = new float[4];
     Pooling.maxPoolBackward(new PoolShape(1, 1, 2, 2, 2, 2), new float[] {2f}, arg, pdx);
     assertEquals(2f, pdx[1]);

@@ -109,13 +109,24 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
 
   @Override
   public void maxPoolForward(PoolShape s, float[] x, float[] y, int[] argmax, ForkJoinPool pool) {
-    BatchRange.run(pool, s.batch() * s.channels(), poolPlanesPerTask(s),
+    int planes = s.batch() * s.channels(), grain = poolPlanesPerTask(s);
+    if (pool == null || pool.getParallelism() < 2 || planes <= grain) {
+      // inline without a lambda: small calls stay allocation-free
+      maxPoolForwardPlanes(s, x, y, argmax, 0, planes);
+      return;
+    }
+    BatchRange.run(pool, planes, grain,
         (lo, hi) -> maxPoolForwardPlanes(s, x, y, argmax, lo, hi));
   }
 
   @Override
   public void maxPoolBackward(PoolShape s, float[] dy, int[] argmax, float[] dx, ForkJoinPool pool) {
-    BatchRange.run(pool, s.batch() * s.channels(), poolPlanesPerTask(s),
+    int planes = s.batch() * s.channels(), grain = poolPlanesPerTask(s);
+    if (pool == null || pool.getParallelism() < 2 || planes <= grain) {
+      maxPoolBackwardPlanes(s, dy, argmax, dx, 0, planes);
+      return;
+    }
+    BatchRange.run(pool, planes, grain,
         (lo, hi) -> maxPoolBackwardPlanes(s, dy, argmax, dx, lo, hi));
   }
 
