@@ -52,6 +52,25 @@ public final class Convolution {
     IMPL.backwardWeights(shape, x, dy, dw, dbias, workspace, KernelThreads.pool());
   }
 
+  /**
+   * {@link #backwardWeights} where {@code workspace} still holds what {@link #forward} left in it for the
+   * same shape and the same, unchanged {@code x}, with no other call on that workspace in between (a layer's
+   * backward right after its forward): the im2col path then skips rebuilding the patch matrix. Same bits as
+   * {@link #backwardWeights}; if the condition does not hold the results are wrong, so call
+   * {@link #backwardWeights} when in doubt.
+   */
+  public static void backwardWeightsAfterForward(ConvShape shape, float[] x, float[] dy, float[] dw,
+      float[] dbias, float[] workspace) {
+    ArrayChecks.range("x", x, 0, shape.inputSize());
+    ArrayChecks.range("dy", dy, 0, shape.outputSize());
+    ArrayChecks.range("dw", dw, 0, shape.weightSize());
+    if (dbias != null) {
+      ArrayChecks.range("dbias", dbias, 0, shape.outChannels());
+    }
+    checkWorkspace(shape, workspace);
+    IMPL.backwardWeightsAfterForward(shape, x, dy, dw, dbias, workspace, KernelThreads.pool());
+  }
+
   private static void checkWorkspace(ConvShape shape, float[] workspace) {
     int need = IMPL.workspaceSize(shape);
     if (need > 0) {

@@ -10,6 +10,12 @@ public final class KernelParameters {
   public static final int PROJECTION_PARALLEL_ELEMENTS = 1 << 20;
 
   /**
+   * Max-pooling splits its planes over the pool in tasks of about this many outputs (LeNet-5 at batch 64:
+   * pool1's 184,320 outputs in 12 tasks, pool2's 51,200 in 4); less work than two tasks runs inline.
+   */
+  public static final int POOL_TASK_OUTPUTS = 16_384;
+
+  /**
    * Longest patch (inChannels·kernelHeight·kernelWidth) for which the Vector API forward convolution uses
    * the direct kernel instead of im2col + GEMM (stride 1, no padding only); see kernels/README.md.
    */

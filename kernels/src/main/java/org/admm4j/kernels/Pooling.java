@@ -3,7 +3,10 @@ package org.admm4j.kernels;
 import org.admm4j.kernels.internal.ConvolutionSupport;
 import org.admm4j.kernels.internal.KernelProvider;
 
-/** 2-D max-pooling over NCHW tensors (see {@link PoolShape}). */
+/**
+ * 2-D max-pooling over NCHW tensors (see {@link PoolShape}), split by planes over {@link KernelThreads#pool()};
+ * the results are the same bits for any pool size.
+ */
 public final class Pooling {
 
   private static final ConvolutionSupport IMPL = KernelProvider.getInstance().convolution();
@@ -15,6 +18,17 @@ public final class Pooling {
     ArrayChecks.range("x", x, 0, shape.inputSize());
     ArrayChecks.range("y", y, 0, shape.outputSize());
     ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
+    IMPL.maxPoolForward(shape, x, y, argmax, KernelThreads.pool());
+  }
+
+  /**
+   * {@link #maxPoolForward} on the calling thread only: allocates nothing (the pooled call allocates a few
+   * task objects when it splits), for inference paths that promise no allocation. Same bits.
+   */
+  public static void maxPoolForwardSequential(PoolShape shape, float[] x, float[] y, int[] argmax) {
+    ArrayChecks.range("x", x, 0, shape.inputSize());
+    ArrayChecks.range("y", y, 0, shape.outputSize());
+    ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
     IMPL.maxPoolForward(shape, x, y, argmax);
   }
 
@@ -23,6 +37,6 @@ public final class Pooling {
     ArrayChecks.range("dy", dy, 0, shape.outputSize());
     ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
     ArrayChecks.range("dx", dx, 0, shape.inputSize());
-    IMPL.maxPoolBackward(shape, dy, argmax, dx);
+    IMPL.maxPoolBackward(shape, dy, argmax, dx, KernelThreads.pool());
   }
 }

@@ -47,6 +47,9 @@ class ConvolutionTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Convolution.backwardWeights(s, x, y, new float[5], null, ws));
     assertTrue(e.getMessage().startsWith("dw "), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Convolution.backwardWeightsAfterForward(s, x, y, new float[5], null, ws));
+    assertTrue(e.getMessage().startsWith("dw "), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Convolution.backwardData(s, y, w, null, ws));
     assertTrue(e.getMessage().startsWith("dx "), e.getMessage());
     PoolShape p = new PoolShape(1, 1, 4, 4, 2, 2);
@@ -80,12 +83,24 @@ class ConvolutionTest {
     assertEquals(1f, dw[0]);
     assertEquals(5f, dw[3]);
     assertEquals(1f, db[0]);
+    Convolution.forward(s, x, w, null, y, ws);
+    float[] dw2 = new float[4];
+    float[] db2 = new float[1];
+    Convolution.backwardWeightsAfterForward(s, x, new float[] {1, 0, 0, 0}, dw2, db2, ws);
+    assertEquals(1f, dw2[0]);
+    assertEquals(5f, dw2[3]);
+    assertEquals(1f, db2[0]);
 
     float[] py = new float[1];
     int[] arg = new int[1];
     Pooling.maxPoolForward(new PoolShape(1, 1, 2, 2, 2, 2), new float[] {3, 7, 7, 1}, py, arg);
     assertEquals(7f, py[0]);
     assertEquals(1, arg[0], "ties go to the first maximum in row-major order");
+    py[0] = Float.NaN;
+    arg[0] = -1;
+    Pooling.maxPoolForwardSequential(new PoolShape(1, 1, 2, 2, 2, 2), new float[] {3, 7, 7, 1}, py, arg);
+    assertEquals(7f, py[0]);
+    assertEquals(1, arg[0]);
     float[] pdx = new float[4];
     Pooling.maxPoolBackward(new PoolShape(1, 1, 2, 2, 2, 2), new float[] {2f}, arg, pdx);
     assertEquals(2f, pdx[1]);

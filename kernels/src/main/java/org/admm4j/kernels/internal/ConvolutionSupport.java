@@ -21,9 +21,37 @@ public interface ConvolutionSupport {
   void backwardWeights(ConvShape shape, float[] x, float[] dy, float[] dw, float[] dbias, float[] workspace,
       ForkJoinPool pool);
 
+  /**
+   * {@link #backwardWeights} for a workspace that still holds what {@link #forward} left in it for the same
+   * shape and the same, unchanged x (no other call on that workspace since): the im2col path then reuses
+   * forward's patch matrix instead of building it again. Same results, same bits as {@link #backwardWeights}.
+   */
+  default void backwardWeightsAfterForward(ConvShape shape, float[] x, float[] dy, float[] dw, float[] dbias,
+      float[] workspace, ForkJoinPool pool) {
+    backwardWeights(shape, x, dy, dw, dbias, workspace, pool);
+  }
+
   /** {@code y = max over each window of x}; {@code argmax} receives the input index of each maximum. */
   void maxPoolForward(PoolShape shape, float[] x, float[] y, int[] argmax);
 
   /** {@code dx = 0}, then {@code dx[argmax[i]] += dy[i]}. */
   void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx);
+
+  /**
+   * {@link #maxPoolForward} restricted to the planes (sample × channel) {@code [planeLo, planeHi)}: writes
+   * exactly their outputs and argmax entries (absolute input indices), the same bits as the whole call.
+   */
+  void maxPoolForwardPlanes(PoolShape shape, float[] x, float[] y, int[] argmax, int planeLo, int planeHi);
+
+  /** {@link #maxPoolBackward} restricted to the planes {@code [planeLo, planeHi)} of dx (and of dy, argmax). */
+  void maxPoolBackwardPlanes(PoolShape shape, float[] dy, int[] argmax, float[] dx, int planeLo, int planeHi);
+
+  /**
+   * {@link #maxPoolForward} split by planes over {@code pool} (sequential when null, one worker, or too little
+   * work): each plane is written by one task, so the bits do not depend on the pool.
+   */
+  void maxPoolForward(PoolShape shape, float[] x, float[] y, int[] argmax, ForkJoinPool pool);
+
+  /** {@link #maxPoolBackward} split by planes over {@code pool}, each plane of dx written by one task. */
+  void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx, ForkJoinPool pool);
 }

@@ -3,6 +3,7 @@ package org.admm4j.kernels.internal;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import org.admm4j.kernels.ConvShape;
+import org.admm4j.kernels.KernelParameters;
 import org.admm4j.kernels.PoolShape;
 
 /**
@@ -37,7 +38,7 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
   final void forwardIm2col(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] ws,
       ForkJoinPool pool) {
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
-    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> im2col(s, x, ws, lo, hi));
     blas.gemm(false, false, s.outChannels(), bp, k, 1f, w, 0, k, ws, 0, bp, 0f, ws, rowsOff, bp, pool);
     BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK,
         (lo, hi) -> Im2col.rowsToOutput(s, ws, rowsOff, bias, y, lo, hi));
@@ -55,14 +56,23 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
   @Override
   public void backwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
       ForkJoinPool pool) {
-    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool);
+    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool, false);
   }
 
+  @Override
+  public void backwardWeightsAfterForward(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias,
+      float[] ws, ForkJoinPool pool) {
+    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool, true);
+  }
+
+  /** @param colsReady whether {@code cols} already holds im2col(x), as forwardIm2col leaves it */
   final void backwardWeightsIm2col(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
-      ForkJoinPool pool) {
+      ForkJoinPool pool, boolean colsReady) {
     // cols from x, rows from dy (and the bias gradient as row sums); dW (outC × K) = rows · colsᵀ
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
-    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+    if (!colsReady) {
+      BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> im2col(s, x, ws, lo, hi));
+    }
     BatchRange.run(pool, s.outChannels(), 1, (lo, hi) -> {
       Im2col.gradientToRows(s, dy, ws, rowsOff, lo, hi);
       if (dbias != null) {
@@ -72,6 +82,11 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
       }
     });
     blas.gemm(false, true, s.outChannels(), k, bp, 1f, ws, rowsOff, bp, ws, 0, bp, 0f, dw, 0, k, pool);
+  }
+
+  /** {@link Im2col#im2col}: the columns of samples {@code [lo, hi)}; the Vector API set gathers instead. */
+  void im2col(ConvShape s, float[] x, float[] cols, int lo, int hi) {
+    Im2col.im2col(s, x, cols, lo, hi);
   }
 
   /** {@code Σ a[off + i]} for i &lt; n, in float. */
@@ -89,12 +104,49 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
    */
   @Override
   public void maxPoolForward(PoolShape s, float[] x, float[] y, int[] argmax) {
+    maxPoolForwardPlanes(s, x, y, argmax, 0, s.batch() * s.channels());
+  }
+
+  @Override
+  public void maxPoolForward(PoolShape s, float[] x, float[] y, int[] argmax, ForkJoinPool pool) {
+    int planes = s.batch() * s.channels(), grain = poolPlanesPerTask(s);
+    if (pool == null || pool.getParallelism() < 2 || planes <= grain) {
+      // inline without a lambda: small calls stay allocation-free
+      maxPoolForwardPlanes(s, x, y, argmax, 0, planes);
+      return;
+    }
+    BatchRange.run(pool, planes, grain,
+        (lo, hi) -> maxPoolForwardPlanes(s, x, y, argmax, lo, hi));
+  }
+
+  @Override
+  public void maxPoolBackward(PoolShape s, float[] dy, int[] argmax, float[] dx, ForkJoinPool pool) {
+    int planes = s.batch() * s.channels(), grain = poolPlanesPerTask(s);
+    if (pool == null || pool.getParallelism() < 2 || planes <= grain) {
+      maxPoolBackwardPlanes(s, dy, argmax, dx, 0, planes);
+      return;
+    }
+    BatchRange.run(pool, planes, grain,
+        (lo, hi) -> maxPoolBackwardPlanes(s, dy, argmax, dx, lo, hi));
+  }
+
+  /** Planes per pooling task: about {@link KernelParameters#POOL_TASK_OUTPUTS} outputs each. */
+  static int poolPlanesPerTask(PoolShape s) {
+    return Math.max(1, KernelParameters.POOL_TASK_OUTPUTS / Math.max(1, s.outHeight() * s.outWidth()));
+  }
+
+  /**
+   * Max-pool; within a window the first maximum in row-major order wins a tie (strict {@code >}), so
+   * {@code argmax} is deterministic. The common 2×2, stride-2 window has its own unrolled loop.
+   */
+  @Override
+  public void maxPoolForwardPlanes(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
     if (s.size() == 2 && s.stride() == 2) {
-      maxPool2x2(s, x, y, argmax);
+      maxPool2x2(s, x, y, argmax, planeLo, planeHi);
       return;
     }
     int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth(), size = s.size(), st = s.stride();
-    for (int plane = 0; plane < s.batch() * s.channels(); plane++) {
+    for (int plane = planeLo; plane < planeHi; plane++) {
       int in = plane * s.inHeight() * w;
       int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {
@@ -118,11 +170,10 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
     }
   }
 
-  /** The 2×2, stride-2 window over all planes. */
-  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax) {
+  /** The 2×2, stride-2 window over planes {@code [planeLo, planeHi)}. */
+  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
     int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
-    int planes = s.batch() * s.channels();
-    for (int plane = 0; plane < planes; plane++) {
+    for (int plane = planeLo; plane < planeHi; plane++) {
       int in = plane * s.inHeight() * w;
       int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {
@@ -157,8 +208,15 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
 
   @Override
   public void maxPoolBackward(PoolShape s, float[] dy, int[] argmax, float[] dx) {
-    Arrays.fill(dx, 0, s.inputSize(), 0f);
-    for (int i = 0, n = s.outputSize(); i < n; i++) {
+    maxPoolBackwardPlanes(s, dy, argmax, dx, 0, s.batch() * s.channels());
+  }
+
+  /** Without padding every window lies inside its plane, so a plane range of dx takes only its own dy. */
+  @Override
+  public void maxPoolBackwardPlanes(PoolShape s, float[] dy, int[] argmax, float[] dx, int planeLo, int planeHi) {
+    int inPlane = s.inHeight() * s.inWidth(), outPlane = s.outHeight() * s.outWidth();
+    Arrays.fill(dx, planeLo * inPlane, planeHi * inPlane, 0f);
+    for (int i = planeLo * outPlane, n = planeHi * outPlane; i < n; i++) {
       dx[argmax[i]] += dy[i];
     }
   }

@@ -155,6 +155,73 @@ class ConvolutionSupportTest extends KernelTestCase {
   }
 
   /**
+   * The Vector API im2col (a gather per vector for stride 1 without padding) writes the same bits as the
+   * plain copies, for whole batches and sample ranges; planes shorter than, equal to and longer than a
+   * vector, with and without a tail; everything outside the range stays poisoned.
+   */
+  @Test
+  void gatheredIm2colMatchesCopies() {
+    PanamaConvolutionSupport conv = (PanamaConvolutionSupport) panama().convolution();
+    int lanes = PanamaConstants.FLOATS.length();
+    ConvShape[] cases = {
+      new ConvShape(3, 20, 12, 12, 50, 5, 5, 1, 0),
+      new ConvShape(2, 3, 7, 9, 4, 3, 3, 1, 0),
+      new ConvShape(3, 2, lanes + 2, 3, 2, 3, 3, 1, 0),
+      new ConvShape(2, 1, 5, 5, 1, 2, 2, 1, 0),
+      new ConvShape(2, 2, 9, 11, 3, 3, 3, 2, 1),
+      new ConvShape(4, 2, 17, 13, 3, 5, 5, 1, 0),
+    };
+    for (ConvShape s : cases) {
+      float[] x = randomFloats(s.inputSize());
+      int n = Im2col.patchSize(s) * Im2col.columns(s);
+      for (int[] range : new int[][] {{0, s.batch()}, {1, s.batch()}, {0, 1}}) {
+        float[] want = poisoned(n);
+        Im2col.im2col(s, x, want, range[0], range[1]);
+        float[] got = poisoned(n);
+        conv.im2col(s, x, got, range[0], range[1]);
+        for (int i = 0; i < n; i++) {
+          assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+              "im2col element " + i + " of samples " + range[0] + ".." + range[1] + ", " + s);
+        }
+      }
+    }
+  }
+
+  /**
+   * backwardWeightsAfterForward on the workspace forward left behind: the same bits as backwardWeights on a
+   * fresh (NaN-poisoned) workspace, with and without bias, sequential and on pools of 2 and 3 workers.
+   */
+  @Test
+  void backwardWeightsAfterForwardGivesSameBits() {
+    for (KernelProvider provider : providers()) {
+      ConvolutionSupport conv = provider.convolution();
+      for (ConvShape s : shapes()) {
+        for (boolean withBias : new boolean[] {true, false}) {
+          for (ForkJoinPool pool : new ForkJoinPool[] {null, pool2, pool3}) {
+            float[] x = randomFloats(s.inputSize());
+            float[] w = randomFloats(s.weightSize());
+            float[] dy = randomFloats(s.outputSize());
+            float[] dw = poisoned(s.weightSize());
+            float[] db = withBias ? poisoned(s.outChannels()) : null;
+            conv.backwardWeights(s, x, dy, dw, db, poisoned(conv.workspaceSize(s)), pool);
+            float[] ws = poisoned(conv.workspaceSize(s));
+            conv.forward(s, x, w, randomFloats(s.outChannels()), poisoned(s.outputSize()), ws, pool);
+            float[] dw2 = poisoned(s.weightSize());
+            float[] db2 = withBias ? poisoned(s.outChannels()) : null;
+            conv.backwardWeightsAfterForward(s, x, dy, dw2, db2, ws, pool);
+            String what = provider.name() + " backwardWeightsAfterForward " + s + " pool "
+                + (pool == null ? 0 : pool.getParallelism());
+            assertArrayEquals(dw, dw2, what + " dw");
+            if (withBias) {
+              assertArrayEquals(db, db2, what + " dbias");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Gradients of L = Σ g·conv(x, w, b) against central differences of L, computed in double precision on
    * the reference forward: checks each implementation's backward passes are the forward's adjoint.
    */

@@ -62,6 +62,8 @@ public final class Conv2d extends Layer {
     ConvShape shape = s.shape(count);
     s.input = x;
     Convolution.forward(shape, x, weight.data(), bias.data(), s.output, s.workspace(shape));
+    s.workspaceHoldsForward = true;
+    s.forwardBatch = count;
     return s.output;
   }
 
@@ -70,7 +72,13 @@ public final class Conv2d extends Layer {
     State s = (State) context;
     ConvShape shape = s.shape(count);
     float[] ws = s.workspace(shape);
-    Convolution.backwardWeights(shape, s.input, dy, s.gradients[0], s.gradients[1], ws);
+    // right after forward the workspace still holds its patch matrix: backward-weights reuses it
+    if (s.workspaceHoldsForward && shape.batch() == s.forwardBatch) {
+      Convolution.backwardWeightsAfterForward(shape, s.input, dy, s.gradients[0], s.gradients[1], ws);
+    } else {
+      Convolution.backwardWeights(shape, s.input, dy, s.gradients[0], s.gradients[1], ws);
+    }
+    s.workspaceHoldsForward = false;
     if (!needInputGradient) {
       return null;
     }
@@ -85,6 +93,9 @@ public final class Conv2d extends Layer {
     float[] workspace;
     float[] inputGradient;
     float[] input;
+    /** Whether the workspace is as the last forward left it (set by forward, cleared by backward). */
+    boolean workspaceHoldsForward;
+    int forwardBatch;
 
     State(int capacity, float[][] gradients) {
       super(capacity, gradients);

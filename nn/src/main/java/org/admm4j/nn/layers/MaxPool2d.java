@@ -27,7 +27,12 @@ public final class MaxPool2d extends Layer {
   public float[] forward(Context context, float[] x, int count, boolean training) {
     State s = (State) context;
     s.checkCount(count);
-    Pooling.maxPoolForward(s.shape(count), x, s.output, s.argmax);
+    if (training) {
+      Pooling.maxPoolForward(s.shape(count), x, s.output, s.argmax);
+    } else {
+      // evaluation and inference stay on the caller's thread and allocate nothing (InferenceModel's promise)
+      Pooling.maxPoolForwardSequential(s.shape(count), x, s.output, s.argmax);
+    }
     return s.output;
   }
 
