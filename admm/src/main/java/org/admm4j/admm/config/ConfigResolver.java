@@ -22,7 +22,7 @@ public final class ConfigResolver {
         : fromFile.get("preset") != null ? fromFile.get("preset") : Presets.DEFAULT;
     ConfigSettings s = Presets.settings(preset.trim());
     s.overlay(fromFile, true);
-    s.overlay(flags, false);
+    s.overlay(flags, true);
     return PruningConfigParser.parse(s);
   }
 }

@@ -109,10 +109,12 @@ class PruningConfigParserTest {
     assertEquals(0.002, c.rho().initial());
     assertEquals(1.5, c.rho().growth());
     assertEquals(4, c.admmIterations());
-    // the file's layers replace the preset's; the flag's layer is merged in
-    assertEquals(2, c.layers().size());
+    // the flags' layer targets replace the file's, which replace the preset's
+    assertEquals(1, c.layers().size());
+    assertEquals(77, c.layers().get(0).nonzeros());
+    c = ConfigResolver.resolve(json, new ConfigSettings());
+    assertEquals(1, c.layers().size());
     assertEquals(0.01, c.layers().get(0).keepFraction());
-    assertEquals(77, c.layers().get(1).nonzeros());
 
     Path props = dir.resolve("c.properties");
     Files.writeString(props, "rho.initial=0.004\nlayers.fc*.keep=0.05\n", StandardCharsets.UTF_8);
@@ -142,7 +144,9 @@ class PruningConfigParserTest {
 
   @Test
   void keepAndNonzerosReplaceEachOther() throws Exception {
-    PruningConfig c = ConfigResolver.resolve(null, flags("layers.fc1.nonzeros", "5000"));
+    ConfigSettings s = Presets.settings(Presets.DEFAULT);
+    s.put("layers.fc1.nonzeros", "5000", "--nonzeros");
+    PruningConfig c = PruningConfigParser.parse(s);
     LayerRule fc1 = c.layers().stream().filter(r -> r.pattern().equals("fc1")).findFirst().orElseThrow();
     assertEquals(5000, fc1.nonzeros());
     assertTrue(Double.isNaN(fc1.keepFraction()));
