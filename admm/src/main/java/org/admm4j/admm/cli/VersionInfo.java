@@ -1,11 +1,9 @@
 package org.admm4j.admm.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import org.admm4j.admm.AdmmVersion;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version lines of {@code admm4j --version}, and the version and JDK strings reports record. */
+/** The version lines of {@code admm4j --version}, and the JDK string the CLI prints. */
 public final class VersionInfo implements IVersionProvider {
 
   @Override
@@ -15,19 +13,7 @@ public final class VersionInfo implements IVersionProvider {
 
   /** This build's version, e.g. {@code 0.1.0-SNAPSHOT}. */
   public static String version() {
-    try (InputStream in = VersionInfo.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        Properties p = new Properties();
-        p.load(in);
-        String v = p.getProperty("version");
-        if (v != null && !v.startsWith("$")) {
-          return v;
-        }
-      }
-    } catch (IOException e) {
-      // fall through: the version is informative only
-    }
-    return "unknown";
+    return AdmmVersion.get();
   }
 
   /** The running JDK, e.g. {@code 17.0.15 (Debian, OpenJDK 64-Bit Server VM)}. */

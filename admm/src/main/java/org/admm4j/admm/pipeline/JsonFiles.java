@@ -16,7 +16,8 @@ import java.nio.file.StandardCopyOption;
 /** Pretty-printed JSON files, written atomically (a temporary file in the same folder, then a move). */
 public final class JsonFiles {
 
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+      .serializeSpecialFloatingPointValues().create();
 
   private JsonFiles() {}
 
