@@ -1,0 +1,183 @@
+package org.admm4j.nn.layers;
+
+import java.util.List;
+import org.admm4j.nn.LayerKind;
+import org.admm4j.nn.Parameter;
+
+/**
+ * Batch normalisation per channel: over (N, H, W) for {@code [C, H, W]} inputs (PyTorch's
+ * {@code BatchNorm2d}) and over N for {@code [F]} inputs ({@code BatchNorm1d}). Training normalises with
+ * the batch's mean and biased variance and moves the running statistics (momentum 0.1, unbiased
+ * variance) in {@link #mergeStatistics}; evaluation uses the running statistics.
+ *
+ * <p>Data-parallel training normalises each shard with its own statistics (as PyTorch's DDP without
+ * SyncBatchNorm does) and folds the shards' means and variances into the running statistics weighted by
+ * shard size.
+ */
+public final class BatchNorm extends Layer {
+
+  /** PyTorch's defaults. */
+  public static final float EPS = 1e-5f;
+  public static final float MOMENTUM = 0.1f;
+
+  private final int channels;
+  private final int spatial;
+  private final Parameter gamma;
+  private final Parameter beta;
+  private final Parameter runningMean;
+  private final Parameter runningVar;
+
+  /** @param shape {@code [C, H, W]} or {@code [F]} */
+  public BatchNorm(String name, int[] shape) {
+    super(name, shape, shape);
+    channels = shape[0];
+    spatial = volume(shape) / channels;
+    gamma = Parameter.other(name + ".weight", LayerKind.OTHER, channels);
+    beta = Parameter.other(name + ".bias", LayerKind.OTHER, channels);
+    runningMean = Parameter.buffer(name + ".running_mean", channels);
+    runningVar = Parameter.buffer(name + ".running_var", channels);
+    java.util.Arrays.fill(gamma.data(), 1f);
+    java.util.Arrays.fill(runningVar.data(), 1f);
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(gamma, beta);
+  }
+
+  @Override
+  public List<Parameter> buffers() {
+    return List.of(runningMean, runningVar);
+  }
+
+  @Override
+  public Context newContext(int capacity, float[][] gradients) {
+    return new State(capacity, checkGradients(parameters(), gradients));
+  }
+
+  @Override
+  public float[] forward(Context context, float[] x, int count, boolean training) {
+    State s = (State) context;
+    s.checkCount(count);
+    s.training = training;
+    float[] g = gamma.data(), b = beta.data();
+    long n = (long) count * spatial;
+    for (int c = 0; c < channels; c++) {
+      float mean, invStd;
+      if (training) {
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+          int base = (i * channels + c) * spatial;
+          for (int j = 0; j < spatial; j++) {
+            sum += x[base + j];
+          }
+        }
+        double m = sum / n;
+        double sq = 0;
+        for (int i = 0; i < count; i++) {
+          int base = (i * channels + c) * spatial;
+          for (int j = 0; j < spatial; j++) {
+            double d = x[base + j] - m;
+            sq += d * d;
+          }
+        }
+        double var = sq / n;
+        mean = (float) m;
+        invStd = (float) (1.0 / Math.sqrt(var + EPS));
+        s.batchMean[c] = mean;
+        s.batchVar[c] = n > 1 ? (float) (sq / (n - 1)) : (float) var;
+      } else {
+        mean = runningMean.data()[c];
+        invStd = (float) (1.0 / Math.sqrt(runningVar.data()[c] + EPS));
+      }
+      s.invStd[c] = invStd;
+      for (int i = 0; i < count; i++) {
+        int base = (i * channels + c) * spatial;
+        for (int j = 0; j < spatial; j++) {
+          float xh = (x[base + j] - mean) * invStd;
+          s.normalized[base + j] = xh;
+          s.output[base + j] = g[c] * xh + b[c];
+        }
+      }
+    }
+    return s.output;
+  }
+
+  @Override
+  public float[] backward(Context context, float[] dy, int count, boolean needInputGradient) {
+    State s = (State) context;
+    float[] g = gamma.data();
+    float[] dGamma = s.gradients[0], dBeta = s.gradients[1];
+    long n = (long) count * spatial;
+    for (int c = 0; c < channels; c++) {
+      double sumDy = 0, sumDyXh = 0;
+      for (int i = 0; i < count; i++) {
+        int base = (i * channels + c) * spatial;
+        for (int j = 0; j < spatial; j++) {
+          sumDy += dy[base + j];
+          sumDyXh += (double) dy[base + j] * s.normalized[base + j];
+        }
+      }
+      dGamma[c] = (float) sumDyXh;
+      dBeta[c] = (float) sumDy;
+      if (!needInputGradient) {
+        continue;
+      }
+      float scale = g[c] * s.invStd[c];
+      // training: the batch statistics depend on x too
+      float meanDy = s.training ? (float) (sumDy / n) : 0f;
+      float meanDyXh = s.training ? (float) (sumDyXh / n) : 0f;
+      for (int i = 0; i < count; i++) {
+        int base = (i * channels + c) * spatial;
+        for (int j = 0; j < spatial; j++) {
+          s.inputGradient[base + j] = scale * (dy[base + j] - meanDy - s.normalized[base + j] * meanDyXh);
+        }
+      }
+    }
+    return needInputGradient ? s.inputGradient : null;
+  }
+
+  @Override
+  public void mergeStatistics(Context[] shards, int[] counts) {
+    long total = 0;
+    for (int k = 0; k < shards.length; k++) {
+      if (((State) shards[k]).training) {
+        total += counts[k];
+      }
+    }
+    if (total == 0) {
+      return;
+    }
+    float[] rm = runningMean.data(), rv = runningVar.data();
+    for (int c = 0; c < channels; c++) {
+      double mean = 0, var = 0;
+      for (int k = 0; k < shards.length; k++) {
+        State s = (State) shards[k];
+        if (s.training) {
+          mean += (double) counts[k] * s.batchMean[c];
+          var += (double) counts[k] * s.batchVar[c];
+        }
+      }
+      rm[c] = (1 - MOMENTUM) * rm[c] + MOMENTUM * (float) (mean / total);
+      rv[c] = (1 - MOMENTUM) * rv[c] + MOMENTUM * (float) (var / total);
+    }
+  }
+
+  private final class State extends Context {
+    final float[] output;
+    final float[] normalized;
+    final float[] inputGradient;
+    final float[] batchMean = new float[channels];
+    final float[] batchVar = new float[channels];
+    final float[] invStd = new float[channels];
+    boolean training;
+
+    State(int capacity, float[][] gradients) {
+      super(capacity, gradients);
+      int size = capacity * inputSize();
+      output = new float[size];
+      normalized = new float[size];
+      inputGradient = new float[size];
+    }
+  }
+}

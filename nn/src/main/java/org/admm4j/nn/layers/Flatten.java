@@ -1,0 +1,25 @@
+package org.admm4j.nn.layers;
+
+/** {@code [C, H, W] → [C·H·W]} in C, H, W order, as {@code torch.flatten(x, 1)}: a view, no copy. */
+public final class Flatten extends Layer {
+
+  public Flatten(String name, int[] inputShape) {
+    super(name, inputShape, new int[] {volume(inputShape)});
+  }
+
+  @Override
+  public Context newContext(int capacity, float[][] gradients) {
+    return new Context(capacity, checkGradients(parameters(), gradients));
+  }
+
+  @Override
+  public float[] forward(Context context, float[] x, int count, boolean training) {
+    context.checkCount(count);
+    return x;
+  }
+
+  @Override
+  public float[] backward(Context context, float[] dy, int count, boolean needInputGradient) {
+    return needInputGradient ? dy : null;
+  }
+}

@@ -1,0 +1,99 @@
+package org.admm4j.nn.layers;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.admm4j.kernels.Blas;
+import org.admm4j.kernels.Elementwise;
+import org.admm4j.kernels.Transpose;
+import org.admm4j.nn.LayerKind;
+import org.admm4j.nn.Parameter;
+
+/** {@code y = x·Wᵀ + b} with {@code weight [out, in]} and {@code bias [out]}, PyTorch's {@code nn.Linear}. */
+public final class Linear extends Layer {
+
+  private final int in;
+  private final int out;
+  private final Parameter weight;
+  private final Parameter bias;
+
+  /** @param random initialises weight and bias as PyTorch does (U(±1/√in)) */
+  public Linear(String name, int in, int out, SplittableRandom random) {
+    super(name, new int[] {in}, new int[] {out});
+    this.in = in;
+    this.out = out;
+    weight = Parameter.weight(name + ".weight", LayerKind.LINEAR, 1, out, in);
+    bias = Parameter.other(name + ".bias", LayerKind.LINEAR, out);
+    Init.uniformFanIn(weight.data(), bias.data(), in, random);
+  }
+
+  /** The weight tensor {@code [out, in]}. */
+  public Parameter weight() {
+    return weight;
+  }
+
+  /** The bias {@code [out]}. */
+  public Parameter bias() {
+    return bias;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(weight, bias);
+  }
+
+  @Override
+  public Context newContext(int capacity, float[][] gradients) {
+    return new State(capacity, checkGradients(parameters(), gradients));
+  }
+
+  @Override
+  public float[] forward(Context context, float[] x, int count, boolean training) {
+    State s = (State) context;
+    s.checkCount(count);
+    s.input = x;
+    // y[count×out] = x[count×in] · W[out×in]ᵀ, then + bias per row
+    Blas.gemm(Transpose.N, Transpose.T, count, out, in, 1f, x, 0, in, weight.data(), 0, in,
+        0f, s.output, 0, out);
+    Elementwise.addRowBias(count, out, bias.data(), s.output, 0);
+    return s.output;
+  }
+
+  @Override
+  public float[] backward(Context context, float[] dy, int count, boolean needInputGradient) {
+    State s = (State) context;
+    // dW[out×in] = dy[count×out]ᵀ · x[count×in]
+    Blas.gemm(Transpose.T, Transpose.N, out, in, count, 1f, dy, 0, out, s.input, 0, in,
+        0f, s.gradients[0], 0, in);
+    // db = column sums of dy
+    float[] db = s.gradients[1];
+    java.util.Arrays.fill(db, 0f);
+    for (int r = 0; r < count; r++) {
+      Elementwise.axpy(out, 1f, dy, r * out, db, 0);
+    }
+    if (!needInputGradient) {
+      return null;
+    }
+    // dx[count×in] = dy[count×out] · W[out×in]
+    Blas.gemm(Transpose.N, Transpose.N, count, in, out, 1f, dy, 0, out, weight.data(), 0, in,
+        0f, s.inputGradient(), 0, in);
+    return s.inputGradient;
+  }
+
+  private final class State extends Context {
+    final float[] output;
+    float[] inputGradient;
+    float[] input;
+
+    State(int capacity, float[][] gradients) {
+      super(capacity, gradients);
+      output = new float[capacity * out];
+    }
+
+    float[] inputGradient() {
+      if (inputGradient == null) {
+        inputGradient = new float[capacity * in];
+      }
+      return inputGradient;
+    }
+  }
+}

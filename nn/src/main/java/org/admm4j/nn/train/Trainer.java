@@ -1,0 +1,337 @@
+package org.admm4j.nn.train;
+
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import org.admm4j.kernels.KernelThreads;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Parameter;
+import org.admm4j.nn.Workspace;
+import org.admm4j.nn.optim.Optimizer;
+
+/**
+ * Mini-batch training and evaluation of a {@link Model} with an {@link Optimizer}.
+ *
+ * <p>Parallelism: data-parallel over the batch. Each of {@code threads} shards owns a contiguous slice
+ * of the batch ({@code [k·count/threads, (k+1)·count/threads)}), a {@link Workspace} and its own
+ * gradient arrays; the shards run on {@link KernelThreads#pool()} and their gradients are summed in
+ * shard order, so a seed gives the same bits for a given {@code threads} (different thread counts
+ * round differently). With one shard the kernels themselves run in parallel on the pool and backward
+ * writes straight into the parameters' gradients.
+ */
+public final class Trainer {
+
+  private final Model model;
+  private final Optimizer optimizer;
+  private final int threads;
+  private final int batchSize;
+  private final Workspace[] shards;
+  private final int[] shardCounts;
+  private final double[] shardLoss;
+  private final int[] shardCorrect;
+  private final List<Parameter> parameters;
+  private final ShardTask[] tasks;
+  private final ParallelStep parallelStep;
+  private Workspace[] evalShards;
+  private long step;
+
+  // the batch the shard tasks work on
+  private float[] images;
+  private byte[] labels;
+  private int[] order;
+  private int batchFrom;
+  private int batchCount;
+
+  /**
+   * @param threads data-parallel shards (≥ 1); they run on {@link KernelThreads#pool()}
+   * @param batchSize samples per step (≥ 1)
+   */
+  public Trainer(Model model, Optimizer optimizer, int threads, int batchSize) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    this.model = model;
+    this.optimizer = optimizer;
+    this.threads = threads;
+    this.batchSize = batchSize;
+    this.parameters = model.parameters();
+    int shardCount = Math.min(threads, batchSize);
+    int capacity = (batchSize + shardCount - 1) / shardCount;
+    shards = new Workspace[shardCount];
+    tasks = new ShardTask[shardCount];
+    for (int k = 0; k < shardCount; k++) {
+      shards[k] = model.newWorkspace(capacity, shardCount == 1);
+      tasks[k] = new ShardTask(k);
+    }
+    shardCounts = new int[shardCount];
+    shardLoss = new double[shardCount];
+    shardCorrect = new int[shardCount];
+    parallelStep = new ParallelStep();
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** Optimizer steps taken so far (seeds dropout masks; restore it with {@link #setSteps} on resume). */
+  public long steps() {
+    return step;
+  }
+
+  public void setSteps(long steps) {
+    this.step = steps;
+  }
+
+  /**
+   * One pass over {@code order} in batches of {@link #batchSize()} (the last one may be shorter), one
+   * optimizer step per batch.
+   *
+   * @param images {@code count × C·H·W} normalised floats
+   * @param labels one class per image
+   * @param order the sample indices of this epoch, in the order to train them
+   */
+  public EpochStats trainEpoch(float[] images, byte[] labels, int count, int[] order, ProgressListener listener) {
+    checkData(images, labels, count);
+    for (int idx : order) {
+      if (idx < 0 || idx >= count) {
+        throw new IllegalArgumentException("order holds sample " + idx + " outside 0.." + (count - 1));
+      }
+    }
+    long start = System.nanoTime();
+    double lossSum = 0;
+    long correct = 0;
+    int total = order.length;
+    model.setTraining(true);
+    for (int from = 0; from < total; from += batchSize) {
+      int n = Math.min(batchSize, total - from);
+      lossSum += trainBatch(images, labels, order, from, n);
+      for (int c : shardCorrect) {
+        correct += c;
+      }
+      if (listener != null) {
+        listener.batchDone(from + n, total, (float) (lossSum / (from + n)));
+      }
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    return new EpochStats(total == 0 ? 0 : lossSum / total, total == 0 ? 0 : 100.0 * correct / total,
+        wall > 0 ? total / wall : 0, wall, total);
+  }
+
+  /**
+   * One optimizer step on the samples {@code order[from .. from+count)}; returns their summed loss
+   * (before the update). Gradients are those of the batch's mean loss.
+   */
+  public double trainBatch(float[] images, byte[] labels, int[] order, int from, int count) {
+    if (count < 1 || count > batchSize) {
+      throw new IllegalArgumentException("batch of " + count + " samples; this trainer takes 1.." + batchSize);
+    }
+    this.images = images;
+    this.labels = labels;
+    this.order = order;
+    this.batchFrom = from;
+    this.batchCount = count;
+    int k = shards.length;
+    for (int s = 0; s < k; s++) {
+      shardCounts[s] = (int) ((long) (s + 1) * count / k) - (int) ((long) s * count / k);
+    }
+    if (k == 1) {
+      tasks[0].run();
+    } else {
+      parallelStep.reinitialize();
+      pool().invoke(parallelStep);
+      reduceGradients();
+    }
+    Workspace.mergeStatistics(shards, shardCounts);
+    optimizer.step();
+    step++;
+    double loss = 0;
+    for (int s = 0; s < k; s++) {
+      loss += shardLoss[s];
+    }
+    this.images = null;
+    this.labels = null;
+    this.order = null;
+    return loss;
+  }
+
+  /** Sums the shards' gradients into the parameters' gradients, shard 0 first. */
+  private void reduceGradients() {
+    for (int i = 0; i < parameters.size(); i++) {
+      float[] g = parameters.get(i).grad();
+      float[] first = shards[0].gradients()[i];
+      System.arraycopy(first, 0, g, 0, g.length);
+      for (int s = 1; s < shards.length; s++) {
+        float[] other = shards[s].gradients()[i];
+        for (int j = 0; j < g.length; j++) {
+          g[j] += other[j];
+        }
+      }
+    }
+  }
+
+  /**
+   * Percent of {@code count} samples the model classifies right (evaluation mode); the samples are
+   * split over the shards as in training.
+   */
+  public double accuracy(float[] images, byte[] labels, int count) {
+    checkData(images, labels, count);
+    if (count == 0) {
+      return 0;
+    }
+    if (evalShards == null) {
+      evalShards = new Workspace[shards.length];
+      for (int s = 0; s < shards.length; s++) {
+        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), 64));
+      }
+    }
+    int k = evalShards.length;
+    int[] correct = new int[k];
+    Runnable[] work = new Runnable[k];
+    for (int s = 0; s < k; s++) {
+      final int shard = s;
+      final int lo = (int) ((long) s * count / k), hi = (int) ((long) (s + 1) * count / k);
+      work[s] = () -> correct[shard] = countCorrect(evalShards[shard], images, labels, lo, hi);
+    }
+    if (k == 1) {
+      work[0].run();
+    } else {
+      RecursiveAction[] actions = new RecursiveAction[k];
+      for (int s = 0; s < k; s++) {
+        Runnable r = work[s];
+        actions[s] = new RecursiveAction() {
+          @Override
+          protected void compute() {
+            r.run();
+          }
+        };
+      }
+      pool().invoke(new RecursiveAction() {
+        @Override
+        protected void compute() {
+          invokeAll(actions);
+        }
+      });
+    }
+    long sum = 0;
+    for (int c : correct) {
+      sum += c;
+    }
+    return 100.0 * sum / count;
+  }
+
+  private int countCorrect(Workspace ws, float[] images, byte[] labels, int lo, int hi) {
+    int size = model.inputSize(), classes = model.classes();
+    int correct = 0;
+    for (int from = lo; from < hi; from += ws.capacity()) {
+      int n = Math.min(ws.capacity(), hi - from);
+      System.arraycopy(images, from * size, ws.input(), 0, n * size);
+      float[] logits = ws.forward(n, false);
+      for (int i = 0; i < n; i++) {
+        if (Model.argmax(logits, i * classes, classes) == (labels[from + i] & 0xFF)) {
+          correct++;
+        }
+      }
+    }
+    return correct;
+  }
+
+  private void checkData(float[] images, byte[] labels, int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("negative sample count " + count);
+    }
+    if ((long) count * model.inputSize() > images.length) {
+      throw new IllegalArgumentException(count + " samples of " + model.inputSize() + " floats need "
+          + ((long) count * model.inputSize()) + " floats, images has " + images.length);
+    }
+    if (count > labels.length) {
+      throw new IllegalArgumentException(count + " samples but only " + labels.length + " labels");
+    }
+  }
+
+  private static ForkJoinPool pool() {
+    return KernelThreads.pool();
+  }
+
+  /** Forward, loss and backward of one shard's slice of the current batch. */
+  private final class ShardTask extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final int shard;
+
+    ShardTask(int shard) {
+      this.shard = shard;
+    }
+
+    @Override
+    protected void compute() {
+      run();
+    }
+
+    void run() {
+      Workspace ws = shards[shard];
+      int k = shards.length;
+      int lo = (int) ((long) shard * batchCount / k);
+      int n = shardCounts[shard];
+      if (n == 0) {
+        // a last batch shorter than the shard count leaves this shard idle
+        for (float[] g : ws.gradients()) {
+          java.util.Arrays.fill(g, 0f);
+        }
+        shardLoss[shard] = 0;
+        shardCorrect[shard] = 0;
+        return;
+      }
+      int size = model.inputSize();
+      float[] in = ws.input();
+      int[] targets = ws.targets();
+      for (int i = 0; i < n; i++) {
+        int idx = order[batchFrom + lo + i];
+        System.arraycopy(images, idx * size, in, i * size, size);
+        int label = labels[idx] & 0xFF;
+        if (label >= model.classes()) {
+          throw new IllegalArgumentException("label " + label + " of sample " + idx + " is not below the model's "
+              + model.classes() + " classes");
+        }
+        targets[i] = label;
+      }
+      ws.setPosition(step, lo);
+      float[] logits = ws.forward(n, true);
+      int classes = model.classes();
+      int correct = 0;
+      for (int i = 0; i < n; i++) {
+        if (Model.argmax(logits, i * classes, classes) == targets[i]) {
+          correct++;
+        }
+      }
+      shardCorrect[shard] = correct;
+      shardLoss[shard] = ws.lossAndBackward(n, 1f / batchCount);
+    }
+  }
+
+  /** Runs every shard task on the pool and waits for all of them. */
+  private final class ParallelStep extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void compute() {
+      for (ShardTask t : tasks) {
+        t.reinitialize();
+      }
+      invokeAll(tasks);
+    }
+  }
+}
