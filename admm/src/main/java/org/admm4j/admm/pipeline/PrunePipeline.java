@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.admm4j.admm.AdmmSolver;
 import org.admm4j.admm.AdmmVersion;
 import org.admm4j.admm.LayerResiduals;
@@ -53,9 +54,20 @@ public final class PrunePipeline {
    * @param stopAfterCheckpoints stop (as if killed) after writing this many checkpoints; ≤ 0: never
    * @param trainLimit,testLimit the number of images used (recorded, for resuming); ≤ 0: all
    * @param command the command line, for the report
+   * @param models creates the model the configuration names ({@code Models::create} in the CLI; tests pass
+   *     small networks)
    */
   public record Options(PruningConfig config, TrainingData data, Path out, Path from, boolean resume,
-      int stopAfterCheckpoints, int trainLimit, int testLimit, String command, RunListener listener) {}
+      int stopAfterCheckpoints, int trainLimit, int testLimit, String command, RunListener listener,
+      BiFunction<String, Long, Model> models) {
+
+    /** Options for a run of the model zoo's models ({@link Models#create}). */
+    public Options(PruningConfig config, TrainingData data, Path out, Path from, boolean resume,
+        int stopAfterCheckpoints, int trainLimit, int testLimit, String command, RunListener listener) {
+      this(config, data, out, from, resume, stopAfterCheckpoints, trainLimit, testLimit, command, listener,
+          Models::create);
+    }
+  }
 
   /** What a run produced; {@code finished} is false when it stopped early on request. */
   public record Result(boolean finished, JsonObject report, Path model, Path reportJson, Path reportHtml) {}
@@ -106,7 +118,7 @@ public final class PrunePipeline {
   private Result run() throws IOException, RunException, ConfigException {
     KernelThreads.setThreads(cfg.threads());
     try {
-      model = Models.create(cfg.model(), cfg.seed());
+      model = o.models().apply(cfg.model(), cfg.seed());
     } catch (IllegalArgumentException e) {
       throw new RunException("model = " + cfg.model() + ": " + e.getMessage() + " (models: "
           + String.join(", ", Models.names()) + ")");
