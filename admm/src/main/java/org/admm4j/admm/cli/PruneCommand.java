@@ -111,7 +111,7 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     TerminalProgress listener = new TerminalProgress(out, !noProgress && System.console() != null);
-    String command = "admm4j prune " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command = "admm4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     PruningConfig cfg;
     Path dir;
     int trainLim = trainLimit;

@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     rep.addProperty("jdk", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     rep.addProperty("kernels", Kernels.describe());
     rep.addProperty("admm4j_version", VersionInfo.version());
-    rep.addProperty("command", "admm4j train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    rep.addProperty("command", "admm4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     rep.addProperty("started_at", started);
     rep.add("epochs_detail", r.epochs());
     Path json = dir.resolve("report.json");
