@@ -83,15 +83,33 @@ public final class DatasetResolver {
 
   /** {@value #CACHE_PROPERTY}, else {@code $XDG_CACHE_HOME/admm4j}, else {@code ~/.cache/admm4j}. */
   public static Path defaultCacheRoot() {
-    String property = System.getProperty(CACHE_PROPERTY);
+    return cacheRoot(System.getProperty(CACHE_PROPERTY), System.getenv("XDG_CACHE_HOME"),
+        System.getProperty("user.home"));
+  }
+
+  /** The cache root rule, on explicit inputs (any may be null). */
+  static Path cacheRoot(String property, String xdgCacheHome, String userHome) {
     if (property != null && !property.isBlank()) {
       return Path.of(property);
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-      return Path.of(xdg, "admm4j");
+    // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
+    if (xdgCacheHome != null && !xdgCacheHome.isBlank() && Path.of(xdgCacheHome).isAbsolute()) {
+      return Path.of(xdgCacheHome, "admm4j");
     }
-    return Path.of(System.getProperty("user.home"), ".cache", "admm4j");
+    return Path.of(userHome, ".cache", "admm4j");
+  }
+
+  /**
+   * The files and fetchers this resolver uses for {@code name}.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public DatasetSpec spec(String name) {
+    DatasetSpec spec = specs.get(name);
+    if (spec == null) {
+      throw new IllegalArgumentException("unknown dataset '" + name + "'");
+    }
+    return spec;
   }
 
   /** The cache folder of dataset {@code name}. */
@@ -116,7 +134,7 @@ public final class DatasetResolver {
         out.accept(name + ": using " + dir);
         return splits;
       } catch (DatasetException e) {
-        throw new DatasetException("--data " + dataDir + ": " + e.getMessage() + "\n"
+        throw new DatasetException("--data: " + e.getMessage() + "\n"
             + howToProvide(spec));
       }
     }
@@ -157,9 +175,10 @@ public final class DatasetResolver {
         scratch = Files.createTempDirectory("admm4j-" + name);
         Path dir = source.fetch(spec, scratch, out);
         List<IdxFile> files = readVerified(spec, dir);
+        DatasetSplits splits = pair(spec, files);
         out.accept(name + ": fetched and verified from " + source.description());
         store(spec, files, cache, out);
-        return pair(spec, files);
+        return splits;
       } catch (IOException | DatasetException | RuntimeException e) {
         String reason = e.getMessage() != null ? e.getMessage() : e.toString();
         tried.add(source.description() + ": " + reason);

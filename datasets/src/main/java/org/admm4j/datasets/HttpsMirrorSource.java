@@ -48,8 +48,9 @@ final class HttpsMirrorSource implements DatasetSource {
         Thread.currentThread().interrupt();
         throw new IOException(uri + ": interrupted");
       } catch (IOException e) {
-        throw new IOException(uri + ": " + (e.getMessage() != null ? e.getMessage()
-            : e.getClass().getSimpleName()));
+        // HttpClient's connect failures often carry no message; the class name says what happened.
+        throw new IOException(uri + ": " + e.getClass().getSimpleName()
+            + (e.getMessage() != null ? ": " + e.getMessage() : " (offline?)"));
       }
       if (response.statusCode() != 200) {
         Files.deleteIfExists(target);

