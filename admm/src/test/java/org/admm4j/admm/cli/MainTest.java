@@ -92,6 +92,8 @@ class MainTest {
     Run r = run(smallPrune(out));
     assertEquals(0, r.code(), r.err() + r.out());
     assertTrue(Files.isRegularFile(out.resolve("model.safetensors")));
+    String html = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
+    assertTrue(html.contains("<html") && html.contains("fc1"), "report.html");
     JsonObject rep = JsonFiles.read(out.resolve("report.json"));
     for (String f : new String[] {"model", "dataset", "preset", "baseline_accuracy", "final_accuracy",
         "total_weights", "nonzero_weights", "compression", "layers", "admm_iterations", "wall_seconds", "seed",

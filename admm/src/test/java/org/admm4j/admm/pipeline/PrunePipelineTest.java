@@ -50,6 +50,7 @@ class PrunePipelineTest {
     PruningConfig c = tinyConfig("sgd");
     PrunePipeline.Result r = run(c, dir, false, 0);
     assertTrue(r.finished());
+    assertTrue(Files.isRegularFile(dir.resolve("report.html")));
     JsonObject rep = JsonFiles.read(dir.resolve("report.json"));
     for (String f : new String[] {"model", "dataset", "preset", "baseline_accuracy", "final_accuracy", "total_weights",
         "nonzero_weights", "compression", "layers", "admm_iterations", "retrain_epochs", "histograms",
