@@ -1,7 +1,6 @@
 package org.admm4j.admm.cli;
 
 import java.io.PrintWriter;
-import java.time.temporal.ChronoUnit;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -33,8 +32,6 @@ final class TerminalProgress implements RunListener {
         .setInitialMax(total)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(250)
-        .setSpeedUnit(ChronoUnit.SECONDS)
-        .showSpeed()
         .setConsumer(new ConsoleProgressBarConsumer(System.err))
         .continuousUpdate()
         .build();

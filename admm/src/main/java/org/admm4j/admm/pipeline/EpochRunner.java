@@ -19,9 +19,10 @@ final class EpochRunner {
     long batches = (data.trainCount() + trainer.batchSize() - 1) / trainer.batchSize();
     try (RunListener.ProgressTask bar = listener.begin(label, batches)) {
       int batch = trainer.batchSize();
+      long t0 = System.nanoTime();
       return trainer.trainEpoch(data.trainImages(), data.trainLabels(), data.trainCount(), order,
-          (done, total, loss) -> bar.update((done + batch - 1) / batch,
-              String.format(Locale.ROOT, "loss %.4f", loss)));
+          (done, total, loss) -> bar.update((done + batch - 1) / batch, String.format(Locale.ROOT,
+              "loss %.4f, %.0f img/s", loss, done / Math.max(1e-9, (System.nanoTime() - t0) / 1e9))));
     }
   }
 }

@@ -449,6 +449,10 @@ public final class PrunePipeline {
         "compression %.1fx (%,d of %,d weights)  baseline %.2f%%  final %.2f%%  MACs %,d -> %,d  wall %.1f s",
         compression, nonzero, total, progress.get("baseline_accuracy").getAsDouble(), finalAccuracy,
         macsDense, macsPruned, wall));
+    double admmSec = phases.get("admm").getAsDouble();
+    log.line(String.format(Locale.ROOT, "phases: dense %.1f s, ADMM %.1f s (Z-steps %.3f s = %.2f%%), retrain %.1f s",
+        phases.get("dense").getAsDouble(), admmSec, phases.get("zstep").getAsDouble(),
+        admmSec > 0 ? 100 * phases.get("zstep").getAsDouble() / admmSec : 0, phases.get("retrain").getAsDouble()));
     log.line("wrote " + modelFile + ", " + json + (Files.exists(html) ? ", " + html : ""));
     return new Result(true, report, modelFile, json, Files.exists(html) ? html : null);
   }
