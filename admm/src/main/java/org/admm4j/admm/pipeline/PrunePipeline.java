@@ -417,7 +417,7 @@ public final class PrunePipeline {
     report.addProperty("jdk", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     report.addProperty("kernels", Kernels.describe());
     report.addProperty("admm4j_version", AdmmVersion.get());
-    report.add("config", state.getAsJsonObject("config"));
+    report.add("config", typedConfig(state.getAsJsonObject("config")));
     report.addProperty("command", progress.get("command").getAsString());
     report.addProperty("started_at", progress.get("started_at").getAsString());
     if (progress.has("from")) {
@@ -554,6 +554,28 @@ public final class PrunePipeline {
     rec.addProperty("images_per_second", s.imagesPerSecond());
     rec.addProperty("seconds", sec);
     return rec;
+  }
+
+  /** The flat settings with numbers as JSON numbers (the checkpoint keeps them as strings). */
+  private static JsonObject typedConfig(JsonObject settings) {
+    JsonObject typed = new JsonObject();
+    for (Map.Entry<String, JsonElement> e : settings.entrySet()) {
+      String v = e.getValue().getAsString();
+      try {
+        if (v.matches("-?\\d+")) {
+          typed.addProperty(e.getKey(), Long.parseLong(v));
+          continue;
+        }
+        if (v.matches("-?[0-9.]+([eE]-?\\d+)?")) {
+          typed.addProperty(e.getKey(), Double.parseDouble(v));
+          continue;
+        }
+      } catch (NumberFormatException ignored) {
+        // not a number after all: keep the string
+      }
+      typed.addProperty(e.getKey(), v);
+    }
+    return typed;
   }
 
   private static double seconds(long t0) {

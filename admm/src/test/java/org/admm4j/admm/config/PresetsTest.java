@@ -33,6 +33,17 @@ class PresetsTest {
   }
 
   @Test
+  void lenet5OfTheModelZooHasTheseWeights() {
+    LinkedHashMap<String, Integer> zoo = new LinkedHashMap<>();
+    for (org.admm4j.nn.Parameter p : org.admm4j.nn.Models.create("lenet5", 1).parameters()) {
+      if (p.isWeight()) {
+        zoo.put(p.name().replace(".weight", ""), p.size());
+      }
+    }
+    assertEquals(lenet5Weights(), zoo);
+  }
+
+  @Test
   void presetsReachTheirRatioByConstruction() throws Exception {
     assertEquals(430_500, lenet5Weights().values().stream().mapToInt(Integer::intValue).sum());
     for (String name : Presets.names()) {
