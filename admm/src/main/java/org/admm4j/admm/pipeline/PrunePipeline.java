@@ -141,8 +141,12 @@ public final class PrunePipeline {
       checkData();
       saved = checkpoint.readTensors(state);
       Checkpoint.loadModel(saved, model);
-      log.line("resuming " + o.out() + " at " + phase.name().toLowerCase(Locale.ROOT) + " "
-          + (phase == Phase.ADMM ? "iteration " : "epoch ") + (next + 1));
+      int last = phase == Phase.DENSE ? cfg.dense().epochs() : phase == Phase.ADMM ? cfg.admmIterations()
+          : cfg.retrain().epochs();
+      log.line("resuming " + o.out() + (next < last ? " at " + phase.name().toLowerCase(Locale.ROOT) + " "
+          + (phase == Phase.ADMM ? "iteration " : "epoch ") + (next + 1)
+          : " after the last " + (phase == Phase.ADMM ? "ADMM iteration" : phase.name().toLowerCase(Locale.ROOT)
+          + " epoch")));
     } else {
       state = new JsonObject();
       progress = new JsonObject();
