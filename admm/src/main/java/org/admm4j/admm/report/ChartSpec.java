@@ -19,8 +19,15 @@ record ChartSpec(String id, Kind kind, String xLabel, String yLabel, boolean log
 
   enum Kind { LINE, BAR }
 
-  /** A y series; NaN marks "no value here" and becomes a gap. */
-  record Series(String label, double[] values, boolean dashed) {}
+  /**
+   * A y series; NaN marks "no value here" and becomes a gap. {@code color} picks from the script's
+   * palette so one phase has one colour in every chart; -1 colours by position.
+   */
+  record Series(String label, double[] values, boolean dashed, int color) {
+    Series(String label, double[] values, boolean dashed) {
+      this(label, values, dashed, -1);
+    }
+  }
 
   /** The chart as JSON; non-finite numbers become null, which uPlot draws as a gap. */
   JsonObject toJson() {
@@ -42,6 +49,9 @@ record ChartSpec(String id, Kind kind, String xLabel, String yLabel, boolean log
       j.addProperty("label", s.label());
       j.add("values", numbers(s.values()));
       j.addProperty("dashed", s.dashed());
+      if (s.color() >= 0) {
+        j.addProperty("color", s.color());
+      }
       all.add(j);
     }
     o.add("series", all);

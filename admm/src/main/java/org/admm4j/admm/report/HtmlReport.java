@@ -29,8 +29,12 @@ import org.admm4j.admm.report.ReportCharts.Section;
  * <p>Required fields (API.md, "admm report.json"): {@code model, dataset, preset, baseline_accuracy,
  * final_accuracy, total_weights, nonzero_weights, compression, layers} (each with {@code name,
  * weights, nonzero}), {@code admm_iterations} (each with {@code iteration, rho, loss, accuracy,
- * primal_residual, dual_residual}), {@code wall_seconds, seed, threads, jdk}. Everything else is
- * optional and shows as "not available" when absent.
+ * primal_residual, dual_residual}), {@code wall_seconds, seed, threads, jdk}. Optional, shown as
+ * "not available" when absent: {@code retrain_epochs} and {@code dense_epochs} (each with {@code
+ * epoch, loss, accuracy}, optional {@code seconds}), {@code hard_pruned_accuracy, histograms,
+ * phases_seconds, kernels, admm4j_version, config, command, started_at, from, train_images,
+ * test_images}, a layer's {@code kept_fraction} (else nonzero / weights) and {@code macs_dense,
+ * macs_pruned}, an iteration's {@code seconds}. Other fields are ignored.
  *
  * <p>From a script: {@code java -cp admm/target/admm4j.jar org.admm4j.admm.report.HtmlReport
  * report.json report.html}.
@@ -118,11 +122,14 @@ public final class HtmlReport {
     for (Section s : sections) {
       chartSection(out, s);
     }
+    section(out, "dense-epochs", "Dense training epochs", null);
+    ReportTables.epochs(out, r.denseEpochs(), "dense training epochs");
+    out.append("</section>\n");
     section(out, "admm-iterations", "ADMM iterations", null);
     ReportTables.admmIterations(out, r.admmIterations());
     out.append("</section>\n");
     section(out, "retrain-epochs", "Masked retraining epochs", null);
-    ReportTables.retrainEpochs(out, r.retrainEpochs());
+    ReportTables.epochs(out, r.retrainEpochs(), "retraining epochs");
     out.append("</section>\n");
     section(out, "phases", "Time per phase", null);
     ReportTables.phases(out, r.phasesSeconds(), r.wallSeconds());
@@ -217,32 +224,35 @@ public final class HtmlReport {
     }
     Path json = Path.of(args[0]);
     Path html = Path.of(args[1]);
+    JsonElement tree;
     try {
-      JsonElement tree;
-      try {
-        tree = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
-      } catch (JsonParseException e) {
-        err.println(json + ": not valid JSON: " + e.getMessage());
-        return 1;
-      }
-      if (!tree.isJsonObject()) {
-        err.println(json + ": expected a JSON object at the top level, found " + kind(tree));
-        return 1;
-      }
+      tree = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      err.println(json + ": no such file");
+      return 1;
+    } catch (IOException e) {
+      err.println(json + ": cannot read: " + e);
+      return 1;
+    } catch (JsonParseException e) {
+      err.println(json + ": not valid JSON: " + e.getMessage());
+      return 1;
+    }
+    if (!tree.isJsonObject()) {
+      err.println(json + ": expected a JSON object at the top level, found " + kind(tree));
+      return 1;
+    }
+    try {
       write(tree.getAsJsonObject(), html);
-      out.println("wrote " + html);
-      return 0;
     } catch (IllegalArgumentException e) {
       String message = e.getMessage().startsWith("report: ") ? e.getMessage().substring(8) : e.getMessage();
       err.println(json + ": " + message);
       return 1;
-    } catch (NoSuchFileException e) {
-      err.println(e.getFile() + ": no such file");
-      return 1;
     } catch (IOException e) {
-      err.println((e.getMessage() == null ? e.toString() : e.getMessage()));
+      err.println(html + ": cannot write: " + e);
       return 1;
     }
+    out.println("wrote " + html);
+    return 0;
   }
 
   private static String kind(JsonElement e) {

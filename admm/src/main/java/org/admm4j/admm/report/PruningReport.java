@@ -15,7 +15,9 @@ record PruningReport(
     long totalWeights, long nonzeroWeights, double compression,
     List<Layer> layers,
     List<AdmmIteration> admmIterations,
-    /* optional */ List<RetrainEpoch> retrainEpochs,
+    /* optional */ List<Epoch> denseEpochs,
+    /* optional */ Double hardPrunedAccuracy,
+    /* optional */ List<Epoch> retrainEpochs,
     /* optional */ Map<String, Histogram> histogramsBefore,
     /* optional */ Map<String, Histogram> histogramsAfter,
     /* optional */ Map<String, Double> phasesSeconds,
@@ -24,7 +26,10 @@ record PruningReport(
     /* optional */ String admm4jVersion,
     /* optional */ JsonElement config,
     /* optional */ String command,
-    /* optional */ String startedAt) {
+    /* optional */ String startedAt,
+    /* optional */ String from,
+    /* optional */ Long trainImages,
+    /* optional */ Long testImages) {
 
   /** One weight tensor: counts of weights and non-zeros, and multiply-accumulates per sample. */
   record Layer(String name, long weights, long nonzero, double keptFraction,
@@ -38,8 +43,8 @@ record PruningReport(
       Map<String, Double> primalResidual, Map<String, Double> dualResidual,
       /* optional */ Double seconds) {}
 
-  /** One masked retraining epoch. */
-  record RetrainEpoch(long epoch, double loss, double accuracy, /* optional */ Double seconds) {}
+  /** One epoch of dense training or of masked retraining: training loss, test accuracy (percent). */
+  record Epoch(long epoch, double loss, double accuracy, /* optional */ Double seconds) {}
 
   /** A weight-value histogram: {@code counts[i]} values fell in [edges[i], edges[i + 1]). */
   record Histogram(double[] edges, long[] counts) {}

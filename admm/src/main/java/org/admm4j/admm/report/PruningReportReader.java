@@ -13,7 +13,7 @@ import java.util.Map;
 import org.admm4j.admm.report.PruningReport.AdmmIteration;
 import org.admm4j.admm.report.PruningReport.Histogram;
 import org.admm4j.admm.report.PruningReport.Layer;
-import org.admm4j.admm.report.PruningReport.RetrainEpoch;
+import org.admm4j.admm.report.PruningReport.Epoch;
 
 /**
  * Turns a {@code report.json} tree into a {@link PruningReport}, checking every field it reads.
@@ -41,14 +41,6 @@ final class PruningReportReader {
           f.number("accuracy"), f.numberMap("primal_residual"), f.numberMap("dual_residual"),
           f.optionalNumber("seconds")));
     }
-    List<RetrainEpoch> epochs = null;
-    if (r.has("retrain_epochs")) {
-      epochs = new ArrayList<>();
-      for (Fields f : r.objects("retrain_epochs")) {
-        epochs.add(new RetrainEpoch(f.integer("epoch"), f.number("loss"), f.number("accuracy"),
-            f.optionalNumber("seconds")));
-      }
-    }
     Map<String, Histogram> before = null;
     Map<String, Histogram> after = null;
     if (r.has("histograms")) {
@@ -61,13 +53,27 @@ final class PruningReportReader {
         r.number("baseline_accuracy"), r.number("final_accuracy"),
         r.integer("total_weights"), r.integer("nonzero_weights"), r.number("compression"),
         Collections.unmodifiableList(layers), Collections.unmodifiableList(iterations),
-        epochs == null ? null : Collections.unmodifiableList(epochs),
+        epochs(r, "dense_epochs"), r.optionalNumber("hard_pruned_accuracy"), epochs(r, "retrain_epochs"),
         before, after,
         r.has("phases_seconds") ? r.numberMap("phases_seconds") : null,
         r.number("wall_seconds"), r.integer("seed"), r.integer("threads"), r.string("jdk"),
         r.optionalString("kernels"), r.optionalString("admm4j_version"),
         r.has("config") ? root.get("config") : null,
-        r.optionalString("command"), r.optionalString("started_at"));
+        r.optionalString("command"), r.optionalString("started_at"), r.optionalString("from"),
+        r.has("train_images") ? r.integer("train_images") : null,
+        r.has("test_images") ? r.integer("test_images") : null);
+  }
+
+  private static List<Epoch> epochs(Fields r, String name) {
+    if (!r.has(name)) {
+      return null;
+    }
+    List<Epoch> epochs = new ArrayList<>();
+    for (Fields f : r.objects(name)) {
+      epochs.add(new Epoch(f.integer("epoch"), f.number("loss"), f.number("accuracy"),
+          f.optionalNumber("seconds")));
+    }
+    return Collections.unmodifiableList(epochs);
   }
 
   private static Layer layer(Fields f) {

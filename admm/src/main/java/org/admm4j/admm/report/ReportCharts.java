@@ -12,7 +12,7 @@ import org.admm4j.admm.report.ChartSpec.Series;
 import org.admm4j.admm.report.PruningReport.AdmmIteration;
 import org.admm4j.admm.report.PruningReport.Histogram;
 import org.admm4j.admm.report.PruningReport.Layer;
-import org.admm4j.admm.report.PruningReport.RetrainEpoch;
+import org.admm4j.admm.report.PruningReport.Epoch;
 
 /**
  * Decides which charts a report gets and computes their data: accuracy and loss over the run,
@@ -55,57 +55,76 @@ final class ReportCharts {
     return out;
   }
 
-  // ADMM iterations then retraining epochs on one x axis, so the whole run reads left to right.
+  // The whole run on one x axis, left to right: dense epochs, ADMM iterations, the hard prune,
+  // retraining epochs. Each phase is its own series, so the lines break where the phase changes.
   private static Section accuracy(PruningReport r) {
+    List<Epoch> dense = r.denseEpochs() == null ? List.of() : r.denseEpochs();
     List<AdmmIteration> admm = r.admmIterations();
-    List<RetrainEpoch> retrain = r.retrainEpochs() == null ? List.of() : r.retrainEpochs();
-    String caption = "Test accuracy (percent) after each ADMM iteration and each masked retraining"
-        + " epoch; the dashed line is the dense baseline."
+    List<Epoch> retrain = r.retrainEpochs() == null ? List.of() : r.retrainEpochs();
+    String caption = "Test accuracy (percent) and training loss after each dense training epoch, ADMM"
+        + " iteration and masked retraining epoch; the dashed line is the dense baseline."
         + (r.retrainEpochs() == null ? " Retraining epochs: " + NumberText.NOT_AVAILABLE + "." : "");
-    int k = admm.size();
-    int n = k + retrain.size();
-    if (n == 0) {
+    int n = dense.size() + admm.size() + (r.hardPrunedAccuracy() == null ? 0 : 1) + retrain.size();
+    if (admm.isEmpty() && retrain.isEmpty()) {
       return new Section("accuracy", "Accuracy and loss", caption, List.of(),
           "the report lists no ADMM iterations and no retraining epochs");
     }
     double[] x = new double[n];
     List<String> names = new ArrayList<>(n);
-    double[] admmAccuracy = nans(n);
-    double[] retrainAccuracy = nans(n);
-    double[] admmLoss = nans(n);
-    double[] retrainLoss = nans(n);
+    // phases: dense, ADMM, hard prune, retraining
+    double[][] accuracy = {nans(n), nans(n), nans(n), nans(n)};
+    double[][] loss = {nans(n), nans(n), nans(n), nans(n)};
     double[] baseline = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = i + 1;
-      baseline[i] = r.baselineAccuracy();
-      if (i < k) {
-        AdmmIteration it = admm.get(i);
-        names.add("ADMM " + it.iteration());
-        admmAccuracy[i] = it.accuracy();
-        admmLoss[i] = it.loss();
-      } else {
-        RetrainEpoch e = retrain.get(i - k);
-        names.add("retrain " + e.epoch());
-        retrainAccuracy[i] = e.accuracy();
-        retrainLoss[i] = e.loss();
+    int i = 0;
+    for (Epoch e : dense) {
+      names.add("dense " + e.epoch());
+      accuracy[0][i] = e.accuracy();
+      loss[0][i++] = e.loss();
+    }
+    for (AdmmIteration it : admm) {
+      names.add("ADMM " + it.iteration());
+      accuracy[1][i] = it.accuracy();
+      loss[1][i++] = it.loss();
+    }
+    if (r.hardPrunedAccuracy() != null) {
+      names.add("hard prune");
+      accuracy[2][i++] = r.hardPrunedAccuracy();
+    }
+    for (Epoch e : retrain) {
+      names.add("retrain " + e.epoch());
+      accuracy[3][i] = e.accuracy();
+      loss[3][i++] = e.loss();
+    }
+    for (int j = 0; j < n; j++) {
+      x[j] = j + 1;
+      baseline[j] = r.baselineAccuracy();
+    }
+    String xLabel = "dense epoch / ADMM iteration / retraining epoch";
+    List<Series> accuracySeries = new ArrayList<>();
+    List<Series> lossSeries = new ArrayList<>();
+    String[] phase = {"dense training epoch", "ADMM iteration", "after hard pruning", "retraining epoch"};
+    boolean[] present = {!dense.isEmpty(), !admm.isEmpty(), r.hardPrunedAccuracy() != null, !retrain.isEmpty()};
+    for (int p = 0; p < phase.length; p++) {
+      if (present[p]) {
+        accuracySeries.add(new Series(phase[p], accuracy[p], false, p));
+        if (p != 2) {
+          lossSeries.add(new Series(phase[p], loss[p], false, p));
+        }
       }
     }
-    String xLabel = "ADMM iteration / retraining epoch";
+    accuracySeries.add(new Series("dense baseline", baseline, true, phase.length));
     ChartSpec acc = new ChartSpec("chart-accuracy", Kind.LINE, xLabel, "test accuracy (%)", false, x, names,
-        List.of(new Series("ADMM iteration", admmAccuracy, false),
-            new Series("retraining epoch", retrainAccuracy, false),
-            new Series("dense baseline", baseline, true)));
-    ChartSpec loss = new ChartSpec("chart-loss", Kind.LINE, xLabel, "training loss", false, x, names,
-        List.of(new Series("ADMM iteration", admmLoss, false),
-            new Series("retraining epoch", retrainLoss, false)));
+        accuracySeries);
+    ChartSpec lossChart = new ChartSpec("chart-loss", Kind.LINE, xLabel, "training loss", false, x, names,
+        lossSeries);
     return new Section("accuracy", "Accuracy and loss", caption,
-        List.of(Panel.of("Test accuracy", acc), Panel.of("Training loss", loss)), null);
+        List.of(Panel.of("Test accuracy", acc), Panel.of("Training loss", lossChart)), null);
   }
 
   private static Section residuals(PruningReport r) {
     String caption = "Per layer and ADMM iteration, log scale: the primal residual ‖W − Z‖ (how far the"
         + " weights are from the sparse set) and the dual residual ρ‖Z − Z_prev‖ (how much the sparse"
-        + " target still moves). Both should fall as ρ grows.";
+        + " target still moves). ADMM has settled when both are small; gaps mark zeros.";
     List<AdmmIteration> admm = r.admmIterations();
     if (admm.isEmpty()) {
       return new Section("residuals", "ADMM residuals", caption, List.of(),

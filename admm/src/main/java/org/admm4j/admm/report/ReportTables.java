@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.admm4j.admm.report.PruningReport.AdmmIteration;
 import org.admm4j.admm.report.PruningReport.Layer;
-import org.admm4j.admm.report.PruningReport.RetrainEpoch;
+import org.admm4j.admm.report.PruningReport.Epoch;
 
 /**
  * The report's tables as HTML: summary, per layer, per ADMM iteration, per retraining epoch,
@@ -28,9 +28,15 @@ final class ReportTables {
     double change = r.finalAccuracy() - r.baselineAccuracy();
     row(out, "Final accuracy (pruned)", NumberText.percent(r.finalAccuracy())
         + String.format(Locale.ROOT, " (%+.2f points)", change));
+    row(out, "Accuracy after hard pruning (before retraining)",
+        r.hardPrunedAccuracy() == null ? null : NumberText.percent(r.hardPrunedAccuracy()));
     row(out, "Compression (weights / non-zero weights)", NumberText.ratio(r.compression()));
     row(out, "Total weights", NumberText.count(r.totalWeights()));
     row(out, "Non-zero weights", NumberText.count(r.nonzeroWeights()));
+    row(out, "Training / test images", r.trainImages() == null || r.testImages() == null ? null
+        : NumberText.count(r.trainImages()) + " / " + NumberText.count(r.testImages()));
+    row(out, "Started from", r.from() != null ? r.from()
+        : r.denseEpochs() != null && !r.denseEpochs().isEmpty() ? "dense training in this run" : null);
     row(out, "Wall time", NumberText.seconds(r.wallSeconds()));
     row(out, "Seed", Long.toString(r.seed()));
     row(out, "Threads", Long.toString(r.threads()));
@@ -110,9 +116,10 @@ final class ReportTables {
     out.append("</tbody>\n</table>\n");
   }
 
-  static void retrainEpochs(StringBuilder out, List<RetrainEpoch> epochs) {
+  /** Dense training or retraining epochs; {@code what} names them in the "not available" line. */
+  static void epochs(StringBuilder out, List<Epoch> epochs, String what) {
     if (epochs == null || epochs.isEmpty()) {
-      notAvailable(out, epochs == null ? "the report has no retraining epochs" : "no retraining epochs were run");
+      notAvailable(out, epochs == null ? "the report has no " + what : "no " + what + " were run");
       return;
     }
     out.append("<table class=\"epochs\">\n<thead><tr>");
@@ -120,7 +127,7 @@ final class ReportTables {
       headerCell(out, h);
     }
     out.append("</tr></thead>\n<tbody>\n");
-    for (RetrainEpoch e : epochs) {
+    for (Epoch e : epochs) {
       out.append("<tr>");
       cell(out, Long.toString(e.epoch()), true);
       cell(out, NumberText.number(e.loss(), 4), true);

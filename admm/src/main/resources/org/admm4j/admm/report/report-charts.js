@@ -45,11 +45,13 @@
       value: function (u, v) { return v == null ? "--" : names ? nameAt(names, v) : fmt(v); }
     }];
     spec.series.forEach(function (s, i) {
-      var c = color(i);
+      var c = color(s.color != null ? s.color : i);
+      var shown = s.values.filter(function (v) { return v != null; }).length;
       var opt = {
         label: s.label, stroke: c, width: bar ? 1 : 2,
         value: function (u, v) { return fmt(v); },
-        points: { show: !bar && xs.length <= 40, size: 5 }
+        // a lone value (the hard prune) has no line, so give it a visible dot
+        points: { show: !bar && (xs.length <= 40 || shown === 1), size: shown === 1 ? 9 : 5, fill: shown === 1 ? c : undefined }
       };
       if (s.dashed) opt.dash = [6, 4];
       if (bar) {

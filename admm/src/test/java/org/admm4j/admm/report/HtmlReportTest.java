@@ -108,6 +108,9 @@ class HtmlReportTest {
         "<th>Preset</th><td>lenet5-40x</td>",
         "<th>Baseline accuracy (dense)</th><td>99.12 %</td>",
         "<th>Final accuracy (pruned)</th><td>99.15 % (+0.03 points)</td>",
+        "<th>Accuracy after hard pruning (before retraining)</th><td>98.64 %</td>",
+        "<th>Training / test images</th><td>60,000 / 10,000</td>",
+        "<th>Started from</th><td>dense training in this run</td>",
         "<th>Compression (weights / non-zero weights)</th><td>40.2×</td>",
         "<th>Total weights</th><td>430,500</td>",
         "<th>Non-zero weights</th><td>10,700</td>",
@@ -119,7 +122,7 @@ class HtmlReportTest {
         "<th>Command</th><td>admm4j prune --preset lenet5-40x --out runs/2026-11-25T10-00-00Z</td>")) {
       assertTrue(html.contains(row), row);
     }
-    assertEquals(10 + 8, count(html, "<tr><td class=\"num\">"), "ADMM iteration and retraining epoch rows");
+    assertEquals(4 + 10 + 8, count(html, "<tr><td class=\"num\">"), "dense epoch, ADMM iteration and retraining epoch rows");
     assertTrue(html.contains("<tr><td>admm</td><td class=\"num\">120.3</td><td class=\"num\">52.19 %</td></tr>"));
     assertTrue(html.contains("&quot;preset&quot;: &quot;lenet5-40x&quot;"), "configuration, escaped");
     assertFalse(html.contains(NumberText.NOT_AVAILABLE));
@@ -160,7 +163,8 @@ class HtmlReportTest {
   void missingOptionalSectionsSayNotAvailable() {
     JsonObject report = SampleReports.sample();
     for (String optional : List.of("retrain_epochs", "histograms", "phases_seconds", "kernels",
-        "admm4j_version", "config", "command", "started_at")) {
+        "admm4j_version", "config", "command", "started_at", "dense_epochs", "hard_pruned_accuracy",
+        "train_images", "test_images", "from")) {
       report.remove(optional);
     }
     for (var layer : report.getAsJsonArray("layers")) {
@@ -177,6 +181,8 @@ class HtmlReportTest {
     assertTrue(html.contains("<p class=\"na\">Not available: the report has no configuration.</p>"));
     assertTrue(html.contains("<th>Kernels</th><td class=\"na\">not available</td>"));
     assertTrue(html.contains("<th>Command</th><td class=\"na\">not available</td>"));
+    assertTrue(html.contains("<th>Started from</th><td class=\"na\">not available</td>"));
+    assertTrue(html.contains("<p class=\"na\">Not available: the report has no dense training epochs.</p>"));
     assertEquals(List.of("conv2", "25,000", "2,250", "9.00 %", "not available", "not available",
         "not available"), rows(html, "<tr class=\"layer\">").get(1));
     assertEquals(List.of("all layers", "430,500", "10,700", "2.49 %", "not available",
@@ -270,6 +276,13 @@ class HtmlReportTest {
     c = run(dir.resolve("absent.json").toString(), dir.resolve("report.html").toString());
     assertEquals(1, c.status);
     assertEquals(dir.resolve("absent.json") + ": no such file" + System.lineSeparator(), c.err);
+
+    Files.writeString(json, SampleReports.sampleText());
+    Path occupied = dir.resolve("occupied");
+    Files.createDirectories(occupied.resolve("inside"));
+    c = run(json.toString(), occupied.toString());
+    assertEquals(1, c.status);
+    assertTrue(c.err.startsWith(occupied + ": cannot write: "), c.err);
   }
 
   @Test

@@ -28,6 +28,10 @@ class PruningReportReaderTest {
     assertEquals(10, r.admmIterations().size());
     assertEquals(4, r.admmIterations().get(0).primalResidual().size());
     assertEquals(8, r.retrainEpochs().size());
+    assertEquals(4, r.denseEpochs().size());
+    assertEquals(98.64, r.hardPrunedAccuracy());
+    assertEquals(60_000L, r.trainImages());
+    assertNull(r.from());
     assertEquals(41, r.histogramsBefore().get("conv2").edges().length);
     assertEquals(40, r.histogramsAfter().get("conv2").counts().length);
     assertEquals(4, r.phasesSeconds().size());
@@ -105,6 +109,14 @@ class PruningReportReaderTest {
   }
 
   @Test
+  void anOptionalSectionThatIsPresentIsChecked() {
+    JsonObject report = SampleReports.sample();
+    report.getAsJsonArray("dense_epochs").get(1).getAsJsonObject().remove("accuracy");
+    assertEquals("report: required field 'dense_epochs[1].accuracy' is missing",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(report)).getMessage());
+  }
+
+  @Test
   void histogramShapeIsChecked() {
     JsonObject report = SampleReports.sample();
     report.getAsJsonObject("histograms").getAsJsonObject("after").getAsJsonObject("fc2")
@@ -128,7 +140,8 @@ class PruningReportReaderTest {
   void optionalSectionsMayBeAbsent() {
     JsonObject report = SampleReports.sample();
     for (String optional : new String[] {"retrain_epochs", "histograms", "phases_seconds", "kernels",
-        "admm4j_version", "config", "command", "started_at"}) {
+        "admm4j_version", "config", "command", "started_at", "dense_epochs", "hard_pruned_accuracy",
+        "train_images", "test_images"}) {
       report.remove(optional);
     }
     JsonObject layer = report.getAsJsonArray("layers").get(1).getAsJsonObject();
@@ -137,6 +150,8 @@ class PruningReportReaderTest {
     report.getAsJsonArray("admm_iterations").get(0).getAsJsonObject().remove("seconds");
     PruningReport r = PruningReportReader.read(report);
     assertNull(r.retrainEpochs());
+    assertNull(r.denseEpochs());
+    assertNull(r.hardPrunedAccuracy());
     assertNull(r.histogramsBefore());
     assertNull(r.phasesSeconds());
     assertNull(r.kernels());

@@ -24,33 +24,60 @@ class ReportChartsTest {
   }
 
   @Test
-  void accuracyRunsThroughAdmmThenRetraining() {
+  void accuracyRunsThroughTheWholeRun() {
     JsonObject report = SampleReports.sample();
     ChartSpec acc = chart(report, "chart-accuracy");
-    assertEquals(18, acc.x().length);
+    // 4 dense epochs, 10 ADMM iterations, the hard prune, 8 retraining epochs
+    assertEquals(23, acc.x().length);
     assertEquals(1, acc.x()[0]);
-    assertEquals(18, acc.x()[17]);
-    assertEquals("ADMM 1", acc.xNames().get(0));
-    assertEquals("retrain 1", acc.xNames().get(10));
-    assertEquals("retrain 8", acc.xNames().get(17));
-    Series admm = acc.series().get(0);
-    Series retrain = acc.series().get(1);
-    Series baseline = acc.series().get(2);
+    assertEquals(23, acc.x()[22]);
+    assertEquals("dense 1", acc.xNames().get(0));
+    assertEquals("ADMM 1", acc.xNames().get(4));
+    assertEquals("hard prune", acc.xNames().get(14));
+    assertEquals("retrain 1", acc.xNames().get(15));
+    assertEquals("retrain 8", acc.xNames().get(22));
+    assertEquals(List.of("dense training epoch", "ADMM iteration", "after hard pruning", "retraining epoch",
+        "dense baseline"), acc.series().stream().map(Series::label).toList());
+    JsonArray dense = report.getAsJsonArray("dense_epochs");
     JsonArray iterations = report.getAsJsonArray("admm_iterations");
     JsonArray epochs = report.getAsJsonArray("retrain_epochs");
-    for (int i = 0; i < 18; i++) {
-      if (i < 10) {
-        assertEquals(iterations.get(i).getAsJsonObject().get("accuracy").getAsDouble(), admm.values()[i]);
-        assertTrue(Double.isNaN(retrain.values()[i]));
+    for (int i = 0; i < 23; i++) {
+      double[] expected = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+      if (i < 4) {
+        expected[0] = dense.get(i).getAsJsonObject().get("accuracy").getAsDouble();
+      } else if (i < 14) {
+        expected[1] = iterations.get(i - 4).getAsJsonObject().get("accuracy").getAsDouble();
+      } else if (i == 14) {
+        expected[2] = 98.64;
       } else {
-        assertTrue(Double.isNaN(admm.values()[i]));
-        assertEquals(epochs.get(i - 10).getAsJsonObject().get("accuracy").getAsDouble(), retrain.values()[i]);
+        expected[3] = epochs.get(i - 15).getAsJsonObject().get("accuracy").getAsDouble();
       }
-      assertEquals(99.12, baseline.values()[i]);
+      for (int p = 0; p < 4; p++) {
+        assertEquals(expected[p], acc.series().get(p).values()[i], "phase " + p + " at " + i);
+      }
+      assertEquals(99.12, acc.series().get(4).values()[i]);
     }
-    assertTrue(baseline.dashed());
+    assertTrue(acc.series().get(4).dashed());
     ChartSpec loss = chart(report, "chart-loss");
-    assertEquals(epochs.get(7).getAsJsonObject().get("loss").getAsDouble(), loss.series().get(1).values()[17]);
+    assertEquals(3, loss.series().size(), "no loss for the hard prune");
+    assertEquals(epochs.get(7).getAsJsonObject().get("loss").getAsDouble(), loss.series().get(2).values()[22]);
+    assertEquals(dense.get(0).getAsJsonObject().get("loss").getAsDouble(), loss.series().get(0).values()[0]);
+    // one colour per phase across both charts
+    assertEquals(3, acc.series().get(3).color());
+    assertEquals(3, loss.series().get(2).color());
+    assertEquals(3, acc.toJson().getAsJsonArray("series").get(3).getAsJsonObject().get("color").getAsInt());
+  }
+
+  @Test
+  void accuracyWithoutOptionalPhases() {
+    JsonObject report = SampleReports.sample();
+    report.remove("dense_epochs");
+    report.remove("hard_pruned_accuracy");
+    report.remove("retrain_epochs");
+    ChartSpec acc = chart(report, "chart-accuracy");
+    assertEquals(10, acc.x().length);
+    assertEquals("ADMM 1", acc.xNames().get(0));
+    assertEquals(List.of("ADMM iteration", "dense baseline"), acc.series().stream().map(Series::label).toList());
   }
 
   @Test

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +27,8 @@ class ReportInBrowserTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void needsChromium() {
+  @BeforeEach
+  void needsChromium() {
     String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
     assumeTrue(Files.isExecutable(Path.of(chromium)), "no Chromium at " + chromium
         + "; install it with apt-get install -y chromium to run this test");

@@ -1,0 +1,44 @@
+package org.admm4j.kernels.internal;
+
+/**
+ * Blocking sizes of the packed SGEMM (BLIS/GotoBLAS loop nest), sized for this project's reference
+ * machine (lscpu: AMD EPYC family 26, i.e. Zen 5: L1d 48 KiB, L2 1 MiB per core, L3 32 MiB shared;
+ * PERFORMANCE.md says Zen 4 with 32 KiB L1d, and the sizes below also suit that). The Panama micro-tile is
+ * {@link #MR} rows by {@code NR_VECTORS·lanes} columns, so it adapts to 128-, 256- and 512-bit vectors.
+ */
+final class GemmBlocking {
+
+  /** Rows of the register tile (one broadcast of packed A per row and k); also the A panel height. */
+  static final int MR = 8;
+
+  /** Vectors per register-tile row: NR = NR_VECTORS·lanes columns (16 accumulators in all). */
+  static final int NR_VECTORS = 2;
+
+  /**
+   * K slice. Measured best of 128–512 on Zen 5 (48 KiB L1d): the MR×KC A panel (16 KiB) and the
+   * KC×NR B panel (64 KiB at 16 lanes) stream from L2 fast enough, and fewer slices mean fewer
+   * read-modify-write passes over C.
+   */
+  static final int KC = 512;
+
+  /** Rows of op(A) packed per block: the MC×KC A block (192 KiB) stays in L2 (1 MiB). Multiple of MR. */
+  static final int MC = 96;
+
+  /** Columns of op(B) packed per block: the KC×NC B block (2 MiB) lives in L3. Multiple of every NR. */
+  static final int NC = 1024;
+
+  /**
+   * Up to this many rows of C, full NR-wide panels of an untransposed B are read in place instead of
+   * packed: each panel then serves at most MC/MR tiles, too few to repay the copy (+10–15 % at
+   * 64×500×800 and 96×512×512). Above it, packing wins (in place, 1024³ lost 25 % to 4 KiB strides).
+   */
+  static final int DIRECT_B_MAX_ROWS = MC;
+
+  /** K slice of the plain-Java kernel: its KC×SCALAR_NC packed B block (256 KiB) stays in L2. */
+  static final int SCALAR_KC = 128;
+
+  /** Columns of the plain-Java kernel's packed B block; a C row segment of this length stays in L1. */
+  static final int SCALAR_NC = 512;
+
+  private GemmBlocking() {}
+}
