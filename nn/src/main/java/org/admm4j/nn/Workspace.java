@@ -131,19 +131,25 @@ public final class Workspace {
     return needInputGradient ? d : null;
   }
 
-  /** Folds the batch statistics of {@code shards} (in order) into the model's buffers. */
-  public static void mergeStatistics(Workspace[] shards, int[] counts) {
+  /**
+   * Folds the batch statistics of {@code shards} (in order) into the model's buffers. {@code scratch}
+   * has {@code shards.length} entries (reused, so a training step allocates nothing).
+   */
+  public static void mergeStatistics(Workspace[] shards, int[] counts, Layer.Context[] scratch) {
+    if (scratch.length != shards.length || counts.length != shards.length) {
+      throw new IllegalArgumentException(shards.length + " shards need as many counts and scratch entries, got "
+          + counts.length + " and " + scratch.length);
+    }
     Model model = shards[0].model;
     List<Layer> layers = model.layers();
-    Layer.Context[] ctx = new Layer.Context[shards.length];
     for (int i = 0; i < layers.size(); i++) {
       if (layers.get(i).buffers().isEmpty()) {
         continue;
       }
       for (int k = 0; k < shards.length; k++) {
-        ctx[k] = shards[k].contexts[i];
+        scratch[k] = shards[k].contexts[i];
       }
-      layers.get(i).mergeStatistics(ctx, counts);
+      layers.get(i).mergeStatistics(scratch, counts);
     }
   }
 }

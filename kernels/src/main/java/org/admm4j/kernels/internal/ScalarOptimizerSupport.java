@@ -1,19 +1,25 @@
 package org.admm4j.kernels.internal;
 
-/** Plain-Java optimizer updates. */
+/** Plain-Java optimizer updates; the Panama class runs the same per-element operations in lanes. */
 class ScalarOptimizerSupport implements OptimizerSupport {
 
   @Override
-  public void sgd(int n, float[] w, float[] g, float[] v, float lr, float momentum, boolean nesterov,
+  public void sgd(int from, int to, float[] w, float[] g, float[] v, float lr, float momentum, boolean nesterov,
       float weightDecay, float rho, float[] z, float[] u, float[] mask) {
-    for (int i = 0; i < n; i++) {
-      float grad = g[i] + weightDecay * w[i];
+    sgdRange(from, to, w, g, v, lr, momentum, nesterov, weightDecay, rho, z, u, mask);
+  }
+
+  /** The SGD update of elements {@code [from, to)}. */
+  static void sgdRange(int from, int to, float[] w, float[] g, float[] v, float lr, float momentum,
+      boolean nesterov, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
+    for (int i = from; i < to; i++) {
+      float grad = g[i] + w[i] * weightDecay;
       if (z != null) {
-        grad += rho * (w[i] - z[i] + u[i]);
+        grad += (w[i] - z[i] + u[i]) * rho;
       }
-      float vel = momentum * v[i] + grad;
-      float step = nesterov ? grad + momentum * vel : vel;
-      float wi = w[i] - lr * step;
+      float vel = v[i] * momentum + grad;
+      float step = nesterov ? grad + vel * momentum : vel;
+      float wi = w[i] - step * lr;
       if (mask != null && mask[i] == 0f) {
         wi = 0f;
         vel = 0f;
@@ -24,18 +30,30 @@ class ScalarOptimizerSupport implements OptimizerSupport {
   }
 
   @Override
-  public void adam(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1, float beta2,
-      float eps, int step, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
-    float c1 = 1f / (1f - (float) Math.pow(beta1, step));
-    float c2 = 1f / (1f - (float) Math.pow(beta2, step));
-    for (int i = 0; i < n; i++) {
-      float grad = g[i] + weightDecay * w[i];
+  public void adam(int from, int to, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
+      float beta2, float eps, int step, float weightDecay, float rho, float[] z, float[] u, float[] mask) {
+    adamRange(from, to, w, g, m, v, lr, beta1, beta2, eps, biasCorrection(beta1, step), biasCorrection(beta2, step),
+        weightDecay, rho, z, u, mask);
+  }
+
+  /** {@code 1/(1 − beta^step)}. */
+  static float biasCorrection(float beta, int step) {
+    return (float) (1.0 / (1.0 - Math.pow(beta, step)));
+  }
+
+  /** The Adam update of elements {@code [from, to)} with bias corrections c1 (first moment) and c2. */
+  static void adamRange(int from, int to, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
+      float beta2, float eps, float c1, float c2, float weightDecay, float rho, float[] z, float[] u,
+      float[] mask) {
+    float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
+    for (int i = from; i < to; i++) {
+      float grad = g[i] + w[i] * weightDecay;
       if (z != null) {
-        grad += rho * (w[i] - z[i] + u[i]);
+        grad += (w[i] - z[i] + u[i]) * rho;
       }
-      float mi = beta1 * m[i] + (1f - beta1) * grad;
-      float vi = beta2 * v[i] + (1f - beta2) * grad * grad;
-      float wi = w[i] - lr * (mi * c1) / ((float) Math.sqrt(vi * c2) + eps);
+      float mi = m[i] * beta1 + grad * oneMinusBeta1;
+      float vi = v[i] * beta2 + grad * oneMinusBeta2 * grad;
+      float wi = w[i] - mi * c1 * lr / ((float) Math.sqrt(vi * c2) + eps);
       if (mask != null && mask[i] == 0f) {
         wi = 0f;
         mi = 0f;

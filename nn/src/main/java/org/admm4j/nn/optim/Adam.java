@@ -45,14 +45,18 @@ public final class Adam implements Optimizer {
     this.weightDecay = weightDecay;
   }
 
+  private final ParameterSlots.BlockUpdate update = this::updateBlock;
+
+  private void updateBlock(ParameterSlots.Slot s, int from, int to) {
+    OptimizerKernels.adam(from, to, s.parameter.data(), s.parameter.grad(), s.state[0], s.state[1], lr, beta1,
+        beta2, eps, step, weightDecay, s.rho, s.z, s.u, s.mask);
+  }
+
+  /** Updates every parameter; large models in blocks on the kernel pool (same bits either way). */
   @Override
   public void step() {
     step++;
-    for (ParameterSlots.Slot s : slots.slots) {
-      Parameter p = s.parameter;
-      OptimizerKernels.adam(p.size(), p.data(), p.grad(), s.state[0], s.state[1], lr, beta1, beta2, eps, step,
-          weightDecay, s.rho, s.z, s.u, s.mask);
-    }
+    slots.forEachBlock(update);
   }
 
   /** Steps taken so far. */

@@ -7,6 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import org.admm4j.kernels.KernelThreads;
+import org.admm4j.nn.NnParameters;
 import org.admm4j.nn.Parameter;
 
 /** Per-parameter optimizer bookkeeping shared by {@link Sgd} and {@link Adam}: penalty, mask, state. */
@@ -27,7 +31,17 @@ final class ParameterSlots {
     }
   }
 
+  /** An update of the elements {@code [from, to)} of one slot's tensors. */
+  interface BlockUpdate {
+    void update(Slot slot, int from, int to);
+  }
+
   final Slot[] slots;
+  private final int[] blockSlot;
+  private final int[] blockFrom;
+  private final BlockTask root;
+  private final long totalFloats;
+  private BlockUpdate current;
   private final List<Parameter> parameters;
   private final String[] stateNames;
   private final Map<Parameter, Slot> byParameter = new IdentityHashMap<>();
@@ -45,6 +59,70 @@ final class ParameterSlots {
     for (int i = 0; i < slots.length; i++) {
       slots[i] = new Slot(trainable.get(i), stateNames.length);
       byParameter.put(trainable.get(i), slots[i]);
+    }
+    int block = NnParameters.PARALLEL_BLOCK_FLOATS;
+    int blocks = 0;
+    long total = 0;
+    for (Slot s : slots) {
+      blocks += (s.parameter.size() + block - 1) / block;
+      total += s.parameter.size();
+    }
+    totalFloats = total;
+    blockSlot = new int[blocks];
+    blockFrom = new int[blocks];
+    int b = 0;
+    for (int i = 0; i < slots.length; i++) {
+      for (int from = 0; from < slots[i].parameter.size(); from += block, b++) {
+        blockSlot[b] = i;
+        blockFrom[b] = from;
+      }
+    }
+    root = blocks > 0 ? new BlockTask(0, blocks) : null;
+  }
+
+  /**
+   * Applies {@code update} to every tensor: in blocks on the kernel pool for large models (each
+   * element's result does not depend on the split), whole tensors in order on this thread otherwise.
+   */
+  void forEachBlock(BlockUpdate update) {
+    ForkJoinPool pool = KernelThreads.pool();
+    if (root == null || totalFloats < NnParameters.PARALLEL_OPTIMIZER_MIN_FLOATS || pool.getParallelism() < 2) {
+      for (Slot s : slots) {
+        update.update(s, 0, s.parameter.size());
+      }
+      return;
+    }
+    current = update;
+    root.reinitialize();
+    pool.invoke(root);
+    current = null;
+  }
+
+  /** Blocks {@code [lo, hi)}, split in halves; built once and reused every step. */
+  private final class BlockTask extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final int lo;
+    private final BlockTask left;
+    private final BlockTask right;
+
+    BlockTask(int lo, int hi) {
+      this.lo = lo;
+      int mid = (lo + hi) >>> 1;
+      left = hi - lo > 1 ? new BlockTask(lo, mid) : null;
+      right = hi - lo > 1 ? new BlockTask(mid, hi) : null;
+    }
+
+    @Override
+    protected void compute() {
+      if (left == null) {
+        Slot s = slots[blockSlot[lo]];
+        int from = blockFrom[lo];
+        current.update(s, from, Math.min(s.parameter.size(), from + NnParameters.PARALLEL_BLOCK_FLOATS));
+        return;
+      }
+      left.reinitialize();
+      right.reinitialize();
+      invokeAll(left, right);
     }
   }
 

@@ -48,13 +48,17 @@ public final class Sgd implements Optimizer {
     }
   }
 
+  private final ParameterSlots.BlockUpdate update = this::updateBlock;
+
+  private void updateBlock(ParameterSlots.Slot s, int from, int to) {
+    OptimizerKernels.sgd(from, to, s.parameter.data(), s.parameter.grad(), s.state[0], lr, momentum, nesterov,
+        weightDecay, s.rho, s.z, s.u, s.mask);
+  }
+
+  /** Updates every parameter; large models in blocks on the kernel pool (same bits either way). */
   @Override
   public void step() {
-    for (ParameterSlots.Slot s : slots.slots) {
-      Parameter p = s.parameter;
-      OptimizerKernels.sgd(p.size(), p.data(), p.grad(), s.state[0], lr, momentum, nesterov, weightDecay,
-          s.rho, s.z, s.u, s.mask);
-    }
+    slots.forEachBlock(update);
   }
 
   @Override

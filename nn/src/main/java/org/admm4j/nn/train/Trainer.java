@@ -3,21 +3,25 @@ package org.admm4j.nn.train;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
+import org.admm4j.kernels.Elementwise;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.Model;
+import org.admm4j.nn.NnParameters;
 import org.admm4j.nn.Parameter;
 import org.admm4j.nn.Workspace;
+import org.admm4j.nn.layers.Layer;
 import org.admm4j.nn.optim.Optimizer;
 
 /**
  * Mini-batch training and evaluation of a {@link Model} with an {@link Optimizer}.
  *
- * <p>Parallelism: data-parallel over the batch. Each of {@code threads} shards owns a contiguous slice
- * of the batch ({@code [k·count/threads, (k+1)·count/threads)}), a {@link Workspace} and its own
- * gradient arrays; the shards run on {@link KernelThreads#pool()} and their gradients are summed in
- * shard order, so a seed gives the same bits for a given {@code threads} (different thread counts
- * round differently). With one shard the kernels themselves run in parallel on the pool and backward
- * writes straight into the parameters' gradients.
+ * <p>Parallelism ({@link Parallelism}): by default ({@link Parallelism#KERNELS}) the whole batch runs
+ * through one {@link Workspace} whose backward writes straight into the parameters' gradients, and the
+ * kernels split their work over {@link KernelThreads#pool()} (resized to {@code threads} workers).
+ * With {@link Parallelism#DATA} each of {@code threads} shards owns a contiguous slice of the batch
+ * ({@code [k·count/threads, (k+1)·count/threads)}), a workspace and its own gradient arrays; the
+ * shards run on the pool and their gradients are summed in shard order. Either way a seed gives the same
+ * bits for a given {@code threads}; in KERNELS mode also for any {@code threads}.
  */
 public final class Trainer {
 
@@ -25,13 +29,18 @@ public final class Trainer {
   private final Optimizer optimizer;
   private final int threads;
   private final int batchSize;
+  private final Parallelism parallelism;
   private final Workspace[] shards;
   private final int[] shardCounts;
+  private final Layer.Context[] mergeScratch;
   private final double[] shardLoss;
   private final int[] shardCorrect;
   private final List<Parameter> parameters;
   private final ShardTask[] tasks;
   private final ParallelStep parallelStep;
+  private final int[] reduceBlockParam;
+  private final int[] reduceBlockFrom;
+  private final ReduceTask reduceTask;
   private Workspace[] evalShards;
   private long step;
 
@@ -42,11 +51,17 @@ public final class Trainer {
   private int batchFrom;
   private int batchCount;
 
+  /** A trainer in the default mode, {@link Parallelism#KERNELS}. */
+  public Trainer(Model model, Optimizer optimizer, int threads, int batchSize) {
+    this(model, optimizer, threads, batchSize, Parallelism.KERNELS);
+  }
+
   /**
-   * @param threads data-parallel shards (≥ 1); they run on {@link KernelThreads#pool()}
+   * @param threads workers of {@link KernelThreads#pool()} (set to this many if it differs) and, in
+   *     {@link Parallelism#DATA} mode, the number of shards (≥ 1)
    * @param batchSize samples per step (≥ 1)
    */
-  public Trainer(Model model, Optimizer optimizer, int threads, int batchSize) {
+  public Trainer(Model model, Optimizer optimizer, int threads, int batchSize, Parallelism parallelism) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -58,7 +73,14 @@ public final class Trainer {
     this.threads = threads;
     this.batchSize = batchSize;
     this.parameters = model.parameters();
-    int shardCount = Math.min(threads, batchSize);
+    if (parallelism == null) {
+      throw new IllegalArgumentException("parallelism must be KERNELS or DATA, not null");
+    }
+    this.parallelism = parallelism;
+    if (KernelThreads.threads() != threads) {
+      KernelThreads.setThreads(threads);
+    }
+    int shardCount = parallelism == Parallelism.DATA ? Math.min(threads, batchSize) : 1;
     int capacity = (batchSize + shardCount - 1) / shardCount;
     shards = new Workspace[shardCount];
     tasks = new ShardTask[shardCount];
@@ -66,7 +88,22 @@ public final class Trainer {
       shards[k] = model.newWorkspace(capacity, shardCount == 1);
       tasks[k] = new ShardTask(k);
     }
+    int blocks = 0;
+    for (Parameter p : parameters) {
+      blocks += (p.size() + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
+    }
+    reduceBlockParam = new int[blocks];
+    reduceBlockFrom = new int[blocks];
+    int b = 0;
+    for (int i = 0; i < parameters.size(); i++) {
+      for (int from = 0; from < parameters.get(i).size(); from += REDUCE_BLOCK, b++) {
+        reduceBlockParam[b] = i;
+        reduceBlockFrom[b] = from;
+      }
+    }
+    reduceTask = new ReduceTask(0, Math.max(1, blocks));
     shardCounts = new int[shardCount];
+    mergeScratch = new Layer.Context[shardCount];
     shardLoss = new double[shardCount];
     shardCorrect = new int[shardCount];
     parallelStep = new ParallelStep();
@@ -86,6 +123,10 @@ public final class Trainer {
 
   public int batchSize() {
     return batchSize;
+  }
+
+  public Parallelism parallelism() {
+    return parallelism;
   }
 
   /** Optimizer steps taken so far (seeds dropout masks; restore it with {@link #setSteps} on resume). */
@@ -134,7 +175,8 @@ public final class Trainer {
 
   /**
    * One optimizer step on the samples {@code order[from .. from+count)}; returns their summed loss
-   * (before the update). Gradients are those of the batch's mean loss.
+   * (before the update). Gradients are those of the batch's mean loss. Runs in the model's current
+   * mode ({@link Model#setTraining}; {@link #trainEpoch} switches to training mode first).
    */
   public double trainBatch(float[] images, byte[] labels, int[] order, int from, int count) {
     if (count < 1 || count > batchSize) {
@@ -156,7 +198,9 @@ public final class Trainer {
       pool().invoke(parallelStep);
       reduceGradients();
     }
-    Workspace.mergeStatistics(shards, shardCounts);
+    if (!model.buffers().isEmpty()) {
+      Workspace.mergeStatistics(shards, shardCounts, mergeScratch);
+    }
     optimizer.step();
     step++;
     double loss = 0;
@@ -169,18 +213,54 @@ public final class Trainer {
     return loss;
   }
 
-  /** Sums the shards' gradients into the parameters' gradients, shard 0 first. */
+  /**
+   * Sums the shards' gradients into the parameters' gradients, shard 0 first for every element, in
+   * blocks of {@link #REDUCE_BLOCK} floats spread over the pool (the order of the sum does not depend on
+   * which worker takes a block).
+   */
   private void reduceGradients() {
-    for (int i = 0; i < parameters.size(); i++) {
-      float[] g = parameters.get(i).grad();
-      float[] first = shards[0].gradients()[i];
-      System.arraycopy(first, 0, g, 0, g.length);
-      for (int s = 1; s < shards.length; s++) {
-        float[] other = shards[s].gradients()[i];
-        for (int j = 0; j < g.length; j++) {
-          g[j] += other[j];
-        }
+    if (reduceBlockParam.length == 0) {
+      return;
+    }
+    reduceTask.reinitialize();
+    pool().invoke(reduceTask);
+  }
+
+  private static final int REDUCE_BLOCK = NnParameters.PARALLEL_BLOCK_FLOATS;
+
+  private void reduceRange(int block) {
+    int param = reduceBlockParam[block], from = reduceBlockFrom[block];
+    float[] g = parameters.get(param).grad();
+    int n = Math.min(REDUCE_BLOCK, g.length - from);
+    System.arraycopy(shards[0].gradients()[param], from, g, from, n);
+    for (int s = 1; s < shards.length; s++) {
+      Elementwise.axpy(n, 1f, shards[s].gradients()[param], from, g, from);
+    }
+  }
+
+  /** Reduces blocks {@code [lo, hi)}, splitting in halves; the task tree is built once and reused. */
+  private final class ReduceTask extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final int lo;
+    private final ReduceTask left;
+    private final ReduceTask right;
+
+    ReduceTask(int lo, int hi) {
+      this.lo = lo;
+      int mid = (lo + hi) >>> 1;
+      left = hi - lo > 1 ? new ReduceTask(lo, mid) : null;
+      right = hi - lo > 1 ? new ReduceTask(mid, hi) : null;
+    }
+
+    @Override
+    protected void compute() {
+      if (left == null) {
+        reduceRange(lo);
+        return;
       }
+      left.reinitialize();
+      right.reinitialize();
+      invokeAll(left, right);
     }
   }
 
@@ -196,7 +276,7 @@ public final class Trainer {
     if (evalShards == null) {
       evalShards = new Workspace[shards.length];
       for (int s = 0; s < shards.length; s++) {
-        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), 64));
+        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), NnParameters.EVAL_BATCH / shards.length));
       }
     }
     int k = evalShards.length;
@@ -309,7 +389,7 @@ public final class Trainer {
         targets[i] = label;
       }
       ws.setPosition(step, lo);
-      float[] logits = ws.forward(n, true);
+      float[] logits = ws.forward(n, model.isTraining());
       int classes = model.classes();
       int correct = 0;
       for (int i = 0; i < n; i++) {

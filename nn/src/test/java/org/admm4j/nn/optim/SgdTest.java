@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.admm4j.kernels.OptimizerKernels;
 import org.admm4j.nn.LayerKind;
+import org.admm4j.nn.NnParameters;
 import org.admm4j.nn.Parameter;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +132,43 @@ class SgdTest {
         () -> fresh.loadState(Map.of("w.momentum_buffer", new float[2])));
     assertTrue(e.getMessage().contains("expected 3"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> fresh.loadState(Map.of()));
+  }
+
+  /** Large models are updated in blocks on the pool: the bits must equal one whole-tensor update. */
+  @Test
+  void blockwiseParallelStepEqualsWholeTensorUpdate() {
+    Random r = new Random(8);
+    int n = NnParameters.PARALLEL_OPTIMIZER_MIN_FLOATS + 12_345;
+    Parameter p = Parameter.weight("big", LayerKind.LINEAR, 1, n), q = Parameter.weight("b", LayerKind.LINEAR, 1, 5);
+    float[] z = new float[n], u = new float[n], mask = new float[n];
+    for (int i = 0; i < n; i++) {
+      p.data()[i] = r.nextFloat() - 0.5f;
+      p.grad()[i] = r.nextFloat() - 0.5f;
+      z[i] = r.nextFloat() - 0.5f;
+      u[i] = r.nextFloat() - 0.5f;
+      mask[i] = r.nextInt(4) == 0 ? 0f : 1f;
+    }
+    float[] w = p.data().clone(), v = new float[n], wa = p.data().clone(), m1 = new float[n], m2 = new float[n];
+    float[] w0 = p.data().clone();
+    for (int i = 0; i < n; i++) {
+      if (mask[i] == 0f) {
+        w[i] = 0f;
+        wa[i] = 0f;
+      }
+    }
+    Sgd sgd = new Sgd(List.of(q, p), 0.1f, 0.9f, true, 1e-4f);
+    sgd.setPenalty(p, 0.2f, z, u);
+    sgd.setMask(p, mask);
+    sgd.step();
+    OptimizerKernels.sgd(n, w, p.grad(), v, 0.1f, 0.9f, true, 1e-4f, 0.2f, z, u, mask);
+    assertArrayEquals(w, p.data());
+    System.arraycopy(w0, 0, p.data(), 0, n);
+    Adam adam = new Adam(List.of(p, q), 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f);
+    adam.setPenalty(p, 0.2f, z, u);
+    adam.setMask(p, mask);
+    adam.step();
+    OptimizerKernels.adam(n, wa, p.grad(), m1, m2, 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1e-4f, 0.2f, z, u, mask);
+    assertArrayEquals(wa, p.data());
   }
 
   @Test
