@@ -28,44 +28,44 @@ public final class Presets {
       "dense.momentum", "0.9",
       "dense.weight_decay", "0.0005",
       "dense.schedule", "cosine",
-      "admm.iterations", "8",
+      "admm.iterations", "10",
       "admm.epochs", "1",
-      "admm.optimizer", "sgd",
-      "admm.lr", "0.01",
+      "admm.optimizer", "adam",
+      "admm.lr", "0.001",
       "admm.momentum", "0.9",
-      "admm.weight_decay", "0.0005",
+      "admm.weight_decay", "0",
       "admm.schedule", "constant",
       "rho.initial", "0.003",
-      "rho.growth", "1.6",
+      "rho.growth", "1.45",
       "rho.max", "0.1",
       "prune.support", "z",
       "retrain.epochs", "6",
       "retrain.optimizer", "sgd",
       "retrain.lr", "0.01",
       "retrain.momentum", "0.9",
-      "retrain.weight_decay", "0",
+      "retrain.weight_decay", "0.0005",
       "retrain.schedule", "cosine");
 
   private static final Map<String, Map<String, String>> PRESETS = new LinkedHashMap<>();
 
   static {
-    // 400 + 2,000 + 7,000 + 1,000 = 10,400 non-zeros: 41.4×
+    // 500 (conv1 dense) + 3,000 + 6,200 + 1,000 = 10,700 non-zeros: 40.2×
     PRESETS.put("lenet5-40x", map(
+        "layers.conv1.keep", "1",
+        "layers.conv2.keep", "0.12",
+        "layers.fc1.keep", "0.0155",
+        "layers.fc2.keep", "0.2"));
+    // 400 + 2,000 + 3,200 + 450 = 6,050 non-zeros: 71.2×
+    PRESETS.put("lenet5-71x", map(
         "layers.conv1.keep", "0.8",
         "layers.conv2.keep", "0.08",
-        "layers.fc1.keep", "0.0175",
-        "layers.fc2.keep", "0.2"));
-    // 350 + 1,500 + 3,600 + 550 = 6,000 non-zeros: 71.75×
-    PRESETS.put("lenet5-71x", map(
+        "layers.fc1.keep", "0.008",
+        "layers.fc2.keep", "0.09"));
+    // 350 + 1,500 + 2,000 + 450 = 4,300 non-zeros: 100.1×
+    PRESETS.put("lenet5-100x", map(
         "layers.conv1.keep", "0.7",
         "layers.conv2.keep", "0.06",
-        "layers.fc1.keep", "0.009",
-        "layers.fc2.keep", "0.11"));
-    // 300 + 1,100 + 2,450 + 450 = 4,300 non-zeros: 100.1×
-    PRESETS.put("lenet5-100x", map(
-        "layers.conv1.keep", "0.6",
-        "layers.conv2.keep", "0.044",
-        "layers.fc1.keep", "0.006125",
+        "layers.fc1.keep", "0.005",
         "layers.fc2.keep", "0.09"));
   }
 
