@@ -9,5 +9,46 @@ public final class KernelParameters {
   /** Top-k projection runs on the pool from this many elements on. */
   public static final int PROJECTION_PARALLEL_ELEMENTS = 1 << 20;
 
+  /**
+   * Longest patch (inChannels·kernelHeight·kernelWidth) for which the Vector API forward convolution uses
+   * the direct kernel instead of im2col + GEMM (stride 1, no padding only); see kernels/README.md.
+   */
+  public static final int CONV_DIRECT_MAX_PATCH = 64;
+
+  /**
+   * Batched sparse fully connected layers on the plain-Java kernels switch from one SpMV per sample to the
+   * transposed layout (one axpy over the batch per non-zero) from this batch size on; the Vector API
+   * kernels switch once the batch fills one vector (16 samples at 512 bits, 8 at 256). Measured by thread
+   * CPU time on LeNet-5's fc1 (500×800) and LeNet-300-100's fc1 (300×784) at densities 0.02–0.3, batches
+   * 2–32, JDK 17, Zen 4: plain Java breaks even at 16 samples and gains 10–25% at 32; with vectors the
+   * transposed layout is 3.5–5× faster from one vector of samples on.
+   */
+  public static final int SPARSE_LINEAR_TRANSPOSED_MIN_BATCH = 16;
+
+  /**
+   * A fully connected layer runs the sparse kernels when at most this fraction of its weights is
+   * non-zero, the dense SGEMM otherwise. Measured by thread CPU time (one thread, JDK 17, Zen 4, 512-bit
+   * vectors) on LeNet-5's fc1, 500×800, against the packed SGEMM: at batch 1 sparse wins at every density
+   * (1.3× even dense, the SGEMM packs W per call); at batch 64 it breaks even near 0.35 (1.17× at 0.3,
+   * 0.73× at 0.5).
+   */
+  public static final double SPARSE_LINEAR_MAX_DENSITY = 0.3;
+
+  /**
+   * A convolution runs the sparse im2col path when at most this fraction of its filter weights is
+   * non-zero. Measured like {@link #SPARSE_LINEAR_MAX_DENSITY} on LeNet-5's conv1 (20×1×5×5 on 28×28) and
+   * conv2 (50×20×5×5 on 12×12) against {@code Convolution.forward}: at batch 1 sparse breaks even near
+   * 0.45 (1.3× faster at 0.3, 0.9× at 0.5), at batch 64 near 0.5 (conv1) and 0.7 (conv2).
+   */
+  public static final double SPARSE_CONV_MAX_DENSITY = 0.4;
+
+  /**
+   * Stride-1 sparse convolutions skip im2col ({@code SparseConvolution}'s shifted runs) when at most this
+   * fraction of the filter weights is non-zero. Measured by thread CPU time on LeNet-5's conv2 at batch 1:
+   * shifted 3.3/13.3/26.0/37.6 µs against im2col 8.6/17.2/22.8/28.4 µs at densities 0.02/0.1/0.2/0.3
+   * (even near 0.15; conv1, with one input channel, is even from 0.1 to 0.3).
+   */
+  public static final double SPARSE_CONV_SHIFTED_MAX_DENSITY = 0.15;
+
   private KernelParameters() {}
 }

@@ -41,6 +41,9 @@ public abstract class KernelProvider {
   /** Fused optimizer updates (SGD, Adam) with ADMM penalty and pruning mask. */
   public abstract OptimizerSupport optimizer();
 
+  /** Sparse-weight × dense-activation products for pruned layers at inference. */
+  public abstract SparseSupport sparse();
+
   /** The provider every facade uses, chosen on first use. */
   public static KernelProvider getInstance() {
     return Holder.INSTANCE;

@@ -13,6 +13,7 @@ final class PanamaKernelProvider extends KernelProvider {
   private final PanamaConvolutionSupport convolution;
   private final PanamaProjectionSupport projection;
   private final PanamaOptimizerSupport optimizer;
+  private final PanamaSparseSupport sparse;
 
   PanamaKernelProvider() {
     int bits = PanamaConstants.VECTOR_BIT_SIZE;
@@ -25,6 +26,7 @@ final class PanamaKernelProvider extends KernelProvider {
     convolution = new PanamaConvolutionSupport(blas);
     projection = new PanamaProjectionSupport();
     optimizer = new PanamaOptimizerSupport();
+    sparse = new PanamaSparseSupport();
     LOG.fine(() -> "admm4j kernels: Vector API, " + bits + "-bit float vectors");
   }
 
@@ -61,5 +63,10 @@ final class PanamaKernelProvider extends KernelProvider {
   @Override
   public OptimizerSupport optimizer() {
     return optimizer;
+  }
+
+  @Override
+  public SparseSupport sparse() {
+    return sparse;
   }
 }

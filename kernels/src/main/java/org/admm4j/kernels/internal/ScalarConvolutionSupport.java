@@ -5,10 +5,17 @@ import java.util.concurrent.ForkJoinPool;
 import org.admm4j.kernels.ConvShape;
 import org.admm4j.kernels.PoolShape;
 
-/** Plain-Java convolution and pooling. */
+/**
+ * Plain-Java convolution and pooling: im2col + one GEMM over the whole batch (see {@link Im2col}) through
+ * the provider's {@link BlasSupport}, so the scalar set is the reference and still reasonably fast.
+ * The layout passes run on the pool one sample (or one output channel) per leaf; every leaf writes
+ * disjoint outputs in a fixed order, so results are the same bits for any pool size.
+ */
 class ScalarConvolutionSupport implements ConvolutionSupport {
 
-  // TODO(conv): im2col + GEMM over the batch; these are direct loops.
+  /** Samples per leaf task of the layout passes (im2col, col2im, output scatter). */
+  static final int SAMPLES_PER_TASK = 1;
+
   final BlasSupport blas;
 
   ScalarConvolutionSupport(BlasSupport blas) {
@@ -17,132 +24,134 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
 
   @Override
   public int workspaceSize(ConvShape shape) {
-    return 0;
+    return Im2col.workspaceSize(shape);
   }
 
   @Override
   public void forward(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] workspace,
       ForkJoinPool pool) {
-    int oh = s.outHeight(), ow = s.outWidth();
-    for (int b = 0; b < s.batch(); b++) {
-      for (int oc = 0; oc < s.outChannels(); oc++) {
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            float sum = bias == null ? 0f : bias[oc];
-            for (int ic = 0; ic < s.inChannels(); ic++) {
-              for (int p = 0; p < s.kernelHeight(); p++) {
-                int r = i * s.stride() - s.padding() + p;
-                if (r < 0 || r >= s.inHeight()) {
-                  continue;
-                }
-                for (int q = 0; q < s.kernelWidth(); q++) {
-                  int col = j * s.stride() - s.padding() + q;
-                  if (col < 0 || col >= s.inWidth()) {
-                    continue;
-                  }
-                  sum += x[((b * s.inChannels() + ic) * s.inHeight() + r) * s.inWidth() + col]
-                      * w[((oc * s.inChannels() + ic) * s.kernelHeight() + p) * s.kernelWidth() + q];
-                }
-              }
-            }
-            y[((b * s.outChannels() + oc) * oh + i) * ow + j] = sum;
-          }
-        }
-      }
-    }
+    forwardIm2col(s, x, w, bias, y, workspace, pool);
   }
 
-  @Override
-  public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] workspace,
+  /** im2col, {@code rows (outC × BP) = W (outC × K) · cols (K × BP)}, then rows back to NCHW plus bias. */
+  final void forwardIm2col(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] ws,
       ForkJoinPool pool) {
-    int oh = s.outHeight(), ow = s.outWidth();
-    Arrays.fill(dx, 0, s.inputSize(), 0f);
-    for (int b = 0; b < s.batch(); b++) {
-      for (int oc = 0; oc < s.outChannels(); oc++) {
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            float g = dy[((b * s.outChannels() + oc) * oh + i) * ow + j];
-            for (int ic = 0; ic < s.inChannels(); ic++) {
-              for (int p = 0; p < s.kernelHeight(); p++) {
-                int r = i * s.stride() - s.padding() + p;
-                if (r < 0 || r >= s.inHeight()) {
-                  continue;
-                }
-                for (int q = 0; q < s.kernelWidth(); q++) {
-                  int col = j * s.stride() - s.padding() + q;
-                  if (col < 0 || col >= s.inWidth()) {
-                    continue;
-                  }
-                  dx[((b * s.inChannels() + ic) * s.inHeight() + r) * s.inWidth() + col] +=
-                      g * w[((oc * s.inChannels() + ic) * s.kernelHeight() + p) * s.kernelWidth() + q];
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+    blas.gemm(false, false, s.outChannels(), bp, k, 1f, w, 0, k, ws, 0, bp, 0f, ws, rowsOff, bp, pool);
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK,
+        (lo, hi) -> Im2col.rowsToOutput(s, ws, rowsOff, bias, y, lo, hi));
   }
 
   @Override
-  public void backwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias,
-      float[] workspace, ForkJoinPool pool) {
-    int oh = s.outHeight(), ow = s.outWidth();
-    Arrays.fill(dw, 0, s.weightSize(), 0f);
-    if (dbias != null) {
-      Arrays.fill(dbias, 0, s.outChannels(), 0f);
-    }
-    for (int b = 0; b < s.batch(); b++) {
-      for (int oc = 0; oc < s.outChannels(); oc++) {
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            float g = dy[((b * s.outChannels() + oc) * oh + i) * ow + j];
-            if (dbias != null) {
-              dbias[oc] += g;
-            }
-            for (int ic = 0; ic < s.inChannels(); ic++) {
-              for (int p = 0; p < s.kernelHeight(); p++) {
-                int r = i * s.stride() - s.padding() + p;
-                if (r < 0 || r >= s.inHeight()) {
-                  continue;
-                }
-                for (int q = 0; q < s.kernelWidth(); q++) {
-                  int col = j * s.stride() - s.padding() + q;
-                  if (col < 0 || col >= s.inWidth()) {
-                    continue;
-                  }
-                  dw[((oc * s.inChannels() + ic) * s.kernelHeight() + p) * s.kernelWidth() + q] +=
-                      g * x[((b * s.inChannels() + ic) * s.inHeight() + r) * s.inWidth() + col];
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+  public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] ws, ForkJoinPool pool) {
+    // rows = dy with the batch inside the channel; cols (K × BP) = Wᵀ · rows; col2im sums patches back
+    int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
+    BatchRange.run(pool, s.outChannels(), 1, (lo, hi) -> Im2col.gradientToRows(s, dy, ws, rowsOff, lo, hi));
+    blas.gemm(true, false, k, bp, s.outChannels(), 1f, w, 0, k, ws, rowsOff, bp, 0f, ws, 0, bp, pool);
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.col2im(s, ws, dx, lo, hi));
   }
 
+  @Override
+  public void backwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
+      ForkJoinPool pool) {
+    backwardWeightsIm2col(s, x, dy, dw, dbias, ws, pool);
+  }
+
+  final void backwardWeightsIm2col(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
+      ForkJoinPool pool) {
+    // cols from x, rows from dy (and the bias gradient as row sums); dW (outC × K) = rows · colsᵀ
+    int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.im2col(s, x, ws, lo, hi));
+    BatchRange.run(pool, s.outChannels(), 1, (lo, hi) -> {
+      Im2col.gradientToRows(s, dy, ws, rowsOff, lo, hi);
+      if (dbias != null) {
+        for (int oc = lo; oc < hi; oc++) {
+          dbias[oc] = sum(bp, ws, rowsOff + oc * bp);
+        }
+      }
+    });
+    blas.gemm(false, true, s.outChannels(), k, bp, 1f, ws, rowsOff, bp, ws, 0, bp, 0f, dw, 0, k, pool);
+  }
+
+  /** {@code Σ a[off + i]} for i &lt; n, in float. */
+  float sum(int n, float[] a, int off) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) {
+      s += a[off + i];
+    }
+    return s;
+  }
+
+  /**
+   * Max-pool; within a window the first maximum in row-major order wins a tie (strict {@code >}), so
+   * {@code argmax} is deterministic. The common 2×2, stride-2 window has its own unrolled loop.
+   */
   @Override
   public void maxPoolForward(PoolShape s, float[] x, float[] y, int[] argmax) {
-    int oh = s.outHeight(), ow = s.outWidth();
+    if (s.size() == 2 && s.stride() == 2) {
+      maxPool2x2(s, x, y, argmax);
+      return;
+    }
+    int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth(), size = s.size(), st = s.stride();
     for (int plane = 0; plane < s.batch() * s.channels(); plane++) {
-      int in = plane * s.inHeight() * s.inWidth();
+      int in = plane * s.inHeight() * w;
       int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {
         for (int j = 0; j < ow; j++) {
-          int best = in + (i * s.stride()) * s.inWidth() + j * s.stride();
-          for (int p = 0; p < s.size(); p++) {
-            for (int q = 0; q < s.size(); q++) {
-              int idx = in + (i * s.stride() + p) * s.inWidth() + j * s.stride() + q;
-              if (x[idx] > x[best]) {
+          int corner = in + i * st * w + j * st;
+          int best = corner;
+          float max = x[best];
+          for (int p = 0; p < size; p++) {
+            for (int q = 0; q < size; q++) {
+              int idx = corner + p * w + q;
+              if (x[idx] > max) {
+                max = x[idx];
                 best = idx;
               }
             }
           }
-          y[out + i * ow + j] = x[best];
+          y[out + i * ow + j] = max;
           argmax[out + i * ow + j] = best;
         }
       }
+    }
+  }
+
+  /** The 2×2, stride-2 window over all planes. */
+  void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax) {
+    int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
+    int planes = s.batch() * s.channels();
+    for (int plane = 0; plane < planes; plane++) {
+      int in = plane * s.inHeight() * w;
+      int out = plane * oh * ow;
+      for (int i = 0; i < oh; i++) {
+        maxPool2x2Row(x, w, in + 2 * i * w, y, argmax, out + i * ow, 0, ow);
+      }
+    }
+  }
+
+  /** Outputs j0..j1 of one output row whose windows start at input row {@code top}. */
+  static void maxPool2x2Row(float[] x, int w, int top, float[] y, int[] argmax, int o, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      // window order: top-left, top-right, bottom-left, bottom-right; later ones win only if larger
+      int a = top + 2 * j;
+      int best = a;
+      float max = x[a];
+      if (x[a + 1] > max) {
+        max = x[a + 1];
+        best = a + 1;
+      }
+      if (x[a + w] > max) {
+        max = x[a + w];
+        best = a + w;
+      }
+      if (x[a + w + 1] > max) {
+        max = x[a + w + 1];
+        best = a + w + 1;
+      }
+      y[o + j] = max;
+      argmax[o + j] = best;
     }
   }
 

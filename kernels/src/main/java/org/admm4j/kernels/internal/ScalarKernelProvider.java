@@ -8,6 +8,7 @@ final class ScalarKernelProvider extends KernelProvider {
   private final ScalarConvolutionSupport convolution = new ScalarConvolutionSupport(blas);
   private final ScalarProjectionSupport projection = new ScalarProjectionSupport();
   private final ScalarOptimizerSupport optimizer = new ScalarOptimizerSupport();
+  private final ScalarSparseSupport sparse = new ScalarSparseSupport();
 
   @Override
   public String name() {
@@ -42,5 +43,10 @@ final class ScalarKernelProvider extends KernelProvider {
   @Override
   public OptimizerSupport optimizer() {
     return optimizer;
+  }
+
+  @Override
+  public SparseSupport sparse() {
+    return sparse;
   }
 }

@@ -1,0 +1,236 @@
+package org.admm4j.kernels.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Element-wise ops of both sets against double references over {@link KernelTestCase#SIZES}, at random
+ * offsets, with a sentinel head and tail around the written range that must survive.
+ */
+class ElementwiseSupportTest extends KernelTestCase {
+
+  private static final float SENTINEL = 12345.5f;
+  private static final int TAIL = 7;
+  private static final java.util.Set<String> CHECKED = new java.util.HashSet<>();
+
+  /** Every method of the interface has a test below: adding one without a test fails here. */
+  @AfterAll
+  static void everyOpChecked() {
+    java.util.Set<String> declared = new java.util.TreeSet<>();
+    for (Method m : ElementwiseSupport.class.getDeclaredMethods()) {
+      declared.add(m.getName());
+    }
+    if (CHECKED.size() == 9) {
+      assertEquals(declared, new java.util.TreeSet<>(CHECKED), "element-wise ops without a test");
+    }
+  }
+
+  /** A fresh array: sentinels, then n random values (a quarter of them exactly 0) from off, then sentinels. */
+  private float[] withSentinels(int off, int n) {
+    float[] a = new float[off + n + TAIL];
+    Arrays.fill(a, SENTINEL);
+    for (int i = 0; i < n; i++) {
+      a[off + i] = random.nextInt(4) == 0 ? 0f : random.nextFloat() * 2f - 1f;
+    }
+    return a;
+  }
+
+  private static void assertSentinels(float[] a, int off, int n, String what) {
+    for (int i = 0; i < a.length; i++) {
+      if ((i < off || i >= off + n) && a[i] != SENTINEL) {
+        fail(what + ": wrote outside [" + off + ", " + (off + n) + ") at " + i);
+      }
+    }
+  }
+
+  private static void assertRange(double[] want, float[] got, int off, double tol, String what) {
+    for (int i = 0; i < want.length; i++) {
+      if (!(Math.abs(want[i] - got[off + i]) <= tol)) {
+        fail(what + ": element " + i + " expected " + want[i] + " but was " + got[off + i]);
+      }
+    }
+  }
+
+  @Test
+  void relu() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4), yo = random.nextInt(4);
+        float[] x = withSentinels(xo, n);
+        if (n > 0) {
+          x[xo + n / 2] = Float.NaN; // the scalar rule maps NaN to 0; the vector one must too
+        }
+        float[] y = poisoned(yo + n + TAIL);
+        Arrays.fill(y, 0, yo, SENTINEL);
+        Arrays.fill(y, yo + n, y.length, SENTINEL);
+        p.elementwise().relu(n, x, xo, y, yo);
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+          want[i] = x[xo + i] > 0 ? x[xo + i] : 0;
+        }
+        assertRange(want, y, yo, 0, p.name() + " relu n=" + n);
+        assertSentinels(y, yo, n, p.name() + " relu n=" + n);
+      }
+    }
+    CHECKED.add("relu");
+  }
+
+  @Test
+  void reluBackward() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int yo = random.nextInt(4), go = random.nextInt(4), xo = random.nextInt(4);
+        float[] y = withSentinels(yo, n);
+        float[] dy = withSentinels(go, n);
+        float[] dx = poisoned(xo + n + TAIL);
+        Arrays.fill(dx, 0, xo, SENTINEL);
+        Arrays.fill(dx, xo + n, dx.length, SENTINEL);
+        p.elementwise().reluBackward(n, y, yo, dy, go, dx, xo);
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+          want[i] = y[yo + i] > 0 ? dy[go + i] : 0;
+        }
+        assertRange(want, dx, xo, 0, p.name() + " reluBackward n=" + n);
+        assertSentinels(dx, xo, n, p.name() + " reluBackward n=" + n);
+      }
+    }
+    CHECKED.add("reluBackward");
+  }
+
+  @Test
+  void addRowBias() {
+    for (KernelProvider p : providers()) {
+      for (int cols : SIZES) {
+        int rows = 3, yo = random.nextInt(4);
+        float[] bias = randomFloats(cols);
+        float[] y = withSentinels(yo, rows * cols);
+        double[] want = new double[rows * cols];
+        for (int i = 0; i < want.length; i++) {
+          want[i] = (double) y[yo + i] + bias[i % Math.max(cols, 1)];
+        }
+        p.elementwise().addRowBias(rows, cols, bias, y, yo);
+        assertRange(want, y, yo, 1e-6, p.name() + " addRowBias cols=" + cols);
+        assertSentinels(y, yo, rows * cols, p.name() + " addRowBias cols=" + cols);
+      }
+    }
+    CHECKED.add("addRowBias");
+  }
+
+  @Test
+  void addChannelBias() {
+    for (KernelProvider p : providers()) {
+      for (int spatial : SIZES) {
+        int channels = 3, yo = random.nextInt(4);
+        float[] bias = randomFloats(channels);
+        float[] y = withSentinels(yo, channels * spatial);
+        double[] want = new double[channels * spatial];
+        for (int i = 0; i < want.length; i++) {
+          want[i] = (double) y[yo + i] + bias[i / spatial];
+        }
+        p.elementwise().addChannelBias(channels, spatial, bias, y, yo);
+        assertRange(want, y, yo, 1e-6, p.name() + " addChannelBias spatial=" + spatial);
+        assertSentinels(y, yo, channels * spatial, p.name() + " addChannelBias spatial=" + spatial);
+      }
+    }
+    CHECKED.add("addChannelBias");
+  }
+
+  @Test
+  void accumulateChannelSums() {
+    for (KernelProvider p : providers()) {
+      for (int spatial : SIZES) {
+        int channels = 3, off = random.nextInt(4);
+        float[] dy = withSentinels(off, channels * spatial);
+        float[] db = randomFloats(channels);
+        double[] want = new double[channels];
+        for (int c = 0; c < channels; c++) {
+          want[c] = db[c];
+          for (int s = 0; s < spatial; s++) {
+            want[c] += dy[off + c * spatial + s];
+          }
+        }
+        p.elementwise().accumulateChannelSums(channels, spatial, dy, off, db);
+        assertRange(want, db, 0, 1e-6 * (spatial + 1), p.name() + " accumulateChannelSums spatial=" + spatial);
+      }
+    }
+    CHECKED.add("accumulateChannelSums");
+  }
+
+  @Test
+  void axpy() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4), yo = random.nextInt(4);
+        float alpha = random.nextFloat() * 4f - 2f;
+        float[] x = withSentinels(xo, n);
+        float[] y = withSentinels(yo, n);
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+          want[i] = y[yo + i] + (double) alpha * x[xo + i];
+        }
+        p.elementwise().axpy(n, alpha, x, xo, y, yo);
+        assertRange(want, y, yo, 1e-6, p.name() + " axpy n=" + n);
+        assertSentinels(y, yo, n, p.name() + " axpy n=" + n);
+      }
+    }
+    CHECKED.add("axpy");
+  }
+
+  @Test
+  void scale() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4);
+        float alpha = random.nextFloat() * 4f - 2f;
+        float[] x = withSentinels(xo, n);
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+          want[i] = (double) alpha * x[xo + i];
+        }
+        p.elementwise().scale(n, alpha, x, xo);
+        assertRange(want, x, xo, 1e-6, p.name() + " scale n=" + n);
+        assertSentinels(x, xo, n, p.name() + " scale n=" + n);
+      }
+    }
+    CHECKED.add("scale");
+  }
+
+  @Test
+  void dot() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4), yo = random.nextInt(4);
+        float[] x = withSentinels(xo, n);
+        float[] y = withSentinels(yo, n);
+        double want = 0;
+        for (int i = 0; i < n; i++) {
+          want += (double) x[xo + i] * y[yo + i];
+        }
+        assertEquals(want, p.elementwise().dot(n, x, xo, y, yo), 1e-5 * (n + 1), p.name() + " dot n=" + n);
+      }
+    }
+    CHECKED.add("dot");
+  }
+
+  @Test
+  void sumOfSquares() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4);
+        float[] x = withSentinels(xo, n);
+        double want = 0;
+        for (int i = 0; i < n; i++) {
+          want += (double) x[xo + i] * x[xo + i];
+        }
+        assertEquals(want, p.elementwise().sumOfSquares(n, x, xo), 1e-5 * (n + 1),
+            p.name() + " sumOfSquares n=" + n);
+      }
+    }
+    CHECKED.add("sumOfSquares");
+  }
+}

@@ -1,0 +1,186 @@
+package org.admm4j.nn.compact;
+
+import static org.admm4j.nn.compact.CompactFormat.DENSE;
+import static org.admm4j.nn.compact.CompactFormat.MAX_RANK;
+import static org.admm4j.nn.compact.CompactFormat.SPAN;
+import static org.admm4j.nn.compact.CompactFormat.SPARSE;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.admm4j.nn.io.Tensor;
+
+/**
+ * Writes pruned models in the compact format ({@link CompactFormat}): each tensor dense or as values plus
+ * one-byte relative indices, whichever is smaller. At 2.5% density a weight costs 5 bytes instead of 160
+ * spread over its zeros, about 32× smaller.
+ */
+public final class CompactModelWriter {
+
+  private CompactModelWriter() {}
+
+  /**
+   * Writes {@code tensors} (in map order) and {@code metadata} to {@code file} atomically: a temporary file
+   * in the same directory, then a move over the target, so readers never see half a file.
+   *
+   * @throws IllegalArgumentException on an empty or over-long name, a rank above 8, or a key or value too long
+   * @throws IOException when the file cannot be written (the target is left as it was)
+   */
+  public static void write(Path file, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata)
+      throws IOException {
+    List<Encoded> encoded = new ArrayList<>(tensors.size());
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      encoded.add(encode(e.getKey(), e.getValue()));
+    }
+    byte[] header = header(encoded, metadata == null ? Map.of() : metadata);
+    ByteBuffer preamble = ByteBuffer.allocate(CompactFormat.PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    preamble.put(CompactFormat.MAGIC).putShort((short) CompactFormat.VERSION).putShort((short) 0)
+        .putInt(header.length).putInt((int) crc(header));
+
+    Path target = file.toAbsolutePath();
+    Path dir = target.getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        out.write(preamble.array());
+        out.write(header);
+        for (Encoded t : encoded) {
+          out.write(t.payload);
+        }
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Bytes the tensor would take in the file's payload section (header entry excluded). */
+  public static long payloadBytes(Tensor t) {
+    float[] data = t.data();
+    return Math.min(4L * data.length, 5L * sparseEntries(data));
+  }
+
+  private record Encoded(byte[] name, int[] shape, byte encoding, int entries, byte[] payload) {}
+
+  private static Encoded encode(String name, Tensor t) {
+    byte[] nameBytes = name == null ? new byte[0] : name.getBytes(StandardCharsets.UTF_8);
+    if (nameBytes.length == 0 || nameBytes.length > 0xFFFF) {
+      throw new IllegalArgumentException("tensor name must have 1 to 65535 UTF-8 bytes: '" + name + "'");
+    }
+    int[] shape = t.shape();
+    if (shape.length > MAX_RANK) {
+      throw new IllegalArgumentException("tensor '" + name + "' has rank " + shape.length + ", at most "
+          + MAX_RANK + " is supported");
+    }
+    float[] data = t.data();
+    int entries = sparseEntries(data);
+    if (5L * entries >= 4L * data.length) {
+      ByteBuffer payload = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+      payload.asFloatBuffer().put(data);
+      return new Encoded(nameBytes, shape, DENSE, 0, payload.array());
+    }
+    ByteBuffer payload = ByteBuffer.allocate(5 * entries).order(ByteOrder.LITTLE_ENDIAN);
+    int gapAt = 4 * entries;
+    int last = -1;
+    for (int i = 0; i < data.length; i++) {
+      if (isZero(data[i])) {
+        continue;
+      }
+      // fillers (value 0, gap 255) while the gap does not fit a byte
+      while (i - last > SPAN) {
+        payload.putFloat(0f);
+        payload.put(gapAt++, (byte) (SPAN - 1));
+        last += SPAN;
+      }
+      payload.putFloat(data[i]);
+      payload.put(gapAt++, (byte) (i - last - 1));
+      last = i;
+    }
+    // fillers over the trailing zeros, so that elements ≤ 256·(entries + 1) holds
+    while (data.length - 1 - last >= SPAN) {
+      payload.putFloat(0f);
+      payload.put(gapAt++, (byte) (SPAN - 1));
+      last += SPAN;
+    }
+    return new Encoded(nameBytes, shape, SPARSE, entries, payload.array());
+  }
+
+  /** Stored entries of the sparse encoding: non-zeros plus the fillers that bridge long runs of zeros. */
+  static int sparseEntries(float[] data) {
+    long entries = 0;
+    int last = -1;
+    for (int i = 0; i < data.length; i++) {
+      if (!isZero(data[i])) {
+        entries += (i - last - 1) / SPAN + 1;
+        last = i;
+      }
+    }
+    // fillers for the trailing zeros: until the last element lies within one span of the last entry
+    int tail = data.length - 1 - last;
+    entries += tail / SPAN;
+    return (int) Math.min(entries, Integer.MAX_VALUE);
+  }
+
+  /** +0 only: −0 and NaN are stored, so every float comes back bit for bit. */
+  private static boolean isZero(float v) {
+    return Float.floatToRawIntBits(v) == 0;
+  }
+
+  private static byte[] header(List<Encoded> tensors, Map<String, String> metadata) {
+    int size = 8;
+    List<byte[]> strings = new ArrayList<>();
+    for (Map.Entry<String, String> m : metadata.entrySet()) {
+      byte[] k = m.getKey().getBytes(StandardCharsets.UTF_8);
+      byte[] v = m.getValue().getBytes(StandardCharsets.UTF_8);
+      if (k.length > 0xFFFF || v.length > CompactFormat.MAX_HEADER_BYTES / 2) {
+        throw new IllegalArgumentException("metadata key or value too long: '" + m.getKey() + "'");
+      }
+      strings.add(k);
+      strings.add(v);
+      size += 6 + k.length + v.length;
+    }
+    for (Encoded t : tensors) {
+      size += 2 + t.name.length + 1 + 4 * t.shape.length + 1 + 4 + 4;
+    }
+    if (size > CompactFormat.MAX_HEADER_BYTES) {
+      throw new IllegalArgumentException("header of " + size + " bytes exceeds " + CompactFormat.MAX_HEADER_BYTES);
+    }
+    ByteBuffer h = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    h.putInt(metadata.size());
+    for (int i = 0; i < strings.size(); i += 2) {
+      h.putShort((short) strings.get(i).length).put(strings.get(i));
+      h.putInt(strings.get(i + 1).length).put(strings.get(i + 1));
+    }
+    h.putInt(tensors.size());
+    for (Encoded t : tensors) {
+      h.putShort((short) t.name.length).put(t.name).put((byte) t.shape.length);
+      for (int d : t.shape) {
+        h.putInt(d);
+      }
+      h.put(t.encoding).putInt(t.entries).putInt((int) crc(t.payload));
+    }
+    return h.array();
+  }
+
+  static long crc(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    return crc.getValue();
+  }
+}

@@ -1,0 +1,201 @@
+package org.admm4j.nn.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Models;
+import org.admm4j.nn.Parameter;
+import org.admm4j.nn.compact.CompactModels;
+import org.admm4j.nn.io.SafeTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InferenceModelTest {
+
+  @TempDir
+  Path dir;
+
+  private final Random random = new Random(345);
+
+  /** A model whose weight tensors keep each weight with probability keep (biases stay dense). */
+  private Model pruned(String name, double keep) {
+    Model m = Models.create(name, 7);
+    for (Parameter p : m.parameters()) {
+      if (p.isWeight()) {
+        float[] w = p.data();
+        for (int i = 0; i < w.length; i++) {
+          if (random.nextDouble() >= keep) {
+            w[i] = 0f;
+          }
+        }
+      }
+    }
+    m.setTraining(false);
+    return m;
+  }
+
+  private float[] images(int count, int size) {
+    float[] x = new float[count * size];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    return x;
+  }
+
+  @Test
+  void everyExecutionMatchesTheTrainingStacksForwardPass() {
+    for (String name : new String[] {"lenet5", "lenet-300-100", "convnet"}) {
+      Model model = pruned(name, 0.05);
+      int count = name.equals("convnet") ? 4 : 70; // 70 crosses a chunk boundary
+      float[] x = images(count, model.inputSize());
+      float[] expected = model.predictLogits(x, count);
+      for (Execution e : Execution.values()) {
+        InferenceModel inference = InferenceModel.of(model, e);
+        float[] logits = new float[count * model.classes()];
+        java.util.Arrays.fill(logits, Float.NaN);
+        inference.logits(x, count, logits);
+        for (int i = 0; i < logits.length; i++) {
+          assertEquals(expected[i], logits[i], 1e-3 * (1 + Math.abs(expected[i])), name + " " + e + " logit " + i);
+        }
+        int[] batch = inference.predictBatch(x, count);
+        for (int i = 0; i < count; i++) {
+          float[] one = java.util.Arrays.copyOfRange(x, i * model.inputSize(), (i + 1) * model.inputSize());
+          assertEquals(batch[i], inference.predict(one), name + " " + e + " image " + i);
+          assertEquals(Model.argmax(logits, i * model.classes(), model.classes()), batch[i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void sparseExecutionRunsEveryWeightLayerSparse() {
+    InferenceModel m = InferenceModel.of(pruned("convnet", 0.05), Execution.SPARSE);
+    long sparse = m.plan().stream().filter(s -> s.contains("sparse")).count();
+    assertEquals(6, sparse, String.join("\n", m.plan())); // 4 convolutions (padding 1) and 2 linear layers
+    InferenceModel dense = InferenceModel.of(pruned("lenet5", 0.05), Execution.DENSE);
+    assertTrue(dense.plan().stream().noneMatch(s -> s.contains("sparse")), String.join("\n", dense.plan()));
+    InferenceModel auto = InferenceModel.of(pruned("lenet5", 1.0), Execution.AUTO);
+    assertTrue(auto.plan().stream().noneMatch(s -> s.contains("sparse")), "dense weights stay dense");
+  }
+
+  @Test
+  void sixteenThreadsGetTheSingleThreadedAnswers() throws Exception {
+    Model model = pruned("lenet5", 0.03);
+    for (Execution e : new Execution[] {Execution.SPARSE, Execution.DENSE}) {
+      InferenceModel inference = InferenceModel.of(model, e);
+      // the dense path is the slow one on 2 cores: fewer images there
+      int count = e == Execution.SPARSE ? 150 : 45, rounds = e == Execution.SPARSE ? 3 : 1;
+      int size = model.inputSize();
+      float[] x = images(count, size);
+      int[] expected = inference.predictBatch(x, count);
+      float[][] singles = new float[count][];
+      for (int i = 0; i < count; i++) {
+        singles[i] = java.util.Arrays.copyOfRange(x, i * size, (i + 1) * size);
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+          int thread = t;
+          results.add(pool.submit(() -> {
+            start.await();
+            int checked = 0;
+            for (int round = 0; round < rounds; round++) {
+              for (int i = thread; i < count; i += 3) {
+                int got = inference.predict(singles[i]);
+                if (got != expected[i]) {
+                  throw new AssertionError("thread " + thread + " image " + i + ": " + got + " != " + expected[i]);
+                }
+                checked++;
+              }
+              // batches of several sizes, starting at different images
+              int from = (thread * 7) % 40, n = 1 + (thread * 13 + round * 31) % Math.min(count - from, 70);
+              int[] got = inference.predictBatch(java.util.Arrays.copyOfRange(x, from * size, (from + n) * size), n);
+              for (int i = 0; i < n; i++) {
+                if (got[i] != expected[from + i]) {
+                  throw new AssertionError("thread " + thread + " batch from " + from + " image " + i);
+                }
+              }
+              checked += n;
+            }
+            return checked;
+          }));
+        }
+        start.countDown();
+        int total = 0;
+        for (Future<Integer> f : results) {
+          total += f.get(120, TimeUnit.SECONDS);
+        }
+        assertTrue(total >= 16 * rounds * (count / 3), "every thread checked its answers");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sparsePredictAllocatesNothingOnceWarm() {
+    Model model = pruned("lenet5", 0.03);
+    InferenceModel inference = InferenceModel.of(model, Execution.SPARSE);
+    float[] image = images(1, model.inputSize());
+    float[] batch = images(64, model.inputSize());
+    float[] logits = new float[64 * model.classes()];
+    for (int i = 0; i < 50; i++) {
+      inference.predict(image);
+      inference.logits(batch, 64, logits);
+    }
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 20; i++) {
+      inference.predict(image);
+      inference.logits(batch, 64, logits);
+    }
+    long allocated = threads.getThreadAllocatedBytes(tid) - before;
+    // a few bytes of measurement noise at most; one float[] per call would be ≥ 40×16 bytes
+    assertTrue(allocated < 600, allocated + " bytes allocated by 40 calls");
+  }
+
+  @Test
+  void loadsSafetensorsAndCompactFilesAlike() throws IOException {
+    Model model = pruned("lenet5", 0.025);
+    Path safetensors = dir.resolve("model.safetensors");
+    Path compact = dir.resolve("model.a4jc");
+    SafeTensors.saveModel(model, safetensors, Map.of());
+    CompactModels.saveModel(model, compact, Map.of());
+    float[] x = images(20, model.inputSize());
+    int[] expected = InferenceModel.of(model, Execution.AUTO).predictBatch(x, 20);
+    assertArrayEquals(expected, InferenceModel.load(safetensors).predictBatch(x, 20));
+    assertArrayEquals(expected, InferenceModel.load(compact).predictBatch(x, 20));
+    assertEquals("lenet5", InferenceModel.load(compact).modelName());
+  }
+
+  @Test
+  void refusesUnknownModelsAndShortInputs() throws IOException {
+    Model model = pruned("lenet5", 0.5);
+    Path file = dir.resolve("odd.a4jc");
+    CompactModels.saveModel(model, file, Map.of("model", "resnet"));
+    IOException e = assertThrows(IOException.class, () -> InferenceModel.load(file));
+    assertTrue(e.getMessage().contains("'resnet'"), e.getMessage());
+    InferenceModel m = InferenceModel.of(model, Execution.AUTO);
+    assertThrows(IllegalArgumentException.class, () -> m.predict(new float[783]));
+    assertThrows(IllegalArgumentException.class, () -> m.predictBatch(new float[784 * 2], 3));
+    assertEquals(0, m.predictBatch(new float[0], 0).length);
+  }
+}
