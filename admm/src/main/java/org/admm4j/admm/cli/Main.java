@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "admm4j", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
     description = "Systematic DNN weight pruning with ADMM, in pure Java.",
-    subcommands = {PruneCommand.class, TrainCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PruneCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, InfoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Exit code of a run that failed for a reason its message gives. */

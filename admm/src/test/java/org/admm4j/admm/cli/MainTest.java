@@ -158,6 +158,11 @@ class MainTest {
     Run v = run("--version");
     assertEquals(0, v.code());
     assertTrue(v.out().startsWith("admm4j ") && v.out().contains("JDK"), v.out());
+    Run h = run("--help");
+    assertEquals(0, h.code());
+    for (String c : new String[] {"prune", "train", "eval", "export", "info"}) {
+      assertTrue(h.out().contains("  " + c + " "), "--help lists " + c + ": " + h.out());
+    }
     Run i = run("info", "--threads", "1");
     assertEquals(0, i.code(), i.err());
     assertTrue(i.out().contains("kernels") && i.out().contains("lenet5-40x") && i.out().contains("threads    1"),
