@@ -1,0 +1,159 @@
+package org.admm4j.admm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
+import org.admm4j.admm.config.HardPruneSupport;
+import org.admm4j.kernels.KernelThreads;
+import org.admm4j.kernels.Projection;
+import org.admm4j.nn.optim.Optimizer;
+
+/**
+ * The ADMM pruning solver of Zhang et al., "A Systematic DNN Weight Pruning Framework using ADMM"
+ * (ECCV 2018). The problem {@code min f(W) s.t. W_i ∈ S_i = {card(W_i) ≤ α_i}} is split with auxiliary
+ * variables Z_i = W_i and solved, with the scaled dual U_i, by iterating
+ * <pre>
+ *   (4) W-step: W^{k+1} = argmin_W f(W) + Σ_i ρ/2 ‖W_i − Z_i^k + U_i^k‖²      (SGD epochs; the penalty
+ *                gradient ρ(W − Z + U) is fused into the optimizer's update kernel)
+ *   (6) Z-step: Z_i^{k+1} = Π_{S_i}(W_i^{k+1} + U_i^k)                      (keep the α_i largest magnitudes)
+ *   (7) U-step: U_i^{k+1} = U_i^k + W_i^{k+1} − Z_i^{k+1}
+ * </pre>
+ * The Z- and U-steps of each layer run fused in one kernel ({@link Projection#admmUpdate}); the layers run
+ * in parallel on the kernel pool. After the iterations, {@link #hardPrune} fixes W's support, and
+ * {@link #attachMasks} keeps the pruned weights exactly 0 during retraining.
+ *
+ * <p>This class holds no training loop: the pipeline runs the W-step epochs between the calls here.
+ */
+public final class AdmmSolver {
+
+  private final List<PrunedLayer> layers;
+
+  public AdmmSolver(List<PrunedLayer> layers) {
+    this.layers = List.copyOf(layers);
+  }
+
+  public List<PrunedLayer> layers() {
+    return layers;
+  }
+
+  /** Initialisation: Z_i^0 = Π_{S_i}(W_i^0), U_i^0 = 0. */
+  public void initialize() {
+    for (PrunedLayer l : layers) {
+      float[] w = l.weight().data();
+      Projection.topK(w.length, l.keep(), w, 0, l.z(), 0);
+      Arrays.fill(l.u(), 0f);
+    }
+  }
+
+  /**
+   * Prepares the W-step of iteration k: every pruned layer's gradient gets ρ_k(W_i − Z_i + U_i) added in
+   * the optimizer's fused step (Z and U are read in place, not copied).
+   */
+  public void attachPenalty(Optimizer optimizer, double rho) {
+    for (PrunedLayer l : layers) {
+      optimizer.setPenalty(l.weight(), (float) rho, l.z(), l.u());
+    }
+  }
+
+  /** Removes the W-step penalties. */
+  public void detachPenalty(Optimizer optimizer) {
+    for (PrunedLayer l : layers) {
+      optimizer.clearPenalty(l.weight());
+    }
+  }
+
+  /**
+   * Z-step (6) and U-step (7) for every layer, layers in parallel; then the residuals: primal
+   * ‖W_i − Z_i^{k+1}‖ and dual ρ‖Z_i^{k+1} − Z_i^k‖.
+   *
+   * @param rho the ρ of the iteration, for the dual residual
+   * @return one entry per layer, in layer order
+   */
+  public List<LayerResiduals> zAndUStep(double rho) {
+    LayerResiduals[] out = new LayerResiduals[layers.size()];
+    List<ForkJoinTask<?>> tasks = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      int index = i;
+      tasks.add(new RecursiveAction() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void compute() {
+          out[index] = zAndUStep(layers.get(index), rho);
+        }
+      });
+    }
+    KernelThreads.pool().invoke(new RecursiveAction() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected void compute() {
+        invokeAll(tasks);
+      }
+    });
+    return List.of(out);
+  }
+
+  private static LayerResiduals zAndUStep(PrunedLayer l, double rho) {
+    float[] w = l.weight().data();
+    Projection.AdmmStepNorms norms = Projection.admmUpdate(w.length, l.keep(), w, l.z(), l.u(), l.scratch());
+    return new LayerResiduals(l.name(), Math.sqrt(norms.primalSquared()),
+        rho * Math.sqrt(norms.zChangeSquared()), norms.threshold());
+  }
+
+  /**
+   * Hard pruning: fixes each layer's support and zeroes W outside it. {@link HardPruneSupport#Z} keeps
+   * Z's support (the α_i largest |W_i + U_i| of the last Z-step), {@link HardPruneSupport#W} the α_i
+   * largest |W_i|; either way exactly α_i weights survive (fewer only if some of them are exactly 0).
+   */
+  public void hardPrune(HardPruneSupport support) {
+    for (PrunedLayer l : layers) {
+      float[] w = l.weight().data();
+      float[] selected = l.scratch();
+      if (support == HardPruneSupport.Z) {
+        System.arraycopy(l.z(), 0, selected, 0, w.length);
+      } else {
+        Projection.topK(w.length, l.keep(), w, 0, selected, 0);
+      }
+      float[] mask = new float[w.length];
+      if (support == HardPruneSupport.Z && countNonZero(selected) < l.keep()) {
+        // Z has fewer non-zeros than α_i only where W + U was exactly 0: take the top-k of W instead
+        Projection.topK(w.length, l.keep(), w, 0, selected, 0);
+      }
+      for (int j = 0; j < w.length; j++) {
+        mask[j] = selected[j] != 0f ? 1f : 0f;
+        w[j] *= mask[j];
+      }
+      l.setMask(mask);
+    }
+  }
+
+  /** Restores masks saved by a checkpoint (retraining resumed). */
+  public void restoreMasks(List<float[]> masks) {
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).setMask(masks.get(i));
+    }
+  }
+
+  /** Masked retraining: the pruned weights and their optimizer state stay exactly 0 in every step. */
+  public void attachMasks(Optimizer optimizer) {
+    for (PrunedLayer l : layers) {
+      if (l.mask() == null) {
+        throw new IllegalStateException(l.name() + " has no mask: hard-prune first");
+      }
+      optimizer.setMask(l.weight(), l.mask());
+    }
+  }
+
+  private static int countNonZero(float[] a) {
+    int n = 0;
+    for (float v : a) {
+      if (v != 0f) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

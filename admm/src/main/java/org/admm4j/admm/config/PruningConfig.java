@@ -1,0 +1,72 @@
+package org.admm4j.admm.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete, validated pruning run: what to prune ({@link #layers}: layers no rule matches stay
+ * dense), the dense training before it, the ADMM iterations (each: {@code admm.epochs()} W-step epochs,
+ * one Z-step, one U-step) with ρ's schedule, how to hard-prune, and the masked retraining after it.
+ *
+ * @param preset the preset the settings started from
+ * @param threads worker threads of the kernel pool (results are reproducible for a given count)
+ * @param dense the dense training before pruning (epochs may be 0 when starting from a trained model)
+ * @param admmIterations number of ADMM iterations
+ * @param admm the W-step: {@code epochs} per ADMM iteration, optimizer, learning rate; its schedule runs
+ *     over all W-step epochs of the phase
+ * @param retrain the masked retraining after hard pruning
+ */
+public record PruningConfig(String preset, String model, String dataset, int batch, long seed, int threads,
+    TrainingSchedule dense, int admmIterations, TrainingSchedule admm, RhoSchedule rho,
+    HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers) {
+
+  public PruningConfig {
+    layers = List.copyOf(layers);
+  }
+
+  /** The flat settings that reproduce this configuration (the form saved with checkpoints and reports). */
+  public LinkedHashMap<String, String> toSettings() {
+    LinkedHashMap<String, String> s = new LinkedHashMap<>();
+    s.put("preset", preset);
+    s.put("model", model);
+    s.put("dataset", dataset);
+    s.put("batch", Integer.toString(batch));
+    s.put("seed", Long.toString(seed));
+    s.put("threads", Integer.toString(threads));
+    putSchedule(s, "dense", dense);
+    s.put("admm.iterations", Integer.toString(admmIterations));
+    putSchedule(s, "admm", admm);
+    s.put("rho.initial", Double.toString(rho.initial()));
+    s.put("rho.growth", Double.toString(rho.growth()));
+    s.put("rho.max", Double.toString(rho.max()));
+    s.put("prune.support", hardPrune.name().toLowerCase(java.util.Locale.ROOT));
+    putSchedule(s, "retrain", retrain);
+    for (LayerRule r : layers) {
+      if (r.nonzeros() >= 0) {
+        s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.NONZEROS_SUFFIX, Long.toString(r.nonzeros()));
+      } else {
+        s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.KEEP_SUFFIX, Double.toString(r.keepFraction()));
+      }
+    }
+    return s;
+  }
+
+  /** The same configuration as {@link ConfigSettings}, each value's origin set to {@code origin}. */
+  public ConfigSettings toConfigSettings(String origin) {
+    ConfigSettings cs = new ConfigSettings();
+    for (Map.Entry<String, String> e : toSettings().entrySet()) {
+      cs.put(e.getKey(), e.getValue(), origin);
+    }
+    return cs;
+  }
+
+  private static void putSchedule(Map<String, String> s, String phase, TrainingSchedule t) {
+    s.put(phase + ".epochs", Integer.toString(t.epochs()));
+    s.put(phase + ".optimizer", t.optimizer());
+    s.put(phase + ".lr", Float.toString(t.lr()));
+    s.put(phase + ".momentum", Float.toString(t.momentum()));
+    s.put(phase + ".weight_decay", Float.toString(t.weightDecay()));
+    s.put(phase + ".schedule", t.schedule());
+  }
+}

@@ -1,0 +1,148 @@
+package org.admm4j.admm.pipeline;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.admm4j.admm.PrunedLayer;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.SafeTensors;
+import org.admm4j.nn.io.SafeTensorsFile;
+import org.admm4j.nn.io.Tensor;
+import org.admm4j.nn.optim.Optimizer;
+
+/**
+ * The resumable state of a pruning run, in {@code DIR/checkpoint/}: {@code checkpoint-NNNNNN.safetensors}
+ * (the model's tensors as {@code w/<name>}, Z and U as {@code z/<layer>}, {@code u/<layer>}, retraining
+ * masks as {@code mask/<layer>}, optimizer state as {@code opt/<key>}) and {@code state.json} (phase,
+ * next epoch or iteration, optimizer steps taken, the configuration, the records so far, and the tensor
+ * file's name). The tensor file is written first under a new name, then state.json is replaced
+ * atomically, then older tensor files are deleted: a kill at any moment leaves one consistent checkpoint.
+ */
+public final class Checkpoint {
+
+  /** Name of the state file. */
+  public static final String STATE_FILE = "state.json";
+  static final String FORMAT = "admm4j-checkpoint-1";
+
+  private final Path dir;
+
+  public Checkpoint(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Whether a state file exists. */
+  public boolean exists() {
+    return Files.isRegularFile(dir.resolve(STATE_FILE));
+  }
+
+  /**
+   * Saves the state.
+   *
+   * @param state phase, next, steps, config, progress (and whatever else the pipeline keeps); "tensors" and
+   *     "format" are set here
+   * @param layers Z, U (during ADMM) and masks (during retraining) of the pruned layers
+   * @param optimizer the optimizer of the current phase, or null
+   */
+  public void save(JsonObject state, Model model, Iterable<PrunedLayer> layers, boolean withZu, Optimizer optimizer)
+      throws IOException {
+    Files.createDirectories(dir);
+    long sequence = state.has("sequence") ? state.get("sequence").getAsLong() + 1 : 1;
+    String tensorFile = String.format("checkpoint-%06d.safetensors", sequence);
+    LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+    for (Parameter p : model.tensors()) {
+      tensors.put("w/" + p.name(), new Tensor(p.shape(), p.data()));
+    }
+    for (PrunedLayer l : layers) {
+      if (withZu) {
+        tensors.put("z/" + l.name(), Tensor.of(l.z()));
+        tensors.put("u/" + l.name(), Tensor.of(l.u()));
+      }
+      if (l.mask() != null) {
+        tensors.put("mask/" + l.name(), Tensor.of(l.mask()));
+      }
+    }
+    if (optimizer != null) {
+      for (Map.Entry<String, float[]> e : optimizer.state().entrySet()) {
+        tensors.put("opt/" + e.getKey(), Tensor.of(e.getValue()));
+      }
+    }
+    SafeTensors.write(dir.resolve(tensorFile), tensors, Map.of("format", FORMAT));
+    state.addProperty("format", FORMAT);
+    state.addProperty("sequence", sequence);
+    state.addProperty("tensors", tensorFile);
+    JsonFiles.write(dir.resolve(STATE_FILE), state);
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "checkpoint-*.safetensors")) {
+      for (Path p : old) {
+        if (!p.getFileName().toString().equals(tensorFile)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads the state file.
+   *
+   * @throws IOException naming the folder when there is no checkpoint or it is not one of ours
+   */
+  public JsonObject readState() throws IOException {
+    Path f = dir.resolve(STATE_FILE);
+    JsonObject s;
+    try {
+      s = JsonFiles.read(f);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(f.toString(), null, "no checkpoint to resume (the run folder has no "
+          + dir.getFileName() + "/" + STATE_FILE + ")");
+    }
+    if (!s.has("format") || !FORMAT.equals(s.get("format").getAsString())) {
+      throw new IOException(f + " is not an admm4j checkpoint (expected \"format\": \"" + FORMAT + "\")");
+    }
+    return s;
+  }
+
+  /** The tensors of the checkpoint {@code state} names. */
+  public SafeTensorsFile readTensors(JsonObject state) throws IOException {
+    return SafeTensors.read(dir.resolve(state.get("tensors").getAsString()));
+  }
+
+  /** Copies the {@code w/...} tensors of {@code f} into the model (names and sizes checked). */
+  public static void loadModel(SafeTensorsFile f, Model model) throws IOException {
+    for (Parameter p : model.tensors()) {
+      copy(f, "w/" + p.name(), p.data());
+    }
+  }
+
+  /** Copies tensor {@code name} of {@code f} into {@code into}. */
+  public static void copy(SafeTensorsFile f, String name, float[] into) throws IOException {
+    Tensor t = f.tensors().get(name);
+    if (t == null) {
+      throw new IOException(f.file() + ": the checkpoint has no tensor '" + name + "'");
+    }
+    if (t.data().length != into.length) {
+      throw new IOException(f.file() + ": tensor '" + name + "' holds " + t.data().length + " values, expected "
+          + into.length);
+    }
+    System.arraycopy(t.data(), 0, into, 0, into.length);
+  }
+
+  /** The optimizer state ({@code opt/...} tensors) of {@code f}. */
+  public static Map<String, float[]> optimizerState(SafeTensorsFile f) {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : f.tensors().entrySet()) {
+      if (e.getKey().startsWith("opt/")) {
+        m.put(e.getKey().substring(4), e.getValue().data());
+      }
+    }
+    return m;
+  }
+}

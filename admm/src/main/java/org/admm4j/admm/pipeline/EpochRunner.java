@@ -1,0 +1,28 @@
+package org.admm4j.admm.pipeline;
+
+import java.util.Locale;
+import org.admm4j.datasets.BatchOrder;
+import org.admm4j.nn.train.EpochStats;
+import org.admm4j.nn.train.Trainer;
+
+/**
+ * Runs one training epoch with a progress bar. The sample order depends only on (seed, global epoch
+ * index), so a resumed run sees exactly the batches an uninterrupted one sees.
+ */
+final class EpochRunner {
+
+  private EpochRunner() {}
+
+  static EpochStats run(Trainer trainer, TrainingData data, long seed, int globalEpoch, String label,
+      RunListener listener) {
+    int[] order = BatchOrder.shuffled(data.trainCount(), seed, globalEpoch);
+    long batches = (data.trainCount() + trainer.batchSize() - 1) / trainer.batchSize();
+    try (RunListener.ProgressTask bar = listener.begin(label, batches)) {
+      int batch = trainer.batchSize();
+      long t0 = System.nanoTime();
+      return trainer.trainEpoch(data.trainImages(), data.trainLabels(), data.trainCount(), order,
+          (done, total, loss) -> bar.update((done + batch - 1) / batch, String.format(Locale.ROOT,
+              "loss %.4f, %.0f img/s", loss, done / Math.max(1e-9, (System.nanoTime() - t0) / 1e9))));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package org.admm4j.admm.pipeline;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** Pretty-printed JSON files, written atomically (a temporary file in the same folder, then a move). */
+public final class JsonFiles {
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+      .serializeSpecialFloatingPointValues().create();
+
+  private JsonFiles() {}
+
+  /** Writes {@code json} to {@code file}, replacing it atomically. */
+  public static void write(Path file, JsonElement json) throws IOException {
+    writeAtomically(file, (GSON.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Replaces {@code file} by {@code bytes} atomically where the file system can. */
+  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    // not Files.createTempFile: its files are private (0600); a report should get the umask's permissions
+    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+    try {
+      Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Reads a JSON object.
+   *
+   * @throws IOException naming the file when it cannot be read or is not a JSON object
+   */
+  public static JsonObject read(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    try {
+      JsonElement e = JsonParser.parseString(text);
+      if (!e.isJsonObject()) {
+        throw new IOException(file + ": expected a JSON object");
+      }
+      return e.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.admm4j.admm.pipeline;
+
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Parameter;
+
+/**
+ * One weight layer's size before and after pruning, in weights and in multiply-accumulates per image
+ * (MACs = non-zeros · MACs per weight: the output's spatial size for a conv, 1 for a linear layer).
+ */
+public record LayerSummary(String name, int weights, int nonzero, long macsDense, long macsPruned) {
+
+  /** Fraction of the weights kept. */
+  public double keptFraction() {
+    return weights == 0 ? 1 : (double) nonzero / weights;
+  }
+
+  /** The layer name of a weight tensor: {@code conv1.weight} → {@code conv1}. */
+  public static String layerName(Parameter p) {
+    String n = p.name();
+    return n.endsWith(".weight") ? n.substring(0, n.length() - ".weight".length()) : n;
+  }
+
+  /** Every weight tensor of {@code model} as it is now (biases excluded), in model order. */
+  public static List<LayerSummary> of(Model model) {
+    List<LayerSummary> rows = new ArrayList<>();
+    for (Parameter p : model.parameters()) {
+      if (!p.isWeight()) {
+        continue;
+      }
+      int nz = p.countNonZero();
+      rows.add(new LayerSummary(layerName(p), p.size(), nz, p.size() * p.macsPerWeight(), nz * p.macsPerWeight()));
+    }
+    return rows;
+  }
+
+  /** The report's per-layer object. */
+  public JsonObject toJson() {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", name);
+    o.addProperty("weights", weights);
+    o.addProperty("nonzero", nonzero);
+    o.addProperty("kept_fraction", keptFraction());
+    o.addProperty("macs_dense", macsDense);
+    o.addProperty("macs_pruned", macsPruned);
+    return o;
+  }
+
+  /** The per-layer table the CLI prints, with a total row. */
+  public static List<String> table(List<LayerSummary> rows) {
+    List<String> lines = new ArrayList<>();
+    String fmt = "%-10s %10s %10s %8s %14s %14s %8s";
+    lines.add(String.format(fmt, "layer", "weights", "non-zero", "kept %", "MACs before", "MACs after", "ratio"));
+    long w = 0;
+    long nz = 0;
+    long md = 0;
+    long mp = 0;
+    for (LayerSummary r : rows) {
+      lines.add(row(fmt, r.name, r.weights, r.nonzero, r.macsDense, r.macsPruned));
+      w += r.weights;
+      nz += r.nonzero;
+      md += r.macsDense;
+      mp += r.macsPruned;
+    }
+    lines.add(row(fmt, "total", w, nz, md, mp));
+    return lines;
+  }
+
+  private static String row(String fmt, String name, long w, long nz, long md, long mp) {
+    return String.format(java.util.Locale.ROOT, fmt, name, String.format("%,d", w), String.format("%,d", nz),
+        String.format(java.util.Locale.ROOT, "%.2f", w == 0 ? 100.0 : 100.0 * nz / w),
+        String.format("%,d", md), String.format("%,d", mp),
+        nz == 0 ? "inf" : String.format(java.util.Locale.ROOT, "%.1fx", (double) w / nz));
+  }
+}
