@@ -28,7 +28,7 @@ jmh() { # name, then JMH arguments
 # SGEMM next to OpenBLAS (its own script prints the ratio table)
 SKIP_BUILD=1 PEERS=$PEERS "$ROOT/bench/sgemm-vs-openblas.sh" > "$OUT/sgemm.txt" 2>&1
 # Top-k on AlexNet fc6's size and LeNet-5's
-jmh topk TopKBench -p n=431080,37748736
+jmh topk TopKBench -p n=37748736
 # LeNet-5's convolutions, 2 threads
 jmh conv ConvBench -p threads=2
 # Training step, and the PyTorch peer right after
