@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Training throughput: one SGD step (forward, softmax cross-entropy, backward, fused momentum update)
- * of a model on a batch of random 28×28 images, through {@link Trainer#trainBatch}. One operation =
- * one image, so the score is training images per second (the issue's target for LeNet-5, batch 64, 2
+ * of a model on a batch of random 28×28 images, through {@link Trainer#trainBatch} ({@code step}) or
+ * sixteen of them through {@link Trainer#trainEpoch} ({@code epoch}, the path real training takes). One
+ * operation = one image, so the score is training images per second (the issue's target for LeNet-5, batch 64, 2
  * threads: ≥ 7,000; the PyTorch peer ~2,900).
  */
 @BenchmarkMode(Mode.Throughput)
@@ -90,6 +91,31 @@ public class TrainStepBench {
     }
     return loss;
   }
+
+  /**
+   * Sixteen steps of {@code batch} samples through {@link Trainer#trainEpoch}, as the CLI and the
+   * pipeline train (in DATA mode the epoch loop runs on a pool worker). One operation = one image.
+   */
+  @Benchmark
+  @OperationsPerInvocation(EPOCH_SAMPLES)
+  public double epoch() {
+    if (epochOrder == null) {
+      epochOrder = new int[16 * batch];
+    }
+    for (int i = 0; i < epochOrder.length; i++) {
+      epochOrder[i] = (position + i) % SAMPLES;
+    }
+    position = (position + epochOrder.length) % SAMPLES;
+    double loss = trainer.trainEpoch(images, labels, SAMPLES, epochOrder, null).meanLoss();
+    if (!(loss > 0)) {
+      throw new IllegalStateException("training diverged: mean loss " + loss);
+    }
+    return loss;
+  }
+
+  /** Samples per {@link #epoch()} call for the default batch of 64. */
+  private static final int EPOCH_SAMPLES = 16 * 64;
+  private int[] epochOrder;
 }
 
 // How to run (from the repository root):

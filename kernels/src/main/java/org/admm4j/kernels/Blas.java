@@ -29,7 +29,7 @@ public final class Blas {
     }
     long flops = (long) m * n * k;
     IMPL.gemm(transA.transposed(), transB.transposed(), m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-        beta, c, cOff, ldc, flops >= KernelParameters.GEMM_PARALLEL_FLOPS ? KernelThreads.pool() : null);
+        beta, c, cOff, ldc, flops >= KernelParameters.GEMM_PARALLEL_FLOPS ? KernelThreads.forkPool() : null);
   }
 
   /** {@code C = op(A)·op(B)} on whole, packed arrays (lda, ldb, ldc equal to the row lengths). */

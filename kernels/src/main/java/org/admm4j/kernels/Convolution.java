@@ -27,7 +27,7 @@ public final class Convolution {
     }
     ArrayChecks.range("y", y, 0, shape.outputSize());
     checkWorkspace(shape, workspace);
-    IMPL.forward(shape, x, w, bias, y, workspace, KernelThreads.pool());
+    IMPL.forward(shape, x, w, bias, y, workspace, KernelThreads.forkPool());
   }
 
   /** {@code dx = ∂L/∂x} from {@code dy = ∂L/∂y}; dx Modified (overwritten). */
@@ -36,7 +36,7 @@ public final class Convolution {
     ArrayChecks.range("w", w, 0, shape.weightSize());
     ArrayChecks.range("dx", dx, 0, shape.inputSize());
     checkWorkspace(shape, workspace);
-    IMPL.backwardData(shape, dy, w, dx, workspace, KernelThreads.pool());
+    IMPL.backwardData(shape, dy, w, dx, workspace, KernelThreads.forkPool());
   }
 
   /** {@code dw = ∂L/∂w}, {@code dbias = ∂L/∂bias} (may be null); both Modified (overwritten). */
@@ -49,7 +49,7 @@ public final class Convolution {
       ArrayChecks.range("dbias", dbias, 0, shape.outChannels());
     }
     checkWorkspace(shape, workspace);
-    IMPL.backwardWeights(shape, x, dy, dw, dbias, workspace, KernelThreads.pool());
+    IMPL.backwardWeights(shape, x, dy, dw, dbias, workspace, KernelThreads.forkPool());
   }
 
   /**
@@ -68,7 +68,7 @@ public final class Convolution {
       ArrayChecks.range("dbias", dbias, 0, shape.outChannels());
     }
     checkWorkspace(shape, workspace);
-    IMPL.backwardWeightsAfterForward(shape, x, dy, dw, dbias, workspace, KernelThreads.pool());
+    IMPL.backwardWeightsAfterForward(shape, x, dy, dw, dbias, workspace, KernelThreads.forkPool());
   }
 
   private static void checkWorkspace(ConvShape shape, float[] workspace) {

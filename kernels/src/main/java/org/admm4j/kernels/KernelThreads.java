@@ -1,6 +1,7 @@
 package org.admm4j.kernels;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * The one ForkJoin pool the kernels run their parallel work on. Default: as many workers as cores.
@@ -15,6 +16,22 @@ public final class KernelThreads {
   /** The pool parallel kernels use. */
   public static ForkJoinPool pool() {
     return pool;
+  }
+
+  /**
+   * The pool a kernel called on the current thread splits its work over, or {@code null} to run it on
+   * this thread. A kernel called from inside a task of {@link #pool()} runs on its caller's thread: the
+   * caller is already one of several parallel tasks (a data-parallel shard, one layer's Z-step, one
+   * shard of an evaluation), the other workers are busy with its siblings, and splitting a small product
+   * again only adds fork and join costs. The result's bits do not depend on this choice.
+   */
+  public static ForkJoinPool forkPool() {
+    ForkJoinPool p = pool;
+    Thread t = Thread.currentThread();
+    if (t instanceof ForkJoinWorkerThread && ((ForkJoinWorkerThread) t).getPool() == p) {
+      return null;
+    }
+    return p;
   }
 
   /** Number of workers of {@link #pool()}. */

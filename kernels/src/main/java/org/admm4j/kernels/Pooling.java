@@ -18,7 +18,7 @@ public final class Pooling {
     ArrayChecks.range("x", x, 0, shape.inputSize());
     ArrayChecks.range("y", y, 0, shape.outputSize());
     ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
-    IMPL.maxPoolForward(shape, x, y, argmax, KernelThreads.pool());
+    IMPL.maxPoolForward(shape, x, y, argmax, KernelThreads.forkPool());
   }
 
   /**
@@ -37,6 +37,6 @@ public final class Pooling {
     ArrayChecks.range("dy", dy, 0, shape.outputSize());
     ArrayChecks.range("argmax", argmax, 0, shape.outputSize());
     ArrayChecks.range("dx", dx, 0, shape.inputSize());
-    IMPL.maxPoolBackward(shape, dy, argmax, dx, KernelThreads.pool());
+    IMPL.maxPoolBackward(shape, dy, argmax, dx, KernelThreads.forkPool());
   }
 }

@@ -54,7 +54,7 @@ public final class Projection {
   }
 
   private static ForkJoinPool poolFor(int n) {
-    return n >= KernelParameters.PROJECTION_PARALLEL_ELEMENTS ? KernelThreads.pool() : null;
+    return n >= KernelParameters.PROJECTION_PARALLEL_ELEMENTS ? KernelThreads.forkPool() : null;
   }
 
   /**
