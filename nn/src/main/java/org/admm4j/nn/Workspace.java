@@ -118,6 +118,19 @@ public final class Workspace {
   }
 
   /**
+   * As {@link #lossAndBackward(int, float)} with the distillation loss of
+   * {@link SoftmaxCrossEntropy#distillationLossAndGradient} against {@code teacherLogits}
+   * {@code [count × classes]}.
+   */
+  public double distillationLossAndBackward(int count, float gradScale, float[] teacherLogits, float alpha,
+      float temperature) {
+    double loss = SoftmaxCrossEntropy.distillationLossAndGradient(logits, teacherLogits, count, model.classes(),
+        targets, 0, alpha, temperature, gradScale, dLogits);
+    backward(dLogits, count, false);
+    return loss;
+  }
+
+  /**
    * Backward pass from {@code dLogits} (may be overwritten) for the last forward pass. Writes every
    * parameter gradient; returns {@code ∂L/∂input} when {@code needInputGradient}, else null.
    */

@@ -44,7 +44,11 @@ public final class Presets {
       "retrain.lr", "0.01",
       "retrain.momentum", "0.9",
       "retrain.weight_decay", "0.0005",
-      "retrain.schedule", "cosine");
+      "retrain.schedule", "cosine",
+      "augment.shift", "0",
+      "distill.weight", "0",
+      "distill.temperature", "4",
+      "distill.phases", "retrain");
 
   private static final Map<String, Map<String, String>> PRESETS = new LinkedHashMap<>();
 

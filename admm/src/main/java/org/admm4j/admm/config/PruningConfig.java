@@ -16,10 +16,14 @@ import java.util.Map;
  * @param admm the W-step: {@code epochs} per ADMM iteration, optimizer, learning rate; its schedule runs
  *     over all W-step epochs of the phase
  * @param retrain the masked retraining after hard pruning
+ * @param augmentShift random translations of the training images by up to this many pixels, in every
+ *     training phase (dense, ADMM, retraining); 0 = none
+ * @param distillation distillation from the dense model in the ADMM and/or retraining phases
  */
 public record PruningConfig(String preset, String model, String dataset, int batch, long seed, int threads,
     TrainingSchedule dense, int admmIterations, TrainingSchedule admm, RhoSchedule rho,
-    HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers) {
+    HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers, int augmentShift,
+    Distillation distillation) {
 
   public PruningConfig {
     layers = List.copyOf(layers);
@@ -42,6 +46,10 @@ public record PruningConfig(String preset, String model, String dataset, int bat
     s.put("rho.max", Double.toString(rho.max()));
     s.put("prune.support", hardPrune.name().toLowerCase(java.util.Locale.ROOT));
     putSchedule(s, "retrain", retrain);
+    s.put("augment.shift", Integer.toString(augmentShift));
+    s.put("distill.weight", Float.toString(distillation.weight()));
+    s.put("distill.temperature", Float.toString(distillation.temperature()));
+    s.put("distill.phases", distillation.phases());
     for (LayerRule r : layers) {
       if (r.nonzeros() >= 0) {
         s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.NONZEROS_SUFFIX, Long.toString(r.nonzeros()));

@@ -19,7 +19,8 @@ public final class PruningConfigParser {
 
   static {
     Set<String> keys = new TreeSet<>(List.of("preset", "model", "dataset", "batch", "seed", "threads",
-        "admm.iterations", "rho.initial", "rho.growth", "rho.max", "prune.support"));
+        "admm.iterations", "rho.initial", "rho.growth", "rho.max", "prune.support", "augment.shift", "distill.weight",
+        "distill.temperature", "distill.phases"));
     for (String phase : PHASES) {
       for (String k : PHASE_KEYS) {
         keys.add(phase + "." + k);
@@ -86,8 +87,36 @@ public final class PruningConfigParser {
       throw bad("prune.support", "z (keep Z's support) or w (keep the top-k of W)");
     }
     TrainingSchedule retrain = schedule("retrain", 0);
+    // settings added after the first release: absent (an older checkpoint's configuration) means off
+    int shift = s.get("augment.shift") == null ? 0 : integer("augment.shift", 0, 8);
     return new PruningConfig(preset, model, dataset, batch, seed, threads, dense, iterations, admm,
-        new RhoSchedule(rho0, growth, rhoMax), support, retrain, layers());
+        new RhoSchedule(rho0, growth, rhoMax), support, retrain, layers(), shift, distillation());
+  }
+
+  private Distillation distillation() throws ConfigException {
+    if (s.get("distill.weight") == null) {
+      return Distillation.NONE;
+    }
+    double weight = number("distill.weight");
+    if (!(weight >= 0 && weight <= 1)) {
+      throw bad("distill.weight", "a weight in [0, 1] for the dense model's soft targets (0 = off)");
+    }
+    double t = s.get("distill.temperature") == null ? 4 : number("distill.temperature");
+    if (!(t > 0) || Double.isInfinite(t)) {
+      throw bad("distill.temperature", "a positive temperature");
+    }
+    boolean admm = false;
+    boolean retrain = false;
+    String phases = s.get("distill.phases") == null ? "retrain" : required("distill.phases");
+    for (String p : phases.toLowerCase(Locale.ROOT).split(",")) {
+      switch (p.trim()) {
+        case "admm" -> admm = true;
+        case "retrain" -> retrain = true;
+        case "none" -> { }
+        default -> throw bad("distill.phases", "a comma-separated list of admm and retrain (or none)");
+      }
+    }
+    return new Distillation((float) weight, (float) t, admm, retrain);
   }
 
   private List<LayerRule> layers() throws ConfigException {

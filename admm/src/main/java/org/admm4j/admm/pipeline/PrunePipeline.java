@@ -19,6 +19,7 @@ import org.admm4j.admm.LayerResiduals;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.ConfigSettings;
+import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PruningConfig;
 import org.admm4j.admm.config.PruningConfigParser;
@@ -211,7 +212,7 @@ public final class PrunePipeline {
   /** Dense training; returns true when stopped early. */
   private boolean dense(int first, int epochs, SafeTensorsFile saved) throws IOException {
     Optimizer opt = Optimizers.create(cfg.dense(), model.parameters());
-    Trainer trainer = trainer(opt, saved);
+    Trainer trainer = trainer(opt, saved, "dense");
     for (int e = first; e < epochs; e++) {
       long t0 = System.nanoTime();
       opt.setLearningRate(cfg.dense().lrAt(e, epochs));
@@ -249,7 +250,7 @@ public final class PrunePipeline {
     int totalEpochs = iterations * w.epochs();
     int offset = cfg.dense().epochs();
     Optimizer opt = Optimizers.create(w, model.parameters());
-    Trainer trainer = trainer(opt, saved);
+    Trainer trainer = trainer(opt, saved, "admm");
     if (saved == null) {
       // before pruning: the dense weights' histograms; then Z^0 = Π(W^0), U^0 = 0
       JsonObject before = new JsonObject();
@@ -321,7 +322,7 @@ public final class PrunePipeline {
     return false;
   }
 
-  private void hardPrune() {
+  private void hardPrune() throws IOException {
     solver.hardPrune(cfg.hardPrune());
     Optimizer none = Optimizers.create(cfg.retrain(), model.parameters());
     double acc = accuracy(trainer(none, null));
@@ -335,7 +336,7 @@ public final class PrunePipeline {
     TrainingSchedule r = cfg.retrain();
     int offset = cfg.dense().epochs() + cfg.admmIterations() * cfg.admm().epochs();
     Optimizer opt = Optimizers.create(r, model.parameters());
-    Trainer trainer = trainer(opt, saved);
+    Trainer trainer = trainer(opt, saved, "retrain");
     solver.attachMasks(opt);
     for (int e = first; e < r.epochs(); e++) {
       long t0 = System.nanoTime();
@@ -502,9 +503,22 @@ public final class PrunePipeline {
     }
   }
 
-  private Trainer trainer(Optimizer opt, SafeTensorsFile saved) {
+  private Trainer trainer(Optimizer opt, SafeTensorsFile saved) throws IOException {
+    return trainer(opt, saved, "eval");
+  }
+
+  /** A trainer for {@code phase} (dense, admm, retrain) with the configured augmentation and distillation. */
+  private Trainer trainer(Optimizer opt, SafeTensorsFile saved, String phase) throws IOException {
     Trainer t = new Trainer(model, opt, cfg.threads(), cfg.batch());
     t.setSteps(trainerSteps);
+    t.setAugmentation(cfg.augmentShift(), o.data().blankPixel(), cfg.seed());
+    Distillation d = cfg.distillation();
+    if (d.activeIn(phase)) {
+      // the teacher is the dense model the pruning started from, as saved after the dense phase
+      Model teacher = o.models().apply(cfg.model(), cfg.seed());
+      SafeTensors.loadModel(teacher, o.out().resolve("dense.safetensors"));
+      t.setTeacher(teacher, d.weight(), d.temperature());
+    }
     if (saved != null) {
       opt.loadState(Checkpoint.optimizerState(saved));
     }

@@ -6,10 +6,11 @@ import org.admm4j.datasets.Normalization;
 
 /**
  * A dataset ready for training: normalised pixels ({@code count × rows·cols} floats) and labels of the
- * training and test splits.
+ * training and test splits. {@code blankPixel} is the normalised value of a 0 pixel (what augmentation
+ * fills uncovered borders with).
  */
 public record TrainingData(String name, int rows, int cols, float[] trainImages, byte[] trainLabels,
-    int trainCount, float[] testImages, byte[] testLabels, int testCount) {
+    int trainCount, float[] testImages, byte[] testLabels, int testCount, float blankPixel) {
 
   /**
    * Normalises {@code splits} with the dataset's usual constants (statistics of the training split for
@@ -20,7 +21,8 @@ public record TrainingData(String name, int rows, int cols, float[] trainImages,
     ImageDataset test = limit(splits.test(), testLimit);
     Normalization n = Normalization.forDataset(splits.train());
     return new TrainingData(train.name(), train.rows(), train.cols(), train.normalizedPixels(n.mean(), n.std()),
-        train.labels(), train.count(), test.normalizedPixels(n.mean(), n.std()), test.labels(), test.count());
+        train.labels(), train.count(), test.normalizedPixels(n.mean(), n.std()), test.labels(), test.count(),
+        -n.mean() / n.std());
   }
 
   private static ImageDataset limit(ImageDataset d, int limit) {

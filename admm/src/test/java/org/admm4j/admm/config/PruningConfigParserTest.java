@@ -36,6 +36,26 @@ class PruningConfigParserTest {
     assertEquals(4, c.layers().size());
     assertTrue(c.threads() >= 1);
     assertEquals(c, PruningConfigParser.parse(c.toConfigSettings("saved")));
+    PruningConfig kd = ConfigResolver.resolve(null, flags("distill.weight", "0.25", "distill.phases", "admm, retrain",
+        "augment.shift", "2"));
+    assertEquals(new Distillation(0.25f, 4f, true, true), kd.distillation());
+    assertEquals(2, kd.augmentShift());
+    assertEquals(kd, PruningConfigParser.parse(kd.toConfigSettings("saved")));
+  }
+
+  /** A checkpoint saved before augmentation and distillation existed resumes with both off. */
+  @Test
+  void settingsWithoutTheLaterKeysMeanOff() throws Exception {
+    ConfigSettings old = ConfigResolver.resolve(null, new ConfigSettings()).toConfigSettings("saved");
+    ConfigSettings trimmed = new ConfigSettings();
+    old.values().forEach((k, v) -> {
+      if (!k.startsWith("augment.") && !k.startsWith("distill.")) {
+        trimmed.put(k, v, "saved");
+      }
+    });
+    PruningConfig c = PruningConfigParser.parse(trimmed);
+    assertEquals(0, c.augmentShift());
+    assertEquals(0f, c.distillation().weight());
   }
 
   @Test
@@ -68,6 +88,10 @@ class PruningConfigParserTest {
     assertTrue(error(flags("rho.intial", "1")).contains("unknown setting 'rho.intial'"));
     assertTrue(error(flags("layers.fc1.keeep", "1")).contains("layers.fc1.keeep"));
     assertTrue(error(flags("preset", "lenet5-9000x")).contains("unknown preset 'lenet5-9000x'"));
+    assertTrue(error(flags("augment.shift", "-1")).contains("augment.shift = -1"));
+    assertTrue(error(flags("distill.weight", "2")).contains("distill.weight = 2"));
+    assertTrue(error(flags("distill.temperature", "0")).contains("distill.temperature = 0"));
+    assertTrue(error(flags("distill.phases", "dense")).contains("distill.phases = dense"));
   }
 
   @Test

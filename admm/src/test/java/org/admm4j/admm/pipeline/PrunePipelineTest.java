@@ -26,8 +26,11 @@ class PrunePipelineTest {
   @TempDir
   Path dir;
 
-  static PruningConfig tinyConfig(String optimizer) throws Exception {
+  static PruningConfig tinyConfig(String optimizer, String... extra) throws Exception {
     ConfigSettings s = new ConfigSettings();
+    for (int i = 0; i < extra.length; i += 2) {
+      s.put(extra[i], extra[i + 1], "test");
+    }
     String[] kv = {"model", "tiny", "dataset", "synthetic", "batch", "32", "threads", "2", "seed", "3",
         "dense.epochs", "2", "admm.iterations", "3", "admm.epochs", "1", "retrain.epochs", "2",
         "rho.initial", "0.02", "rho.growth", "2", "rho.max", "1",
@@ -97,12 +100,16 @@ class PrunePipelineTest {
 
   @Test
   void resumedRunEndsWithTheSameBitsAsAnUninterruptedOne() throws Exception {
-    for (String opt : new String[] {"sgd", "adam"}) {
-      PruningConfig c = tinyConfig(opt);
-      Path whole = dir.resolve(opt + "-whole");
+    for (String opt : new String[] {"sgd", "adam", "sgd+distill"}) {
+      // the third run shifts images and distils from the dense model in both ADMM and retraining
+      PruningConfig c = opt.endsWith("+distill")
+          ? tinyConfig("sgd", "augment.shift", "1", "distill.weight", "0.6", "distill.temperature", "3",
+              "distill.phases", "admm,retrain")
+          : tinyConfig(opt);
+      Path whole = dir.resolve(opt.replace('+', '-') + "-whole");
       run(c, whole, false, 0);
       // killed after the 1st dense epoch, then after ADMM iteration 2, then after retraining epoch 1
-      Path parts = dir.resolve(opt + "-parts");
+      Path parts = dir.resolve(opt.replace('+', '-') + "-parts");
       assertFalse(run(c, parts, false, 1).finished());
       assertFalse(run(c, parts, true, 3).finished());
       assertFalse(Files.exists(parts.resolve("model.safetensors")));
@@ -129,6 +136,36 @@ class PrunePipelineTest {
       RunException done = assertThrows(RunException.class, () -> run(c, parts, true, 0));
       assertTrue(done.getMessage().contains("already finished"));
     }
+  }
+
+  /** Distillation and augmentation change the result (so they are really applied) and are recorded. */
+  @Test
+  void distillationAndAugmentationTakeEffectAndAreRecorded() throws Exception {
+    PrunePipeline.Result plain = run(tinyConfig("sgd"), dir.resolve("plain"), false, 0);
+    assertTrue(plain.finished());
+    PruningConfig kd = tinyConfig("sgd", "distill.weight", "0.5", "distill.phases", "retrain");
+    run(kd, dir.resolve("kd"), false, 0);
+    PruningConfig shift = tinyConfig("sgd", "augment.shift", "2");
+    run(shift, dir.resolve("shift"), false, 0);
+    JsonObject a = JsonFiles.read(dir.resolve("plain/report.json"));
+    JsonObject b = JsonFiles.read(dir.resolve("kd/report.json"));
+    JsonObject s = JsonFiles.read(dir.resolve("shift/report.json"));
+    // distilling only in retraining: dense and ADMM phases identical, retraining not
+    assertEquals(a.get("baseline_accuracy"), b.get("baseline_accuracy"));
+    for (int i = 0; i < 3; i++) {
+      JsonObject x = a.getAsJsonArray("admm_iterations").get(i).getAsJsonObject();
+      JsonObject y = b.getAsJsonArray("admm_iterations").get(i).getAsJsonObject();
+      assertEquals(x.get("loss"), y.get("loss"));
+      assertEquals(x.get("primal_residual"), y.get("primal_residual"));
+    }
+    assertTrue(!a.getAsJsonArray("retrain_epochs").get(0).getAsJsonObject().get("loss")
+        .equals(b.getAsJsonArray("retrain_epochs").get(0).getAsJsonObject().get("loss")));
+    assertEquals("0.5", b.getAsJsonObject("config").get("distill.weight").getAsString());
+    assertEquals("retrain", b.getAsJsonObject("config").get("distill.phases").getAsString());
+    // shifting images changes dense training already
+    assertTrue(!a.getAsJsonArray("dense_epochs").get(0).getAsJsonObject().get("loss")
+        .equals(s.getAsJsonArray("dense_epochs").get(0).getAsJsonObject().get("loss")));
+    assertEquals("2", s.getAsJsonObject("config").get("augment.shift").getAsString());
   }
 
   private static int nonZero(Tensor t) {

@@ -46,6 +46,17 @@ public final class Trainer {
   private Workspace[] evalShards;
   private long step;
 
+  // knowledge distillation: a frozen teacher run on each shard's input
+  private Model teacher;
+  private Workspace[] teacherShards;
+  private float distillWeight;
+  private float distillTemperature;
+
+  // random translations of the training images
+  private int maxShift;
+  private float shiftFill;
+  private long shiftSeed;
+
   // the batch the shard tasks work on
   private float[] images;
   private byte[] labels;
@@ -129,6 +140,63 @@ public final class Trainer {
 
   public Parallelism parallelism() {
     return parallelism;
+  }
+
+  /**
+   * Trains against a mix of the labels and {@code teacher}'s softened predictions (see
+   * {@link org.admm4j.nn.layers.SoftmaxCrossEntropy#distillationLossAndGradient}); the teacher runs in
+   * inference mode on the same (augmented) images and is never changed. {@code teacher == null} or
+   * {@code weight == 0} turns distillation off. Losses reported while it is on are the mixed loss.
+   *
+   * @param weight α in [0, 1], the soft term's share
+   * @param temperature T &gt; 0
+   */
+  public void setTeacher(Model teacher, float weight, float temperature) {
+    if (teacher == null || weight == 0) {
+      this.teacher = null;
+      this.teacherShards = null;
+      return;
+    }
+    if (teacher == model) {
+      throw new IllegalArgumentException("the teacher must be a separate model, not the one being trained");
+    }
+    if (teacher.inputSize() != model.inputSize() || teacher.classes() != model.classes()) {
+      throw new IllegalArgumentException("teacher takes " + teacher.inputSize() + " inputs and gives "
+          + teacher.classes() + " classes; the model takes " + model.inputSize() + " and gives " + model.classes());
+    }
+    if (!(weight >= 0 && weight <= 1)) {
+      throw new IllegalArgumentException("distillation weight must be in [0, 1], got " + weight);
+    }
+    if (!(temperature > 0) || Float.isInfinite(temperature)) {
+      throw new IllegalArgumentException("distillation temperature must be a positive number, got " + temperature);
+    }
+    teacher.setTraining(false);
+    this.teacher = teacher;
+    this.distillWeight = weight;
+    this.distillTemperature = temperature;
+    teacherShards = new Workspace[shards.length];
+    for (int k = 0; k < shards.length; k++) {
+      teacherShards[k] = teacher.newWorkspace(shards[k].capacity());
+    }
+  }
+
+  /**
+   * Shifts every training image by a random whole number of pixels, up to {@code maxShift} in each
+   * direction (independently along x and y), filling the uncovered border with {@code fill} (the
+   * normalised value of a blank pixel). The shift of a sample is a hash of (seed, optimizer step,
+   * sample index), so a seed gives the same images for any thread count and on resume. 0 turns it off.
+   */
+  public void setAugmentation(int maxShift, float fill, long seed) {
+    if (maxShift < 0) {
+      throw new IllegalArgumentException("augmentation shift must be ≥ 0 pixels, got " + maxShift);
+    }
+    if (maxShift > 0 && (maxShift >= model.inputHeight() || maxShift >= model.inputWidth())) {
+      throw new IllegalArgumentException("augmentation shift " + maxShift + " is not smaller than the "
+          + model.inputHeight() + "×" + model.inputWidth() + " input");
+    }
+    this.maxShift = maxShift;
+    this.shiftFill = fill;
+    this.shiftSeed = seed;
   }
 
   /** Optimizer steps taken so far (seeds dropout masks; restore it with {@link #setSteps} on resume). */
@@ -397,7 +465,11 @@ public final class Trainer {
       int[] targets = ws.targets();
       for (int i = 0; i < n; i++) {
         int idx = order[batchFrom + lo + i];
-        System.arraycopy(images, idx * size, in, i * size, size);
+        if (maxShift == 0) {
+          System.arraycopy(images, idx * size, in, i * size, size);
+        } else {
+          copyShifted(images, idx, in, i);
+        }
         int label = labels[idx] & 0xFF;
         if (label >= model.classes()) {
           throw new IllegalArgumentException("label " + label + " of sample " + idx + " is not below the model's "
@@ -415,7 +487,20 @@ public final class Trainer {
         }
       }
       shardCorrect[shard] = correct;
-      shardLoss[shard] = ws.lossAndBackward(n, 1f / batchCount);
+      if (teacher != null) {
+        float[] soft = teacherShards[shard].forward(in, n, false);
+        shardLoss[shard] = ws.distillationLossAndBackward(n, 1f / batchCount, soft, distillWeight,
+            distillTemperature);
+      } else {
+        shardLoss[shard] = ws.lossAndBackward(n, 1f / batchCount);
+      }
+    }
+
+    /** Sample {@code idx} of {@code images}, translated by its random shift, into slot {@code slot} of in. */
+    private void copyShifted(float[] images, int idx, float[] in, int slot) {
+      long bits = ImageShift.bits(shiftSeed, step, idx);
+      ImageShift.copy(images, idx, in, slot, model.inputChannels(), model.inputHeight(), model.inputWidth(),
+          ImageShift.dx(bits, maxShift), ImageShift.dy(bits, maxShift), shiftFill);
     }
   }
 

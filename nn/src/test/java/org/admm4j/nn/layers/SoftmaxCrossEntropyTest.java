@@ -59,4 +59,68 @@ class SoftmaxCrossEntropyTest {
     assertThrows(IllegalArgumentException.class,
         () -> SoftmaxCrossEntropy.lossAndGradient(new float[3], 1, 3, new int[] {3}, 0, 1f, null));
   }
+
+  @Test
+  void distillationGradientMatchesFiniteDifferences() {
+    Random r = new Random(5);
+    int count = 3, classes = 6;
+    float[] logits = new float[count * classes];
+    float[] teacher = new float[count * classes];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) r.nextGaussian() * 2;
+      teacher[i] = (float) r.nextGaussian() * 4;
+    }
+    int[] targets = {5, 0, 2};
+    for (float[] at : new float[][] {{0f, 1f}, {0.5f, 4f}, {1f, 2.5f}, {0.3f, 0.7f}}) {
+      float[] d = new float[logits.length];
+      java.util.Arrays.fill(d, Float.NaN);
+      SoftmaxCrossEntropy.distillationLossAndGradient(logits, teacher, count, classes, targets, 0, at[0], at[1],
+          0.25f, d);
+      float eps = 1e-2f;
+      for (int i = 0; i < logits.length; i++) {
+        float old = logits[i];
+        logits[i] = old + eps;
+        double plus = SoftmaxCrossEntropy.distillationLossAndGradient(logits, teacher, count, classes, targets, 0,
+            at[0], at[1], 1f, null);
+        logits[i] = old - eps;
+        double minus = SoftmaxCrossEntropy.distillationLossAndGradient(logits, teacher, count, classes, targets, 0,
+            at[0], at[1], 1f, null);
+        logits[i] = old;
+        GradientCheck.assertClose("alpha " + at[0] + " T " + at[1] + " dlogit " + i, d[i],
+            0.25 * (plus - minus) / (2 * eps), 1e-2, 1e-4);
+      }
+    }
+  }
+
+  @Test
+  void distillationWithoutSoftTermIsCrossEntropy() {
+    Random r = new Random(8);
+    float[] logits = new float[20];
+    float[] teacher = new float[20];
+    for (int i = 0; i < 20; i++) {
+      logits[i] = (float) r.nextGaussian();
+      teacher[i] = (float) r.nextGaussian();
+    }
+    int[] targets = {1, 3, 0, 4};
+    float[] d1 = new float[20];
+    float[] d2 = new float[20];
+    double ce = SoftmaxCrossEntropy.lossAndGradient(logits, 4, 5, targets, 0, 1f, d1);
+    double kd = SoftmaxCrossEntropy.distillationLossAndGradient(logits, teacher, 4, 5, targets, 0, 0f, 3f, 1f, d2);
+    assertEquals(ce, kd, 1e-9);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(d1[i], d2[i], 1e-7f);
+    }
+    // a student equal to its teacher has no soft loss: only the hard term remains
+    double same = SoftmaxCrossEntropy.distillationLossAndGradient(logits, logits, 4, 5, targets, 0, 1f, 2f, 1f, null);
+    assertEquals(0.0, same, 1e-9);
+  }
+
+  @Test
+  void distillationRejectsBadWeightAndTemperature() {
+    float[] l = new float[3];
+    assertThrows(IllegalArgumentException.class,
+        () -> SoftmaxCrossEntropy.distillationLossAndGradient(l, l, 1, 3, new int[] {0}, 0, 1.5f, 1f, 1f, null));
+    assertThrows(IllegalArgumentException.class,
+        () -> SoftmaxCrossEntropy.distillationLossAndGradient(l, l, 1, 3, new int[] {0}, 0, 0.5f, 0f, 1f, null));
+  }
 }

@@ -151,6 +151,98 @@ class TrainerTest {
     }
   }
 
+  /** A student equal to its teacher, all weight on the soft term: zero gradient, so SGD changes nothing. */
+  @Test
+  void distillingFromAnIdenticalTeacherLeavesTheWeightsAlone() {
+    Synthetic train = new Synthetic(60, 9);
+    for (int threads : new int[] {1, 2}) {
+      Model student = Models.create("lenet-300-100", 5);
+      Model teacher = Models.create("lenet-300-100", 5);
+      float[] before = snapshot(student);
+      Trainer t = new Trainer(student, new Sgd(student.parameters(), 0.1f, 0f, false, 0f), threads, 20);
+      t.setTeacher(teacher, 1f, 3f);
+      double loss = t.trainEpoch(train.images, train.labels, train.count, identity(60), null).meanLoss();
+      assertEquals(0.0, loss, 1e-6);
+      float[] after = snapshot(student);
+      for (int i = 0; i < before.length; i++) {
+        assertEquals(before[i], after[i], 1e-6f, "weight " + i + ", threads " + threads);
+      }
+      // and with half the weight on the labels the model does move
+      t.setTeacher(teacher, 0.5f, 3f);
+      t.trainEpoch(train.images, train.labels, train.count, identity(60), null);
+      float[] moved = snapshot(student);
+      boolean changed = false;
+      for (int i = 0; i < before.length && !changed; i++) {
+        changed = Math.abs(moved[i] - before[i]) > 1e-5f;
+      }
+      assertTrue(changed);
+    }
+  }
+
+  /** Shifts and the teacher's outputs depend on (seed, step, sample), not on the shard a sample lands in. */
+  @Test
+  void augmentedDistilledTrainingAgreesAcrossThreadCountsAndRepeats() {
+    Synthetic train = new Synthetic(100, 10);
+    float[][] runs = new float[3][];
+    int[] threads = {1, 2, 2};
+    for (int r = 0; r < 3; r++) {
+      Model m = Models.create("lenet-300-100", 11);
+      Model teacher = Models.create("lenet-300-100", 12);
+      Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f, true, 1e-4f), threads[r], 20);
+      t.setTeacher(teacher, 0.7f, 4f);
+      t.setAugmentation(2, -0.4f, 77);
+      t.trainEpoch(train.images, train.labels, train.count, identity(60), null);
+      runs[r] = snapshot(m);
+    }
+    assertArrayEquals(runs[1], runs[2]);
+    for (int i = 0; i < runs[0].length; i++) {
+      assertEquals(runs[0][i], runs[1][i], 1e-4f + 1e-3f * Math.abs(runs[0][i]), "weight " + i);
+    }
+    // augmentation really changes what is trained on
+    Model plain = Models.create("lenet-300-100", 11);
+    Trainer t = new Trainer(plain, new Sgd(plain.parameters(), 0.01f, 0.9f, true, 1e-4f), 2, 20);
+    t.setTeacher(Models.create("lenet-300-100", 12), 0.7f, 4f);
+    t.trainEpoch(train.images, train.labels, train.count, identity(60), null);
+    float[] p = snapshot(plain);
+    double diff = 0;
+    double threadDiff = 0;
+    for (int i = 0; i < p.length; i++) {
+      diff = Math.max(diff, Math.abs(p[i] - runs[1][i]));
+      threadDiff = Math.max(threadDiff, Math.abs(runs[0][i] - runs[1][i]));
+    }
+    assertTrue(diff > 1e-5 && diff > 10 * threadDiff, "max difference " + diff + ", across threads " + threadDiff);
+  }
+
+  @Test
+  void badTeacherAndShiftAreRejected() {
+    Model m = Models.create("lenet5", 1);
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f), 1, 8);
+    assertThrows(IllegalArgumentException.class, () -> t.setTeacher(m, 0.5f, 2f));
+    Model tiny = new Sequential("tiny", 1, 28, 28, 3, List.of(new Flatten("flat", new int[] {1, 28, 28}),
+        new Linear("fc", 784, 3, new SplittableRandom(1))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.setTeacher(tiny, 0.5f, 2f));
+    assertTrue(e.getMessage().contains("3 classes"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> t.setTeacher(Models.create("lenet5", 2), 1.5f, 2f));
+    assertThrows(IllegalArgumentException.class, () -> t.setTeacher(Models.create("lenet5", 2), 0.5f, 0f));
+    assertThrows(IllegalArgumentException.class, () -> t.setAugmentation(-1, 0f, 1));
+    assertThrows(IllegalArgumentException.class, () -> t.setAugmentation(28, 0f, 1));
+  }
+
+  private static float[] snapshot(Model m) {
+    List<Parameter> ps = m.tensors();
+    int n = 0;
+    for (Parameter p : ps) {
+      n += p.size();
+    }
+    float[] all = new float[n];
+    int off = 0;
+    for (Parameter p : ps) {
+      System.arraycopy(p.data(), 0, all, off, p.size());
+      off += p.size();
+    }
+    return all;
+  }
+
   private static float[] trainFewSteps(Model m, int threads, Parallelism mode, Synthetic data) {
     Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f, true, 1e-4f), threads, 20, mode);
     int[] order = identity(60);
