@@ -59,6 +59,12 @@ public final class Adam implements Optimizer {
     slots.forEachBlock(update);
   }
 
+  @Override
+  public void step(GradientFill fill) {
+    step++;
+    slots.forEachBlock(update, fill);
+  }
+
   /** Steps taken so far. */
   public int steps() {
     return step;

@@ -13,6 +13,17 @@ public interface Optimizer {
   /** One update of every parameter from its {@link Parameter#grad()}. */
   void step();
 
+  /**
+   * As {@link #step()}, with each block of a gradient written by {@code fill} right before it is read.
+   * Same result as filling every gradient first and then stepping.
+   */
+  default void step(GradientFill fill) {
+    for (Parameter p : parameters()) {
+      fill.fill(p, 0, p.size());
+    }
+    step();
+  }
+
   /** Sets every gradient to zero. */
   void zeroGrad();
 

@@ -42,6 +42,7 @@ final class ParameterSlots {
   private final BlockTask root;
   private final long totalFloats;
   private BlockUpdate current;
+  private GradientFill currentFill;
   private final List<Parameter> parameters;
   private final String[] stateNames;
   private final Map<Parameter, Slot> byParameter = new IdentityHashMap<>();
@@ -85,17 +86,27 @@ final class ParameterSlots {
    * element's result does not depend on the split), whole tensors in order on this thread otherwise.
    */
   void forEachBlock(BlockUpdate update) {
+    forEachBlock(update, null);
+  }
+
+  /** As {@link #forEachBlock(BlockUpdate)}; {@code fill} (may be null) writes each block's gradient first. */
+  void forEachBlock(BlockUpdate update, GradientFill fill) {
     ForkJoinPool pool = KernelThreads.pool();
     if (root == null || totalFloats < NnParameters.PARALLEL_OPTIMIZER_MIN_FLOATS || pool.getParallelism() < 2) {
       for (Slot s : slots) {
+        if (fill != null) {
+          fill.fill(s.parameter, 0, s.parameter.size());
+        }
         update.update(s, 0, s.parameter.size());
       }
       return;
     }
     current = update;
+    currentFill = fill;
     root.reinitialize();
     pool.invoke(root);
     current = null;
+    currentFill = null;
   }
 
   /** Blocks {@code [lo, hi)}, split in halves; built once and reused every step. */
@@ -117,7 +128,11 @@ final class ParameterSlots {
       if (left == null) {
         Slot s = slots[blockSlot[lo]];
         int from = blockFrom[lo];
-        current.update(s, from, Math.min(s.parameter.size(), from + NnParameters.PARALLEL_BLOCK_FLOATS));
+        int to = Math.min(s.parameter.size(), from + NnParameters.PARALLEL_BLOCK_FLOATS);
+        if (currentFill != null) {
+          currentFill.fill(s.parameter, from, to);
+        }
+        current.update(s, from, to);
         return;
       }
       left.reinitialize();

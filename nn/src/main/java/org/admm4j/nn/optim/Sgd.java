@@ -62,6 +62,11 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
+  public void step(GradientFill fill) {
+    slots.forEachBlock(update, fill);
+  }
+
+  @Override
   public void zeroGrad() {
     slots.zeroGrad();
   }

@@ -12,6 +12,7 @@ import org.admm4j.nn.NnParameters;
 import org.admm4j.nn.Parameter;
 import org.admm4j.nn.Workspace;
 import org.admm4j.nn.layers.Layer;
+import org.admm4j.nn.optim.GradientFill;
 import org.admm4j.nn.optim.Optimizer;
 
 /**
@@ -40,9 +41,9 @@ public final class Trainer {
   private final List<Parameter> parameters;
   private final ShardTask[] tasks;
   private final ParallelStep parallelStep;
-  private final int[] reduceBlockParam;
-  private final int[] reduceBlockFrom;
-  private final ReduceTask reduceTask;
+  private final java.util.IdentityHashMap<Parameter, Integer> parameterIndex = new java.util.IdentityHashMap<>();
+  private final List<Parameter> untrained = new java.util.ArrayList<>();
+  private final GradientFill shardSum = this::sumShards;
   private Workspace[] evalShards;
   private long step;
 
@@ -101,20 +102,14 @@ public final class Trainer {
       shards[k] = model.newWorkspace(capacity, shardCount == 1);
       tasks[k] = new ShardTask(k);
     }
-    int blocks = 0;
-    for (Parameter p : parameters) {
-      blocks += (p.size() + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
-    }
-    reduceBlockParam = new int[blocks];
-    reduceBlockFrom = new int[blocks];
-    int b = 0;
+    java.util.Set<Parameter> optimized = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    optimized.addAll(optimizer.parameters());
     for (int i = 0; i < parameters.size(); i++) {
-      for (int from = 0; from < parameters.get(i).size(); from += REDUCE_BLOCK, b++) {
-        reduceBlockParam[b] = i;
-        reduceBlockFrom[b] = from;
+      parameterIndex.put(parameters.get(i), i);
+      if (!optimized.contains(parameters.get(i))) {
+        untrained.add(parameters.get(i));
       }
     }
-    reduceTask = new ReduceTask(0, Math.max(1, blocks));
     shardCounts = new int[shardCount];
     mergeScratch = new Layer.Context[shardCount];
     shardLoss = new double[shardCount];
@@ -276,12 +271,17 @@ public final class Trainer {
     } else {
       parallelStep.reinitialize();
       pool().invoke(parallelStep);
-      reduceGradients();
     }
     if (!model.buffers().isEmpty()) {
       Workspace.mergeStatistics(shards, shardCounts, mergeScratch);
     }
-    optimizer.step();
+    if (k == 1) {
+      optimizer.step();
+    } else {
+      // the shards' gradients are summed block by block inside the optimizer's pass
+      optimizer.step(shardSum);
+      reduceUntrained();
+    }
     step++;
     double loss = 0;
     for (int s = 0; s < k; s++) {
@@ -294,53 +294,22 @@ public final class Trainer {
   }
 
   /**
-   * Sums the shards' gradients into the parameters' gradients, shard 0 first for every element, in
-   * blocks of {@link #REDUCE_BLOCK} floats spread over the pool (the order of the sum does not depend on
-   * which worker takes a block).
+   * Writes {@code p.grad()[from, to)} = the sum of the shards' gradients, shard 0 first for every
+   * element, so the sum does not depend on which worker takes a block.
    */
-  private void reduceGradients() {
-    if (reduceBlockParam.length == 0) {
-      return;
-    }
-    reduceTask.reinitialize();
-    pool().invoke(reduceTask);
-  }
-
-  private static final int REDUCE_BLOCK = NnParameters.PARALLEL_BLOCK_FLOATS;
-
-  private void reduceRange(int block) {
-    int param = reduceBlockParam[block], from = reduceBlockFrom[block];
-    float[] g = parameters.get(param).grad();
-    int n = Math.min(REDUCE_BLOCK, g.length - from);
-    System.arraycopy(shards[0].gradients()[param], from, g, from, n);
+  private void sumShards(Parameter p, int from, int to) {
+    int param = parameterIndex.get(p);
+    float[] g = p.grad();
+    System.arraycopy(shards[0].gradients()[param], from, g, from, to - from);
     for (int s = 1; s < shards.length; s++) {
-      Elementwise.axpy(n, 1f, shards[s].gradients()[param], from, g, from);
+      Elementwise.axpy(to - from, 1f, shards[s].gradients()[param], from, g, from);
     }
   }
 
-  /** Reduces blocks {@code [lo, hi)}, splitting in halves; the task tree is built once and reused. */
-  private final class ReduceTask extends RecursiveAction {
-    private static final long serialVersionUID = 1L;
-    private final int lo;
-    private final ReduceTask left;
-    private final ReduceTask right;
-
-    ReduceTask(int lo, int hi) {
-      this.lo = lo;
-      int mid = (lo + hi) >>> 1;
-      left = hi - lo > 1 ? new ReduceTask(lo, mid) : null;
-      right = hi - lo > 1 ? new ReduceTask(mid, hi) : null;
-    }
-
-    @Override
-    protected void compute() {
-      if (left == null) {
-        reduceRange(lo);
-        return;
-      }
-      left.reinitialize();
-      right.reinitialize();
-      invokeAll(left, right);
+  /** Sums the gradients the optimizer does not read (frozen parameters), so every grad() is the batch's. */
+  private void reduceUntrained() {
+    for (Parameter p : untrained) {
+      sumShards(p, 0, p.size());
     }
   }
 
