@@ -70,6 +70,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--schedule", description = "constant, step or cosine (default ${DEFAULT-VALUE}).")
   String schedule = "cosine";
 
+  @Option(names = "--shift", paramLabel = "N", description = "Shift training images by up to N pixels at random "
+      + "(augmentation; default ${DEFAULT-VALUE} = off).")
+  int shift = 0;
+
   @Option(names = "--force", description = "Overwrite a non-empty --out folder.")
   boolean force;
 
@@ -104,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
     listener.line("admm4j " + VersionInfo.version() + ": training " + model + " on " + td.name() + " ("
         + td.trainCount() + " images), " + epochs + " epochs, " + t + " threads, batch " + batch);
     TrainingSchedule sched = new TrainingSchedule(epochs, optimizer, lr, momentum, weightDecay, schedule);
-    DenseTraining.Outcome r = DenseTraining.run(m, td, sched, t, batch, seed, listener);
+    DenseTraining.Outcome r = DenseTraining.run(m, td, sched, t, batch, seed, shift, listener);
     double wall = (System.nanoTime() - t0) / 1e9;
     Path modelFile = dir.resolve("model.safetensors");
     SafeTensors.saveModel(m, modelFile, Map.of("test_accuracy", String.format(Locale.ROOT, "%.2f", r.accuracy())));
@@ -118,6 +122,7 @@ final class TrainCommand implements Callable<Integer> {
     rep.addProperty("optimizer", optimizer);
     rep.addProperty("lr", lr);
     rep.addProperty("schedule", schedule);
+    rep.addProperty("augment_shift", shift);
     rep.addProperty("test_accuracy", r.accuracy());
     rep.addProperty("train_images_per_second", r.imagesPerSecond());
     rep.addProperty("wall_seconds", wall);
@@ -138,6 +143,8 @@ final class TrainCommand implements Callable<Integer> {
     String problem = null;
     if (epochs < 0) {
       problem = "--epochs must be ≥ 0, got " + epochs;
+    } else if (shift < 0 || shift > 8) {
+      problem = "--shift must be in [0, 8] pixels, got " + shift;
     } else if (batch < 1) {
       problem = "--batch must be ≥ 1, got " + batch;
     } else if (threads != null && threads < 1) {

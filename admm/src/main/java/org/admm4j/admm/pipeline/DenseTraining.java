@@ -22,9 +22,10 @@ public final class DenseTraining {
   public record Outcome(double accuracy, double imagesPerSecond, JsonArray epochs) {}
 
   public static Outcome run(Model model, TrainingData data, TrainingSchedule s, int threads, int batch, long seed,
-      RunListener log) {
+      int shift, RunListener log) {
     Optimizer opt = Optimizers.create(s, model.parameters());
     Trainer trainer = new Trainer(model, opt, threads, batch);
+    trainer.setAugmentation(shift, data.blankPixel(), seed);
     JsonArray epochs = new JsonArray();
     double trainSeconds = 0;
     long images = 0;

@@ -55,6 +55,7 @@ class MainTest {
     assertCleanFailure(run("frobnicate"), Main.EXIT_USAGE, "frobnicate");
     assertCleanFailure(run(), Main.EXIT_USAGE, "missing command");
     assertCleanFailure(run("train", "--epochs", "-1"), Main.EXIT_USAGE, "--epochs must be ≥ 0");
+    assertCleanFailure(run("train", "--shift", "9"), Main.EXIT_USAGE, "--shift must be in [0, 8]");
     assertCleanFailure(run("train", "--optimizer", "rmsprop"), Main.EXIT_USAGE, "rmsprop");
   }
 
