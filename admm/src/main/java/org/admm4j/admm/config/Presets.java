@@ -45,7 +45,7 @@ public final class Presets {
       "retrain.momentum", "0.9",
       "retrain.weight_decay", "0.0005",
       "retrain.schedule", "cosine",
-      "augment.shift", "0",
+      "augment.shift", "2",
       "distill.weight", "0",
       "distill.temperature", "4",
       "distill.phases", "retrain");

@@ -28,6 +28,7 @@ class PrunePipelineTest {
 
   static PruningConfig tinyConfig(String optimizer, String... extra) throws Exception {
     ConfigSettings s = new ConfigSettings();
+    s.put("augment.shift", "0", "test");
     for (int i = 0; i < extra.length; i += 2) {
       s.put(extra[i], extra[i + 1], "test");
     }
