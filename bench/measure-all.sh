@@ -32,7 +32,7 @@ jmh topk TopKBench -p n=37748736
 # LeNet-5's convolutions, 2 threads
 jmh conv ConvBench -p threads=2
 # Training step, and the PyTorch peer right after
-jmh train TrainStepBench -p parallelism=KERNELS
+jmh train 'TrainStepBench.epoch'
 if [ -d "$MNIST" ] && "$PYTHON" -c 'import torch' 2>/dev/null; then
   for t in 1 2; do
     "$PYTHON" "$PEERS/lenet5_torch.py" "$MNIST" --threads $t --batch 64 --epochs 1 >> "$OUT/torch.txt" 2>&1 || true

@@ -29,6 +29,7 @@ import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.compact.CompactModelWriter;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.optim.Optimizer;
@@ -437,6 +438,12 @@ public final class PrunePipeline {
     meta.put("compression", String.format(Locale.ROOT, "%.2f", compression));
     meta.put("final_accuracy", String.format(Locale.ROOT, "%.2f", finalAccuracy));
     SafeTensors.saveModel(model, modelFile, meta);
+    // the compact form an embedding service loads (InferenceModel), from the file just written
+    Path compactFile = o.out().resolve("model.a4jc");
+    SafeTensorsFile written = SafeTensors.read(modelFile);
+    CompactModelWriter.write(compactFile, new LinkedHashMap<>(written.tensors()), written.metadata());
+    report.addProperty("model_bytes", Files.size(modelFile));
+    report.addProperty("compact_model_bytes", Files.size(compactFile));
     Path json = o.out().resolve("report.json");
     JsonFiles.write(json, report);
     Path html = o.out().resolve("report.html");
@@ -458,7 +465,7 @@ public final class PrunePipeline {
     log.line(String.format(Locale.ROOT, "phases: dense %.1f s, ADMM %.1f s (Z-steps %.3f s = %.2f%%), retrain %.1f s",
         phases.get("dense").getAsDouble(), admmSec, phases.get("zstep").getAsDouble(),
         admmSec > 0 ? 100 * phases.get("zstep").getAsDouble() / admmSec : 0, phases.get("retrain").getAsDouble()));
-    log.line("wrote " + modelFile + ", " + json + (Files.exists(html) ? ", " + html : ""));
+    log.line("wrote " + modelFile + ", " + compactFile + ", " + json + (Files.exists(html) ? ", " + html : ""));
     return new Result(true, report, modelFile, json, Files.exists(html) ? html : null);
   }
 

@@ -97,6 +97,12 @@ class PrunePipelineTest {
     assertEquals(60, nonZero(f.tensor("fc1.weight")));
     assertEquals(18, nonZero(f.tensor("conv1.weight")));
     assertTrue(f.tensors().containsKey("fc1.bias"));
+    // the compact copy holds the same floats
+    var compact = org.admm4j.nn.compact.CompactModelReader.read(dir.resolve("model.a4jc"));
+    for (Map.Entry<String, Tensor> e : f.tensors().entrySet()) {
+      assertArrayEquals(e.getValue().data(), compact.tensors().get(e.getKey()).data(), e.getKey());
+    }
+    assertEquals(Files.size(dir.resolve("model.a4jc")), rep.get("compact_model_bytes").getAsLong());
   }
 
   @Test
