@@ -58,6 +58,14 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   @Override
   public int workspaceSize(ConvShape s) {
     int im2col = Im2col.workspaceSize(s);
+    if (PanamaCol2im.applies(s)) {
+      long chunked = chunkedWorkspace(s);
+      if (chunked > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("convolution workspace for " + s + " would need " + chunked
+            + " floats, more than one array holds: use a smaller batch");
+      }
+      im2col = (int) Math.max(im2col, chunked);
+    }
     if (s.stride() != 1 || s.padding() != 0 || s.outWidth() < LANES) {
       return im2col;
     }
@@ -237,9 +245,64 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool) {
     if (VARIANT.equals("direct") && useDirect(s)) {
       backwardDataDirect(s, dy, w, dx, workspace, pool);
+    } else if (PanamaCol2im.applies(s)) {
+      backwardDataChunked(s, dy, w, dx, workspace, pool);
     } else {
       super.backwardData(s, dy, w, dx, workspace, pool);
     }
+  }
+
+  /**
+   * Floats of patch matrix per chunk of {@link #backwardDataChunked}: about half of a 1 MiB L2, so that
+   * col2im reads what the GEMM just wrote from L2, not L3 (LeNet-5's conv2: 4 samples, 128 K floats).
+   */
+  static final int CHUNK_FLOATS = 1 << 17;
+
+  /**
+   * Floats added to a chunk's row pitch: patch rows 2^n floats apart fall into the same few L1 sets, and
+   * col2im reads 100 of them at once (LeNet-5's conv2: 4 samples · 64 = 256 floats a row).
+   */
+  static final int CHUNK_PAD = 16;
+
+  /** Samples per chunk of {@link #backwardDataChunked}. */
+  static int chunkSamples(ConvShape s) {
+    long perSample = (long) Im2col.patchSize(s) * s.outHeight() * s.outWidth();
+    return (int) Math.max(1, Math.min(s.batch(), CHUNK_FLOATS / Math.max(1, perSample)));
+  }
+
+  /**
+   * Workspace of {@link #backwardDataChunked}: {@code rows} (outC × BP) at 0, then one patch matrix
+   * (K × ld, ld = chunk columns + {@link #CHUNK_PAD}) per chunk.
+   */
+  static long chunkedWorkspace(ConvShape s) {
+    int per = chunkSamples(s), plane = s.outHeight() * s.outWidth();
+    long chunks = (s.batch() + per - 1) / per;
+    return (long) s.outChannels() * Im2col.columns(s) + chunks * Im2col.patchSize(s) * (per * plane + CHUNK_PAD);
+  }
+
+  /**
+   * Input gradient, stride 1: {@code rows = dy} with the batch inside the channel, then per chunk of a few
+   * samples {@code cols = Wᵀ · rows[chunk]} and the vector col2im ({@link PanamaCol2im}) while the chunk's
+   * patch matrix is still in L2. Over the whole batch at once the 4 MB patch matrix (LeNet-5's conv2 at
+   * batch 32) goes to L3 between the two. Each chunk has its own matrix and is one task on the pool, with
+   * the GEMM sequential inside it, so the bits do not depend on the pool.
+   */
+  void backwardDataChunked(ConvShape s, float[] dy, float[] w, float[] dx, float[] ws, ForkJoinPool pool) {
+    int k = Im2col.patchSize(s), bp = Im2col.columns(s), outC = s.outChannels();
+    int plane = s.outHeight() * s.outWidth();
+    int per = chunkSamples(s);
+    int ld = per * plane + CHUNK_PAD;
+    int chunks = (s.batch() + per - 1) / per;
+    int colsOff = outC * bp;
+    BatchRange.run(pool, outC, 1, (lo, hi) -> Im2col.gradientToRows(s, dy, ws, 0, lo, hi));
+    BatchRange.run(pool, chunks, 1, (lo, hi) -> {
+      for (int ch = lo; ch < hi; ch++) {
+        int b0 = ch * per, n = Math.min(per, s.batch() - b0);
+        int off = colsOff + ch * k * ld;
+        blas.gemm(true, false, k, n * plane, outC, 1f, w, 0, k, ws, b0 * plane, bp, 0f, ws, off, ld, null);
+        PanamaCol2im.col2im(s, ws, off, ld, b0, dx, b0, b0 + n);
+      }
+    });
   }
 
   /** The shape whose direct forward is this shape's input gradient: dy padded by kernel − 1, 180°-turned w. */
@@ -627,6 +690,16 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       nextMap = (nextMap + 1) % MAPS.length;
     }
     return offsets;
+  }
+
+  /** Stride 1: {@link PanamaCol2im} (same bits as the scalar scatter); strided shapes keep the scatter. */
+  @Override
+  void col2im(ConvShape s, float[] cols, float[] dx, int lo, int hi) {
+    if (PanamaCol2im.applies(s)) {
+      PanamaCol2im.col2im(s, cols, dx, lo, hi);
+    } else {
+      super.col2im(s, cols, dx, lo, hi);
+    }
   }
 
   /** Row sums for the bias gradient: four accumulators, one lane reduction at the end. */
