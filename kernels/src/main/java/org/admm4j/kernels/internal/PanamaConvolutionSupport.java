@@ -32,9 +32,6 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   /** Output channels held in registers at once by the direct kernel. */
   private static final int OC_BLOCK = 4;
 
-  /** Taps (patch positions) per weight-gradient item: two taps share each dy load. */
-  private static final int TAP_BLOCK = 2;
-
   /**
    * A/B knob for benchmarks: {@code -Dadmm4j.convVariant=im2col} or {@code =direct} forces the variant of
    * all three passes (direct only where it applies); anything else leaves the choice to the measured rule.
@@ -69,7 +66,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     if (s.stride() != 1 || s.padding() != 0 || s.outWidth() < LANES) {
       return im2col;
     }
-    long wide = (long) s.batch() * s.outChannels() * s.outHeight() * s.inWidth();
+    long wide = PanamaWeightGradient.workspaceSize(s);
     ConvShape t = transposedShape(s);
     long padded = (long) t.inputSize() + t.weightSize();
     long floats = Math.max(im2col, Math.max(wide, padded));
@@ -253,10 +250,11 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   }
 
   /**
-   * Floats of patch matrix per chunk of {@link #backwardDataChunked}: about half of a 1 MiB L2, so that
-   * col2im reads what the GEMM just wrote from L2, not L3 (LeNet-5's conv2: 4 samples, 128 K floats).
+   * Floats of patch matrix per chunk of {@link #backwardDataChunked}, about a 1 MiB L2, so that col2im
+   * reads what the GEMM just wrote from L2, not L3. LeNet-5's conv2 at batch 32, one thread: 64 K floats
+   * (2 samples) 0.80 ms, 128 K 0.69–0.70, 256 K (8 samples) 0.65–0.68, 384 K 0.64–0.65, 512 K 0.66–0.68.
    */
-  static final int CHUNK_FLOATS = 1 << 17;
+  static final int CHUNK_FLOATS = 1 << 18;
 
   /**
    * Floats added to a chunk's row pitch: patch rows 2^n floats apart fall into the same few L1 sets, and
@@ -369,160 +367,10 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     }
   }
 
-  /**
-   * Direct weight gradient (stride 1, padding 0, outWidth ≥ lanes). dy is first widened to the input's row
-   * pitch ({@code wide[b][oc][i·inWidth + j]}, zero for j ≥ outWidth), so that for tap (c, p, q)
-   * {@code dw[oc][c][p][q] = Σ_b Σ_t wide[b][oc][t] · x[b][c][t + p·inWidth + q]} is one contiguous dot
-   * product per sample over {@code t < (outHeight − 1)·inWidth + outWidth}. Items of 4 output channels × 2
-   * taps keep 8 accumulators over all samples; every item owns its outputs and sums samples in order, so
-   * the bits do not depend on the pool.
-   */
+  /** Direct weight gradient (stride 1, padding 0): {@link PanamaWeightGradient}. */
   void backwardWeightsDirect(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
       ForkJoinPool pool) {
-    assert s.stride() == 1 && s.padding() == 0 && s.outWidth() >= LANES : s;
-    int outC = s.outChannels(), oh = s.outHeight(), ow = s.outWidth(), iw = s.inWidth();
-    int pitch = oh * iw;
-    // widen dy (batch × outC planes of outHeight rows at inWidth pitch) into the workspace
-    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> {
-      for (int plane = lo * outC; plane < hi * outC; plane++) {
-        for (int i = 0; i < oh; i++) {
-          int dst = plane * pitch + i * iw;
-          System.arraycopy(dy, (plane * oh + i) * ow, ws, dst, ow);
-          java.util.Arrays.fill(ws, dst + ow, dst + iw, 0f);
-        }
-      }
-    });
-    int k = Im2col.patchSize(s);
-    int ocBlocks = (outC + OC_BLOCK - 1) / OC_BLOCK;
-    int tapBlocks = (k + TAP_BLOCK - 1) / TAP_BLOCK;
-    BatchRange.run(pool, ocBlocks * tapBlocks, 1, (lo, hi) -> {
-      for (int item = lo; item < hi; item++) {
-        int oc0 = (item / tapBlocks) * OC_BLOCK;
-        int t0 = (item % tapBlocks) * TAP_BLOCK;
-        if (oc0 + OC_BLOCK <= outC && t0 + TAP_BLOCK <= k) {
-          weightGradient4x2(s, x, ws, dw, oc0, t0);
-        } else {
-          for (int oc = oc0; oc < Math.min(outC, oc0 + OC_BLOCK); oc++) {
-            for (int t = t0; t < Math.min(k, t0 + TAP_BLOCK); t++) {
-              dw[oc * k + t] = weightGradient1x1(s, x, ws, oc, t);
-            }
-          }
-        }
-      }
-    });
-    if (dbias != null) {
-      BatchRange.run(pool, outC, 1, (lo, hi) -> {
-        for (int oc = lo; oc < hi; oc++) {
-          float sum = 0f;
-          for (int b = 0; b < s.batch(); b++) {
-            sum += sum(oh * ow, dy, (b * outC + oc) * oh * ow);
-          }
-          dbias[oc] = sum;
-        }
-      });
-    }
-  }
-
-  /** Offset of tap t = (c, p, q) from a sample's first input pixel. */
-  private static int tapOffset(ConvShape s, int t) {
-    int kk = s.kernelHeight() * s.kernelWidth();
-    int c = t / kk, p = (t % kk) / s.kernelWidth(), q = t % s.kernelWidth();
-    return (c * s.inHeight() + p) * s.inWidth() + q;
-  }
-
-  private static void weightGradient4x2(ConvShape s, float[] x, float[] wide, float[] dw, int oc0, int t0) {
-    int outC = s.outChannels(), iw = s.inWidth(), k = Im2col.patchSize(s);
-    int pitch = s.outHeight() * iw;
-    int span = (s.outHeight() - 1) * iw + s.outWidth();
-    int bound = FLOATS.loopBound(span);
-    int xPlane = s.inChannels() * s.inHeight() * iw;
-    int xo0 = tapOffset(s, t0), xo1 = tapOffset(s, t0 + 1);
-    FloatVector a00 = FloatVector.zero(FLOATS), a01 = FloatVector.zero(FLOATS);
-    FloatVector a10 = FloatVector.zero(FLOATS), a11 = FloatVector.zero(FLOATS);
-    FloatVector a20 = FloatVector.zero(FLOATS), a21 = FloatVector.zero(FLOATS);
-    FloatVector a30 = FloatVector.zero(FLOATS), a31 = FloatVector.zero(FLOATS);
-    // one flat loop over (sample, position): accumulators across nested loops get boxed on JDK 17
-    int xb = 0, db = oc0 * pitch, pos = 0;
-    for (int v = 0, n = s.batch() * (bound / LANES); v < n; v++) {
-      FloatVector x0 = FloatVector.fromArray(FLOATS, x, xb + xo0 + pos);
-      FloatVector x1 = FloatVector.fromArray(FLOATS, x, xb + xo1 + pos);
-      FloatVector d = FloatVector.fromArray(FLOATS, wide, db + pos);
-      a00 = d.fma(x0, a00);
-      a01 = d.fma(x1, a01);
-      d = FloatVector.fromArray(FLOATS, wide, db + pitch + pos);
-      a10 = d.fma(x0, a10);
-      a11 = d.fma(x1, a11);
-      d = FloatVector.fromArray(FLOATS, wide, db + 2 * pitch + pos);
-      a20 = d.fma(x0, a20);
-      a21 = d.fma(x1, a21);
-      d = FloatVector.fromArray(FLOATS, wide, db + 3 * pitch + pos);
-      a30 = d.fma(x0, a30);
-      a31 = d.fma(x1, a31);
-      pos += LANES;
-      if (pos == bound) {
-        pos = 0;
-        xb += xPlane;
-        db += outC * pitch;
-      }
-    }
-    // reduce, then the scalar tail of every sample
-    float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
-    float s10 = a10.reduceLanes(VectorOperators.ADD), s11 = a11.reduceLanes(VectorOperators.ADD);
-    float s20 = a20.reduceLanes(VectorOperators.ADD), s21 = a21.reduceLanes(VectorOperators.ADD);
-    float s30 = a30.reduceLanes(VectorOperators.ADD), s31 = a31.reduceLanes(VectorOperators.ADD);
-    for (int b = 0; b < s.batch(); b++) {
-      int xs = b * xPlane, ds = (b * outC + oc0) * pitch;
-      for (int t = bound; t < span; t++) {
-        float x0 = x[xs + xo0 + t], x1 = x[xs + xo1 + t];
-        float d0 = wide[ds + t], d1 = wide[ds + pitch + t], d2 = wide[ds + 2 * pitch + t];
-        float d3 = wide[ds + 3 * pitch + t];
-        s00 += d0 * x0;
-        s01 += d0 * x1;
-        s10 += d1 * x0;
-        s11 += d1 * x1;
-        s20 += d2 * x0;
-        s21 += d2 * x1;
-        s30 += d3 * x0;
-        s31 += d3 * x1;
-      }
-    }
-    dw[oc0 * k + t0] = s00;
-    dw[oc0 * k + t0 + 1] = s01;
-    dw[(oc0 + 1) * k + t0] = s10;
-    dw[(oc0 + 1) * k + t0 + 1] = s11;
-    dw[(oc0 + 2) * k + t0] = s20;
-    dw[(oc0 + 2) * k + t0 + 1] = s21;
-    dw[(oc0 + 3) * k + t0] = s30;
-    dw[(oc0 + 3) * k + t0 + 1] = s31;
-  }
-
-  /** One weight of the gradient: the tail of the 4×2 items. */
-  private static float weightGradient1x1(ConvShape s, float[] x, float[] wide, int oc, int t0) {
-    int outC = s.outChannels(), iw = s.inWidth();
-    int pitch = s.outHeight() * iw;
-    int span = (s.outHeight() - 1) * iw + s.outWidth();
-    int bound = FLOATS.loopBound(span);
-    int xPlane = s.inChannels() * s.inHeight() * iw;
-    int xo = tapOffset(s, t0);
-    FloatVector a = FloatVector.zero(FLOATS);
-    int xb = 0, db = oc * pitch, pos = 0;
-    for (int v = 0, n = s.batch() * (bound / LANES); v < n; v++) {
-      a = FloatVector.fromArray(FLOATS, wide, db + pos).fma(FloatVector.fromArray(FLOATS, x, xb + xo + pos), a);
-      pos += LANES;
-      if (pos == bound) {
-        pos = 0;
-        xb += xPlane;
-        db += outC * pitch;
-      }
-    }
-    float sum = a.reduceLanes(VectorOperators.ADD);
-    for (int b = 0; b < s.batch(); b++) {
-      int xs = b * xPlane + xo, ds = (b * outC + oc) * pitch;
-      for (int t = bound; t < span; t++) {
-        sum += wide[ds + t] * x[xs + t];
-      }
-    }
-    return sum;
+    PanamaWeightGradient.backwardWeights(s, x, dy, dw, dbias, ws, pool, this);
   }
 
   /**

@@ -72,8 +72,8 @@ class PanamaCol2imTest extends KernelTestCase {
   void chunkedBackwardDataMatchesReference() throws Exception {
     PanamaConvolutionSupport conv = (PanamaConvolutionSupport) panama().convolution();
     ConvShape[] cases = {
-      new ConvShape(5, 20, 12, 12, 50, 5, 5, 1, 0),
-      new ConvShape(3, 20, 12, 12, 7, 5, 5, 1, 2),
+      new ConvShape(11, 20, 12, 12, 50, 5, 5, 1, 0),
+      new ConvShape(3, 20, 24, 24, 7, 5, 5, 1, 2),
       new ConvShape(1, 20, 12, 12, 50, 5, 5, 1, 0),
       new ConvShape(3, 1, 28, 28, 20, 5, 5, 1, 0),
       new ConvShape(2, 3, 11, 13, 5, 3, 3, 1, 1),
