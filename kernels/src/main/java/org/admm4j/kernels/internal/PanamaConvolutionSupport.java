@@ -283,7 +283,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * samples {@code cols = Wᵀ · rows[chunk]} and the vector col2im ({@link PanamaCol2im}) while the chunk's
    * patch matrix is still in L2. Over the whole batch at once the 4 MB patch matrix (LeNet-5's conv2 at
    * batch 32) goes to L3 between the two. Each chunk has its own matrix and is one task on the pool, with
-   * the GEMM sequential inside it, so the bits do not depend on the pool.
+   * the GEMM sequential inside it (or on the pool when there is a single chunk; the GEMM gives the same
+   * bits either way), so the bits do not depend on the pool.
    */
   void backwardDataChunked(ConvShape s, float[] dy, float[] w, float[] dx, float[] ws, ForkJoinPool pool) {
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), outC = s.outChannels();
@@ -292,12 +293,14 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     int ld = per * plane + CHUNK_PAD;
     int chunks = (s.batch() + per - 1) / per;
     int colsOff = outC * bp;
+    // a batch of one chunk runs inline: then the GEMM itself may use the pool (same bits either way)
+    ForkJoinPool gemmPool = chunks == 1 ? pool : null;
     BatchRange.run(pool, outC, 1, (lo, hi) -> Im2col.gradientToRows(s, dy, ws, 0, lo, hi));
     BatchRange.run(pool, chunks, 1, (lo, hi) -> {
       for (int ch = lo; ch < hi; ch++) {
         int b0 = ch * per, n = Math.min(per, s.batch() - b0);
         int off = colsOff + ch * k * ld;
-        blas.gemm(true, false, k, n * plane, outC, 1f, w, 0, k, ws, b0 * plane, bp, 0f, ws, off, ld, null);
+        blas.gemm(true, false, k, n * plane, outC, 1f, w, 0, k, ws, b0 * plane, bp, 0f, ws, off, ld, gemmPool);
         PanamaCol2im.col2im(s, ws, off, ld, b0, dx, b0, b0 + n);
       }
     });
