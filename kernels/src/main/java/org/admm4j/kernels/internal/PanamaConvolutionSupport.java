@@ -23,7 +23,9 @@ import org.admm4j.kernels.PoolShape;
  *       4 output channels × one vector of outputs in registers.</li>
  * </ul>
  * The switch is {@link KernelParameters#CONV_DIRECT_MAX_PATCH}; the measurements behind it are in
- * {@code kernels/README.md}.
+ * {@code kernels/README.md}. Backward-data with stride 1 always takes the im2col route, chunked so that
+ * the vector col2im ({@link PanamaCol2im}) reads each chunk's patch matrix from L2
+ * ({@link #backwardDataChunked}).
  */
 final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
