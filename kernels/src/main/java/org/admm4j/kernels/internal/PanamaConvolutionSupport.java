@@ -132,15 +132,62 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     float b3 = bias == null ? 0f : bias[oc0 + 3];
     int y0 = (b * s.outChannels() + oc0) * plane;
     int w0 = wOff + oc0 * wStride;
-    for (int i = 0; i < oh; i++) {
+    int i = 0;
+    for (; i + 1 < oh; i += 2) {
+      for (int jv = 0; jv < ow; jv += LANES) {
+        int j = Math.min(jv, ow - LANES);
+        // two output rows share each weight broadcast: 2 loads + 4 broadcasts per 8 FMAs, not 1 + 4 per 4
+        FloatVector a0 = FloatVector.broadcast(FLOATS, b0), c0 = a0;
+        FloatVector a1 = FloatVector.broadcast(FLOATS, b1), c1 = a1;
+        FloatVector a2 = FloatVector.broadcast(FLOATS, b2), c2 = a2;
+        FloatVector a3 = FloatVector.broadcast(FLOATS, b3), c3 = a3;
+        // one flat loop over the patch (c, p, q): on JDK 17, C2 boxes several vector accumulators that
+        // live across nested loops (153 MB/op here), but keeps them in registers across a single loop
+        int xr = xb + i * iw + j;
+        int p = 0, q = 0;
+        for (int t = 0; t < wStride; t++) {
+          FloatVector xv = FloatVector.fromArray(FLOATS, x, xr + q);
+          FloatVector xn = FloatVector.fromArray(FLOATS, x, xr + iw + q);
+          FloatVector wv = FloatVector.broadcast(FLOATS, w[w0 + t]);
+          a0 = xv.fma(wv, a0);
+          c0 = xn.fma(wv, c0);
+          wv = FloatVector.broadcast(FLOATS, w[w0 + wStride + t]);
+          a1 = xv.fma(wv, a1);
+          c1 = xn.fma(wv, c1);
+          wv = FloatVector.broadcast(FLOATS, w[w0 + 2 * wStride + t]);
+          a2 = xv.fma(wv, a2);
+          c2 = xn.fma(wv, c2);
+          wv = FloatVector.broadcast(FLOATS, w[w0 + 3 * wStride + t]);
+          a3 = xv.fma(wv, a3);
+          c3 = xn.fma(wv, c3);
+          if (++q == kw) {
+            q = 0;
+            xr += iw;
+            if (++p == kh) {
+              p = 0;
+              xr += (h - kh) * iw;
+            }
+          }
+        }
+        int yo = y0 + i * ow + j;
+        a0.intoArray(y, yo);
+        a1.intoArray(y, yo + plane);
+        a2.intoArray(y, yo + 2 * plane);
+        a3.intoArray(y, yo + 3 * plane);
+        c0.intoArray(y, yo + ow);
+        c1.intoArray(y, yo + ow + plane);
+        c2.intoArray(y, yo + ow + 2 * plane);
+        c3.intoArray(y, yo + ow + 3 * plane);
+      }
+    }
+    // an odd last row alone
+    for (; i < oh; i++) {
       for (int jv = 0; jv < ow; jv += LANES) {
         int j = Math.min(jv, ow - LANES);
         FloatVector a0 = FloatVector.broadcast(FLOATS, b0);
         FloatVector a1 = FloatVector.broadcast(FLOATS, b1);
         FloatVector a2 = FloatVector.broadcast(FLOATS, b2);
         FloatVector a3 = FloatVector.broadcast(FLOATS, b3);
-        // one flat loop over the patch (c, p, q): on JDK 17, C2 boxes several vector accumulators that
-        // live across nested loops (153 MB/op here), but keeps them in registers across a single loop
         int xr = xb + i * iw + j;
         int p = 0, q = 0;
         for (int t = 0; t < wStride; t++) {
