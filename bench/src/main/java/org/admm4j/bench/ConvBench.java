@@ -21,10 +21,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * LeNet-5's two convolution layers at batch 64 (conv1 1→20 5×5 on 28×28, conv2 20→50 5×5 on 12×12):
- * forward, backward-data and backward-weights, per implementation set and thread count. One op = one
- * call over the whole batch. FLOPs per op (2 per multiply-add) are the same for the three passes:
- * conv1 36.9 M, conv2 204.8 M.
+ * LeNet-5's two convolution layers (conv1 1→20 5×5 on 28×28, conv2 20→50 5×5 on 12×12): forward,
+ * backward-data and backward-weights, per implementation set, thread count and batch. One op = one call
+ * over the whole batch. FLOPs per op (2 per multiply-add) are the same for the three passes: at batch 64
+ * conv1 36.9 M, conv2 204.8 M (half at batch 32, the shard of one worker in data-parallel training).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -47,6 +47,10 @@ public class ConvBench {
   @Param({"1", "2"})
   public int threads;
 
+  /** Samples per call: 32 is one worker's shard of a 64-image step in data-parallel training. */
+  @Param({"64", "32"})
+  public int batch;
+
   private ConvolutionSupport conv;
   private ForkJoinPool pool;
   private ConvShape shape;
@@ -68,8 +72,8 @@ public class ConvBench {
       default -> throw new IllegalArgumentException("impl must be vector or scalar, got " + impl);
     };
     shape = switch (layer) {
-      case "conv1" -> new ConvShape(64, 1, 28, 28, 20, 5, 5, 1, 0);
-      case "conv2" -> new ConvShape(64, 20, 12, 12, 50, 5, 5, 1, 0);
+      case "conv1" -> new ConvShape(batch, 1, 28, 28, 20, 5, 5, 1, 0);
+      case "conv2" -> new ConvShape(batch, 20, 12, 12, 50, 5, 5, 1, 0);
       default -> throw new IllegalArgumentException("layer must be conv1 or conv2, got " + layer);
     };
     pool = threads > 1 ? new ForkJoinPool(threads) : null;
@@ -130,6 +134,7 @@ public class ConvBench {
    *   java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar ConvBench -prof gc
    * Short, noisy-machine run:  ... ConvBench -f 1 -wi 3 -i 5 -w 1s -r 1s
    * One layer:                 ... ConvBench -p layer=conv1 -p threads=1
+   * One shard of data-parallel training: ... ConvBench -p threads=1 -p batch=32
    * Narrower vectors:          ... ConvBench -jvmArgsAppend -XX:MaxVectorSize=32
    */
 }

@@ -23,7 +23,9 @@ import org.admm4j.kernels.PoolShape;
  *       4 output channels × one vector of outputs in registers.</li>
  * </ul>
  * The switch is {@link KernelParameters#CONV_DIRECT_MAX_PATCH}; the measurements behind it are in
- * {@code kernels/README.md}.
+ * {@code kernels/README.md}. Backward-data with stride 1 always takes the im2col route, chunked so that
+ * the vector col2im ({@link PanamaCol2im}) reads each chunk's patch matrix from L2
+ * ({@link #backwardDataChunked}).
  */
 final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
@@ -31,9 +33,6 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   /** Output channels held in registers at once by the direct kernel. */
   private static final int OC_BLOCK = 4;
-
-  /** Taps (patch positions) per weight-gradient item: two taps share each dy load. */
-  private static final int TAP_BLOCK = 2;
 
   /**
    * A/B knob for benchmarks: {@code -Dadmm4j.convVariant=im2col} or {@code =direct} forces the variant of
@@ -58,10 +57,18 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   @Override
   public int workspaceSize(ConvShape s) {
     int im2col = Im2col.workspaceSize(s);
+    if (PanamaCol2im.applies(s)) {
+      long chunked = chunkedWorkspace(s);
+      if (chunked > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("convolution workspace for " + s + " would need " + chunked
+            + " floats, more than one array holds: use a smaller batch");
+      }
+      im2col = (int) Math.max(im2col, chunked);
+    }
     if (s.stride() != 1 || s.padding() != 0 || s.outWidth() < LANES) {
       return im2col;
     }
-    long wide = (long) s.batch() * s.outChannels() * s.outHeight() * s.inWidth();
+    long wide = PanamaWeightGradient.workspaceSize(s);
     ConvShape t = transposedShape(s);
     long padded = (long) t.inputSize() + t.weightSize();
     long floats = Math.max(im2col, Math.max(wide, padded));
@@ -125,15 +132,62 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     float b3 = bias == null ? 0f : bias[oc0 + 3];
     int y0 = (b * s.outChannels() + oc0) * plane;
     int w0 = wOff + oc0 * wStride;
-    for (int i = 0; i < oh; i++) {
+    int i = 0;
+    for (; i + 1 < oh; i += 2) {
+      for (int jv = 0; jv < ow; jv += LANES) {
+        int j = Math.min(jv, ow - LANES);
+        // two output rows share each weight broadcast: 2 loads + 4 broadcasts per 8 FMAs, not 1 + 4 per 4
+        FloatVector a0 = FloatVector.broadcast(FLOATS, b0), c0 = a0;
+        FloatVector a1 = FloatVector.broadcast(FLOATS, b1), c1 = a1;
+        FloatVector a2 = FloatVector.broadcast(FLOATS, b2), c2 = a2;
+        FloatVector a3 = FloatVector.broadcast(FLOATS, b3), c3 = a3;
+        // one flat loop over the patch (c, p, q): on JDK 17, C2 boxes several vector accumulators that
+        // live across nested loops (153 MB/op here), but keeps them in registers across a single loop
+        int xr = xb + i * iw + j;
+        int p = 0, q = 0;
+        for (int t = 0; t < wStride; t++) {
+          FloatVector xv = FloatVector.fromArray(FLOATS, x, xr + q);
+          FloatVector xn = FloatVector.fromArray(FLOATS, x, xr + iw + q);
+          FloatVector wv = FloatVector.broadcast(FLOATS, w[w0 + t]);
+          a0 = xv.fma(wv, a0);
+          c0 = xn.fma(wv, c0);
+          wv = FloatVector.broadcast(FLOATS, w[w0 + wStride + t]);
+          a1 = xv.fma(wv, a1);
+          c1 = xn.fma(wv, c1);
+          wv = FloatVector.broadcast(FLOATS, w[w0 + 2 * wStride + t]);
+          a2 = xv.fma(wv, a2);
+          c2 = xn.fma(wv, c2);
+          wv = FloatVector.broadcast(FLOATS, w[w0 + 3 * wStride + t]);
+          a3 = xv.fma(wv, a3);
+          c3 = xn.fma(wv, c3);
+          if (++q == kw) {
+            q = 0;
+            xr += iw;
+            if (++p == kh) {
+              p = 0;
+              xr += (h - kh) * iw;
+            }
+          }
+        }
+        int yo = y0 + i * ow + j;
+        a0.intoArray(y, yo);
+        a1.intoArray(y, yo + plane);
+        a2.intoArray(y, yo + 2 * plane);
+        a3.intoArray(y, yo + 3 * plane);
+        c0.intoArray(y, yo + ow);
+        c1.intoArray(y, yo + ow + plane);
+        c2.intoArray(y, yo + ow + 2 * plane);
+        c3.intoArray(y, yo + ow + 3 * plane);
+      }
+    }
+    // an odd last row alone
+    for (; i < oh; i++) {
       for (int jv = 0; jv < ow; jv += LANES) {
         int j = Math.min(jv, ow - LANES);
         FloatVector a0 = FloatVector.broadcast(FLOATS, b0);
         FloatVector a1 = FloatVector.broadcast(FLOATS, b1);
         FloatVector a2 = FloatVector.broadcast(FLOATS, b2);
         FloatVector a3 = FloatVector.broadcast(FLOATS, b3);
-        // one flat loop over the patch (c, p, q): on JDK 17, C2 boxes several vector accumulators that
-        // live across nested loops (153 MB/op here), but keeps them in registers across a single loop
         int xr = xb + i * iw + j;
         int p = 0, q = 0;
         for (int t = 0; t < wStride; t++) {
@@ -237,9 +291,68 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool) {
     if (VARIANT.equals("direct") && useDirect(s)) {
       backwardDataDirect(s, dy, w, dx, workspace, pool);
+    } else if (PanamaCol2im.applies(s)) {
+      backwardDataChunked(s, dy, w, dx, workspace, pool);
     } else {
       super.backwardData(s, dy, w, dx, workspace, pool);
     }
+  }
+
+  /**
+   * Floats of patch matrix per chunk of {@link #backwardDataChunked}, about a 1 MiB L2, so that col2im
+   * reads what the GEMM just wrote from L2, not L3. LeNet-5's conv2 at batch 32, one thread: 64 K floats
+   * (2 samples) 0.80 ms, 128 K 0.69–0.70, 256 K (8 samples) 0.65–0.68, 384 K 0.64–0.65, 512 K 0.66–0.68.
+   */
+  static final int CHUNK_FLOATS = 1 << 18;
+
+  /**
+   * Floats added to a chunk's row pitch: patch rows 2^n floats apart fall into the same few L1 sets, and
+   * col2im reads 100 of them at once (LeNet-5's conv2: 4 samples · 64 = 256 floats a row).
+   */
+  static final int CHUNK_PAD = 16;
+
+  /** Samples per chunk of {@link #backwardDataChunked}. */
+  static int chunkSamples(ConvShape s) {
+    long perSample = (long) Im2col.patchSize(s) * s.outHeight() * s.outWidth();
+    return (int) Math.max(1, Math.min(s.batch(), CHUNK_FLOATS / Math.max(1, perSample)));
+  }
+
+  /**
+   * Workspace of {@link #backwardDataChunked}: {@code rows} (outC × BP) at 0, then one patch matrix
+   * (K × ld, ld = chunk columns + {@link #CHUNK_PAD}) per chunk.
+   */
+  static long chunkedWorkspace(ConvShape s) {
+    int per = chunkSamples(s), plane = s.outHeight() * s.outWidth();
+    long chunks = (s.batch() + per - 1) / per;
+    return (long) s.outChannels() * Im2col.columns(s) + chunks * Im2col.patchSize(s) * (per * plane + CHUNK_PAD);
+  }
+
+  /**
+   * Input gradient, stride 1: {@code rows = dy} with the batch inside the channel, then per chunk of a few
+   * samples {@code cols = Wᵀ · rows[chunk]} and the vector col2im ({@link PanamaCol2im}) while the chunk's
+   * patch matrix is still in L2. Over the whole batch at once the 4 MB patch matrix (LeNet-5's conv2 at
+   * batch 32) goes to L3 between the two. Each chunk has its own matrix and is one task on the pool, with
+   * the GEMM sequential inside it (or on the pool when there is a single chunk; the GEMM gives the same
+   * bits either way), so the bits do not depend on the pool.
+   */
+  void backwardDataChunked(ConvShape s, float[] dy, float[] w, float[] dx, float[] ws, ForkJoinPool pool) {
+    int k = Im2col.patchSize(s), bp = Im2col.columns(s), outC = s.outChannels();
+    int plane = s.outHeight() * s.outWidth();
+    int per = chunkSamples(s);
+    int ld = per * plane + CHUNK_PAD;
+    int chunks = (s.batch() + per - 1) / per;
+    int colsOff = outC * bp;
+    // a batch of one chunk runs inline: then the GEMM itself may use the pool (same bits either way)
+    ForkJoinPool gemmPool = chunks == 1 ? pool : null;
+    BatchRange.run(pool, outC, 1, (lo, hi) -> Im2col.gradientToRows(s, dy, ws, 0, lo, hi));
+    BatchRange.run(pool, chunks, 1, (lo, hi) -> {
+      for (int ch = lo; ch < hi; ch++) {
+        int b0 = ch * per, n = Math.min(per, s.batch() - b0);
+        int off = colsOff + ch * k * ld;
+        blas.gemm(true, false, k, n * plane, outC, 1f, w, 0, k, ws, b0 * plane, bp, 0f, ws, off, ld, gemmPool);
+        PanamaCol2im.col2im(s, ws, off, ld, b0, dx, b0, b0 + n);
+      }
+    });
   }
 
   /** The shape whose direct forward is this shape's input gradient: dy padded by kernel − 1, 180°-turned w. */
@@ -306,160 +419,10 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     }
   }
 
-  /**
-   * Direct weight gradient (stride 1, padding 0, outWidth ≥ lanes). dy is first widened to the input's row
-   * pitch ({@code wide[b][oc][i·inWidth + j]}, zero for j ≥ outWidth), so that for tap (c, p, q)
-   * {@code dw[oc][c][p][q] = Σ_b Σ_t wide[b][oc][t] · x[b][c][t + p·inWidth + q]} is one contiguous dot
-   * product per sample over {@code t < (outHeight − 1)·inWidth + outWidth}. Items of 4 output channels × 2
-   * taps keep 8 accumulators over all samples; every item owns its outputs and sums samples in order, so
-   * the bits do not depend on the pool.
-   */
+  /** Direct weight gradient (stride 1, padding 0): {@link PanamaWeightGradient}. */
   void backwardWeightsDirect(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
       ForkJoinPool pool) {
-    assert s.stride() == 1 && s.padding() == 0 && s.outWidth() >= LANES : s;
-    int outC = s.outChannels(), oh = s.outHeight(), ow = s.outWidth(), iw = s.inWidth();
-    int pitch = oh * iw;
-    // widen dy (batch × outC planes of outHeight rows at inWidth pitch) into the workspace
-    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> {
-      for (int plane = lo * outC; plane < hi * outC; plane++) {
-        for (int i = 0; i < oh; i++) {
-          int dst = plane * pitch + i * iw;
-          System.arraycopy(dy, (plane * oh + i) * ow, ws, dst, ow);
-          java.util.Arrays.fill(ws, dst + ow, dst + iw, 0f);
-        }
-      }
-    });
-    int k = Im2col.patchSize(s);
-    int ocBlocks = (outC + OC_BLOCK - 1) / OC_BLOCK;
-    int tapBlocks = (k + TAP_BLOCK - 1) / TAP_BLOCK;
-    BatchRange.run(pool, ocBlocks * tapBlocks, 1, (lo, hi) -> {
-      for (int item = lo; item < hi; item++) {
-        int oc0 = (item / tapBlocks) * OC_BLOCK;
-        int t0 = (item % tapBlocks) * TAP_BLOCK;
-        if (oc0 + OC_BLOCK <= outC && t0 + TAP_BLOCK <= k) {
-          weightGradient4x2(s, x, ws, dw, oc0, t0);
-        } else {
-          for (int oc = oc0; oc < Math.min(outC, oc0 + OC_BLOCK); oc++) {
-            for (int t = t0; t < Math.min(k, t0 + TAP_BLOCK); t++) {
-              dw[oc * k + t] = weightGradient1x1(s, x, ws, oc, t);
-            }
-          }
-        }
-      }
-    });
-    if (dbias != null) {
-      BatchRange.run(pool, outC, 1, (lo, hi) -> {
-        for (int oc = lo; oc < hi; oc++) {
-          float sum = 0f;
-          for (int b = 0; b < s.batch(); b++) {
-            sum += sum(oh * ow, dy, (b * outC + oc) * oh * ow);
-          }
-          dbias[oc] = sum;
-        }
-      });
-    }
-  }
-
-  /** Offset of tap t = (c, p, q) from a sample's first input pixel. */
-  private static int tapOffset(ConvShape s, int t) {
-    int kk = s.kernelHeight() * s.kernelWidth();
-    int c = t / kk, p = (t % kk) / s.kernelWidth(), q = t % s.kernelWidth();
-    return (c * s.inHeight() + p) * s.inWidth() + q;
-  }
-
-  private static void weightGradient4x2(ConvShape s, float[] x, float[] wide, float[] dw, int oc0, int t0) {
-    int outC = s.outChannels(), iw = s.inWidth(), k = Im2col.patchSize(s);
-    int pitch = s.outHeight() * iw;
-    int span = (s.outHeight() - 1) * iw + s.outWidth();
-    int bound = FLOATS.loopBound(span);
-    int xPlane = s.inChannels() * s.inHeight() * iw;
-    int xo0 = tapOffset(s, t0), xo1 = tapOffset(s, t0 + 1);
-    FloatVector a00 = FloatVector.zero(FLOATS), a01 = FloatVector.zero(FLOATS);
-    FloatVector a10 = FloatVector.zero(FLOATS), a11 = FloatVector.zero(FLOATS);
-    FloatVector a20 = FloatVector.zero(FLOATS), a21 = FloatVector.zero(FLOATS);
-    FloatVector a30 = FloatVector.zero(FLOATS), a31 = FloatVector.zero(FLOATS);
-    // one flat loop over (sample, position): accumulators across nested loops get boxed on JDK 17
-    int xb = 0, db = oc0 * pitch, pos = 0;
-    for (int v = 0, n = s.batch() * (bound / LANES); v < n; v++) {
-      FloatVector x0 = FloatVector.fromArray(FLOATS, x, xb + xo0 + pos);
-      FloatVector x1 = FloatVector.fromArray(FLOATS, x, xb + xo1 + pos);
-      FloatVector d = FloatVector.fromArray(FLOATS, wide, db + pos);
-      a00 = d.fma(x0, a00);
-      a01 = d.fma(x1, a01);
-      d = FloatVector.fromArray(FLOATS, wide, db + pitch + pos);
-      a10 = d.fma(x0, a10);
-      a11 = d.fma(x1, a11);
-      d = FloatVector.fromArray(FLOATS, wide, db + 2 * pitch + pos);
-      a20 = d.fma(x0, a20);
-      a21 = d.fma(x1, a21);
-      d = FloatVector.fromArray(FLOATS, wide, db + 3 * pitch + pos);
-      a30 = d.fma(x0, a30);
-      a31 = d.fma(x1, a31);
-      pos += LANES;
-      if (pos == bound) {
-        pos = 0;
-        xb += xPlane;
-        db += outC * pitch;
-      }
-    }
-    // reduce, then the scalar tail of every sample
-    float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
-    float s10 = a10.reduceLanes(VectorOperators.ADD), s11 = a11.reduceLanes(VectorOperators.ADD);
-    float s20 = a20.reduceLanes(VectorOperators.ADD), s21 = a21.reduceLanes(VectorOperators.ADD);
-    float s30 = a30.reduceLanes(VectorOperators.ADD), s31 = a31.reduceLanes(VectorOperators.ADD);
-    for (int b = 0; b < s.batch(); b++) {
-      int xs = b * xPlane, ds = (b * outC + oc0) * pitch;
-      for (int t = bound; t < span; t++) {
-        float x0 = x[xs + xo0 + t], x1 = x[xs + xo1 + t];
-        float d0 = wide[ds + t], d1 = wide[ds + pitch + t], d2 = wide[ds + 2 * pitch + t];
-        float d3 = wide[ds + 3 * pitch + t];
-        s00 += d0 * x0;
-        s01 += d0 * x1;
-        s10 += d1 * x0;
-        s11 += d1 * x1;
-        s20 += d2 * x0;
-        s21 += d2 * x1;
-        s30 += d3 * x0;
-        s31 += d3 * x1;
-      }
-    }
-    dw[oc0 * k + t0] = s00;
-    dw[oc0 * k + t0 + 1] = s01;
-    dw[(oc0 + 1) * k + t0] = s10;
-    dw[(oc0 + 1) * k + t0 + 1] = s11;
-    dw[(oc0 + 2) * k + t0] = s20;
-    dw[(oc0 + 2) * k + t0 + 1] = s21;
-    dw[(oc0 + 3) * k + t0] = s30;
-    dw[(oc0 + 3) * k + t0 + 1] = s31;
-  }
-
-  /** One weight of the gradient: the tail of the 4×2 items. */
-  private static float weightGradient1x1(ConvShape s, float[] x, float[] wide, int oc, int t0) {
-    int outC = s.outChannels(), iw = s.inWidth();
-    int pitch = s.outHeight() * iw;
-    int span = (s.outHeight() - 1) * iw + s.outWidth();
-    int bound = FLOATS.loopBound(span);
-    int xPlane = s.inChannels() * s.inHeight() * iw;
-    int xo = tapOffset(s, t0);
-    FloatVector a = FloatVector.zero(FLOATS);
-    int xb = 0, db = oc * pitch, pos = 0;
-    for (int v = 0, n = s.batch() * (bound / LANES); v < n; v++) {
-      a = FloatVector.fromArray(FLOATS, wide, db + pos).fma(FloatVector.fromArray(FLOATS, x, xb + xo + pos), a);
-      pos += LANES;
-      if (pos == bound) {
-        pos = 0;
-        xb += xPlane;
-        db += outC * pitch;
-      }
-    }
-    float sum = a.reduceLanes(VectorOperators.ADD);
-    for (int b = 0; b < s.batch(); b++) {
-      int xs = b * xPlane + xo, ds = (b * outC + oc) * pitch;
-      for (int t = bound; t < span; t++) {
-        sum += wide[ds + t] * x[xs + t];
-      }
-    }
-    return sum;
+    PanamaWeightGradient.backwardWeights(s, x, dy, dw, dbias, ws, pool, this);
   }
 
   /**
@@ -627,6 +590,16 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       nextMap = (nextMap + 1) % MAPS.length;
     }
     return offsets;
+  }
+
+  /** Stride 1: {@link PanamaCol2im} (same bits as the scalar scatter); strided shapes keep the scatter. */
+  @Override
+  void col2im(ConvShape s, float[] cols, float[] dx, int lo, int hi) {
+    if (PanamaCol2im.applies(s)) {
+      PanamaCol2im.col2im(s, cols, dx, lo, hi);
+    } else {
+      super.col2im(s, cols, dx, lo, hi);
+    }
   }
 
   /** Row sums for the bias gradient: four accumulators, one lane reduction at the end. */

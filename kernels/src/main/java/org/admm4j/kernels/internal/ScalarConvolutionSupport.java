@@ -50,7 +50,7 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
     int k = Im2col.patchSize(s), bp = Im2col.columns(s), rowsOff = Im2col.rowsOffset(s);
     BatchRange.run(pool, s.outChannels(), 1, (lo, hi) -> Im2col.gradientToRows(s, dy, ws, rowsOff, lo, hi));
     blas.gemm(true, false, k, bp, s.outChannels(), 1f, w, 0, k, ws, rowsOff, bp, 0f, ws, 0, bp, pool);
-    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> Im2col.col2im(s, ws, dx, lo, hi));
+    BatchRange.run(pool, s.batch(), SAMPLES_PER_TASK, (lo, hi) -> col2im(s, ws, dx, lo, hi));
   }
 
   @Override
@@ -87,6 +87,11 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
   /** {@link Im2col#im2col}: the columns of samples {@code [lo, hi)}; the Vector API set gathers instead. */
   void im2col(ConvShape s, float[] x, float[] cols, int lo, int hi) {
     Im2col.im2col(s, x, cols, lo, hi);
+  }
+
+  /** {@link Im2col#col2im}: dx of samples {@code [lo, hi)}; the Vector API set gathers rows instead. */
+  void col2im(ConvShape s, float[] cols, float[] dx, int lo, int hi) {
+    Im2col.col2im(s, cols, dx, lo, hi);
   }
 
   /** {@code Σ a[off + i]} for i &lt; n, in float. */
