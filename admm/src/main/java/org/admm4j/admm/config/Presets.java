@@ -59,14 +59,21 @@ public final class Presets {
         "layers.conv2.keep", "0.12",
         "layers.fc1.keep", "0.0155",
         "layers.fc2.keep", "0.2"));
-    // 400 + 2,000 + 3,200 + 450 = 6,050 non-zeros: 71.2×
+    // 400 + 2,000 + 3,200 + 450 = 6,050 non-zeros: 71.2×. Sparser networks gain from a longer,
+    // gentler ADMM phase and two more retraining epochs (admm/README.md, session 2)
     PRESETS.put("lenet5-71x", map(
+        "admm.iterations", "15",
+        "rho.growth", "1.3",
+        "retrain.epochs", "8",
         "layers.conv1.keep", "0.8",
         "layers.conv2.keep", "0.08",
         "layers.fc1.keep", "0.008",
         "layers.fc2.keep", "0.09"));
     // 350 + 1,500 + 2,000 + 450 = 4,300 non-zeros: 100.1×
     PRESETS.put("lenet5-100x", map(
+        "admm.iterations", "15",
+        "rho.growth", "1.3",
+        "retrain.epochs", "8",
         "layers.conv1.keep", "0.7",
         "layers.conv2.keep", "0.06",
         "layers.fc1.keep", "0.005",
