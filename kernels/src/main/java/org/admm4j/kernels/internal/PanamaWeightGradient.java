@@ -5,7 +5,6 @@ import static org.admm4j.kernels.internal.PanamaConstants.FLOATS;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.admm4j.kernels.ConvShape;
 
 /**
@@ -82,24 +81,25 @@ final class PanamaWeightGradient {
     int tapBlocks = (k + TAP_BLOCK - 1) / TAP_BLOCK;
     // taps inner: consecutive items share the 4 channels' widened dy in L2
     BatchRange.run(pool, ocBlocks * tapBlocks, 1, (lo, hi) -> {
+      float[] lanes = new float[LANES];
       for (int item = lo; item < hi; item++) {
         int oc0 = (item / tapBlocks) * OC_BLOCK;
         int t0 = (item % tapBlocks) * TAP_BLOCK;
         if (oc0 + OC_BLOCK <= outC) {
           int t = t0;
           if (t + TAP_BLOCK <= k) {
-            block4x4(s, ws, dw, oc0, t);
+            block4x4(s, ws, dw, oc0, t, lanes);
             t += TAP_BLOCK;
           }
           // tap tail
           for (; t < Math.min(k, t0 + TAP_BLOCK); t++) {
-            block4x1(s, ws, dw, oc0, t);
+            block4x1(s, ws, dw, oc0, t, lanes);
           }
         } else {
           // channel tail
           for (int oc = oc0; oc < outC; oc++) {
             for (int t = t0; t < Math.min(k, t0 + TAP_BLOCK); t++) {
-              dw[oc * k + t] = single(s, ws, oc, t);
+              dw[oc * k + t] = single(s, ws, oc, t, lanes);
             }
           }
         }
@@ -126,7 +126,7 @@ final class PanamaWeightGradient {
   }
 
   /** dw of channels oc0..oc0+3 × taps t0..t0+3. */
-  private static void block4x4(ConvShape s, float[] ws, float[] dw, int oc0, int t0) {
+  private static void block4x4(ConvShape s, float[] ws, float[] dw, int oc0, int t0, float[] lanes) {
     int outC = s.outChannels(), k = Im2col.patchSize(s);
     int pitch = widePitch(s), xPitch = xPitch(s);
     int xOff = s.batch() * outC * pitch;
@@ -172,26 +172,26 @@ final class PanamaWeightGradient {
     }
     // reduce
     int o0 = oc0 * k + t0, o1 = o0 + k, o2 = o1 + k, o3 = o2 + k;
-    dw[o0] = a00.reduceLanes(VectorOperators.ADD);
-    dw[o0 + 1] = a01.reduceLanes(VectorOperators.ADD);
-    dw[o0 + 2] = a02.reduceLanes(VectorOperators.ADD);
-    dw[o0 + 3] = a03.reduceLanes(VectorOperators.ADD);
-    dw[o1] = a10.reduceLanes(VectorOperators.ADD);
-    dw[o1 + 1] = a11.reduceLanes(VectorOperators.ADD);
-    dw[o1 + 2] = a12.reduceLanes(VectorOperators.ADD);
-    dw[o1 + 3] = a13.reduceLanes(VectorOperators.ADD);
-    dw[o2] = a20.reduceLanes(VectorOperators.ADD);
-    dw[o2 + 1] = a21.reduceLanes(VectorOperators.ADD);
-    dw[o2 + 2] = a22.reduceLanes(VectorOperators.ADD);
-    dw[o2 + 3] = a23.reduceLanes(VectorOperators.ADD);
-    dw[o3] = a30.reduceLanes(VectorOperators.ADD);
-    dw[o3 + 1] = a31.reduceLanes(VectorOperators.ADD);
-    dw[o3 + 2] = a32.reduceLanes(VectorOperators.ADD);
-    dw[o3 + 3] = a33.reduceLanes(VectorOperators.ADD);
+    dw[o0] = sumLanes(a00, lanes);
+    dw[o0 + 1] = sumLanes(a01, lanes);
+    dw[o0 + 2] = sumLanes(a02, lanes);
+    dw[o0 + 3] = sumLanes(a03, lanes);
+    dw[o1] = sumLanes(a10, lanes);
+    dw[o1 + 1] = sumLanes(a11, lanes);
+    dw[o1 + 2] = sumLanes(a12, lanes);
+    dw[o1 + 3] = sumLanes(a13, lanes);
+    dw[o2] = sumLanes(a20, lanes);
+    dw[o2 + 1] = sumLanes(a21, lanes);
+    dw[o2 + 2] = sumLanes(a22, lanes);
+    dw[o2 + 3] = sumLanes(a23, lanes);
+    dw[o3] = sumLanes(a30, lanes);
+    dw[o3 + 1] = sumLanes(a31, lanes);
+    dw[o3 + 2] = sumLanes(a32, lanes);
+    dw[o3 + 3] = sumLanes(a33, lanes);
   }
 
   /** dw of channels oc0..oc0+3, tap t: the taps left over by the blocks of 4. */
-  private static void block4x1(ConvShape s, float[] ws, float[] dw, int oc0, int t) {
+  private static void block4x1(ConvShape s, float[] ws, float[] dw, int oc0, int t, float[] lanes) {
     int outC = s.outChannels(), k = Im2col.patchSize(s);
     int pitch = widePitch(s), xPitch = xPitch(s);
     int xo = s.batch() * outC * pitch + tapOffset(s, t);
@@ -210,14 +210,14 @@ final class PanamaWeightGradient {
         db += outC * pitch;
       }
     }
-    dw[oc0 * k + t] = a0.reduceLanes(VectorOperators.ADD);
-    dw[(oc0 + 1) * k + t] = a1.reduceLanes(VectorOperators.ADD);
-    dw[(oc0 + 2) * k + t] = a2.reduceLanes(VectorOperators.ADD);
-    dw[(oc0 + 3) * k + t] = a3.reduceLanes(VectorOperators.ADD);
+    dw[oc0 * k + t] = sumLanes(a0, lanes);
+    dw[(oc0 + 1) * k + t] = sumLanes(a1, lanes);
+    dw[(oc0 + 2) * k + t] = sumLanes(a2, lanes);
+    dw[(oc0 + 3) * k + t] = sumLanes(a3, lanes);
   }
 
   /** One weight of the gradient: the channels left over by the blocks of 4. */
-  private static float single(ConvShape s, float[] ws, int oc, int t) {
+  private static float single(ConvShape s, float[] ws, int oc, int t, float[] lanes) {
     int outC = s.outChannels();
     int pitch = widePitch(s), xPitch = xPitch(s);
     int xo = s.batch() * outC * pitch + tapOffset(s, t);
@@ -232,6 +232,20 @@ final class PanamaWeightGradient {
         db += outC * pitch;
       }
     }
-    return a.reduceLanes(VectorOperators.ADD);
+    return sumLanes(a, lanes);
+  }
+
+  /**
+   * The lanes of v summed first to last. Not {@code reduceLanes(ADD)}: its order is left to the
+   * implementation, and on JDK 25 the interpreted and the C2-compiled forms differ in the last bit, so
+   * the same call could give other bits once compiled (and the pool-versus-sequential test caught it).
+   */
+  private static float sumLanes(FloatVector v, float[] lanes) {
+    v.intoArray(lanes, 0);
+    float sum = 0f;
+    for (int i = 0; i < lanes.length; i++) {
+      sum += lanes[i];
+    }
+    return sum;
   }
 }
