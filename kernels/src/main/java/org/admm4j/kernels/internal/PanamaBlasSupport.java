@@ -1,5 +1,6 @@
 package org.admm4j.kernels.internal;
 
+import static org.admm4j.kernels.internal.GemmBlocking.DIRECT_B_ALIASING_STRIDE;
 import static org.admm4j.kernels.internal.GemmBlocking.DIRECT_B_MAX_ROWS;
 import static org.admm4j.kernels.internal.GemmBlocking.KC;
 import static org.admm4j.kernels.internal.GemmBlocking.MC;
@@ -71,8 +72,8 @@ final class PanamaBlasSupport implements BlasSupport {
           // the first slice applies beta, later ones accumulate onto it
           float sliceBeta = pc == 0 ? beta : 1f;
           // few rows of C: each B panel serves only a few tiles, so full panels of an untransposed B
-          // are read in place and only the ragged last panel is packed
-          int direct = !transB && m <= DIRECT_B_MAX_ROWS ? nc / NR * NR : 0;
+          // are read in place and only the ragged last panel is packed (unless B's rows alias in cache)
+          int direct = !transB && m <= DIRECT_B_MAX_ROWS && ldb % DIRECT_B_ALIASING_STRIDE != 0 ? nc / NR * NR : 0;
           packB(transB, b, bOff, ldb, pc, jc + direct, kc, nc - direct, packedB);
           for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
