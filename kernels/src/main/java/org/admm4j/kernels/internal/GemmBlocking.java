@@ -1,9 +1,9 @@
 package org.admm4j.kernels.internal;
 
 /**
- * Blocking sizes of the packed SGEMM (BLIS/GotoBLAS loop nest), sized for this project's reference
- * machine (lscpu: AMD EPYC family 26, i.e. Zen 5: L1d 48 KiB, L2 1 MiB per core, L3 32 MiB shared;
- * PERFORMANCE.md says Zen 4 with 32 KiB L1d, and the sizes below also suit that). The Panama micro-tile is
+ * Blocking sizes of the packed SGEMM (BLIS/GotoBLAS loop nest), sized on the machines this project has
+ * run on: an AMD EPYC Zen 5 (L1d 48 KiB, L2 1 MiB per core; sessions 1–2) and an Intel Xeon with AVX-512
+ * (L1d 48 KiB, L2 2 MiB per core; session 3); PERFORMANCE.md describes a Zen 4 with 32 KiB L1d. The Panama micro-tile is
  * {@link #MR} rows by {@code NR_VECTORS·lanes} columns, so it adapts to 128-, 256- and 512-bit vectors.
  */
 final class GemmBlocking {
@@ -15,14 +15,16 @@ final class GemmBlocking {
   static final int NR_VECTORS = 2;
 
   /**
-   * K slice. Measured best of 128–512 on Zen 5 (48 KiB L1d): the MR×KC A panel (16 KiB) and the
-   * KC×NR B panel (64 KiB at 16 lanes) stream from L2 fast enough, and fewer slices mean fewer
-   * read-modify-write passes over C.
+   * K slice. 256 measured best of 128–512 on an Intel Xeon with 48 KiB L1d and 2 MiB L2 (KC = 512, the
+   * earlier choice on Zen 5, gave 94 GFLOP/s at m = 50, n = 2048, k = 500 and 149 at 512³; 256 gave
+   * 110 and 160; LeNet-5 training step −4.5%): the KC×NR B panel (32 KiB at 16 lanes) then stays in L1
+   * while the A panels stream by. {@code -Dadmm4j.gemm.kc=N} overrides it for tuning runs; a different
+   * slice changes the order of the sums and so the low bits of every result.
    */
-  static final int KC = 512;
+  static final int KC = positive("admm4j.gemm.kc", 256);
 
-  /** Rows of op(A) packed per block: the MC×KC A block (192 KiB) stays in L2 (1 MiB). Multiple of MR. */
-  static final int MC = 96;
+  /** Rows of op(A) packed per block: the MC×KC A block stays in L2. Multiple of MR ({@code -Dadmm4j.gemm.mc}). */
+  static final int MC = roundToMr(positive("admm4j.gemm.mc", 96));
 
   /** Columns of op(B) packed per block: the KC×NC B block (2 MiB) lives in L3. Multiple of every NR. */
   static final int NC = 1024;
@@ -49,4 +51,13 @@ final class GemmBlocking {
   static final int SCALAR_NC = 512;
 
   private GemmBlocking() {}
+
+  private static int positive(String property, int fallback) {
+    Integer value = Integer.getInteger(property);
+    return value != null && value > 0 ? value : fallback;
+  }
+
+  private static int roundToMr(int rows) {
+    return (rows + MR - 1) / MR * MR;
+  }
 }

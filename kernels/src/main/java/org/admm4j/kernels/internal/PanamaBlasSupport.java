@@ -34,6 +34,8 @@ final class PanamaBlasSupport implements BlasSupport {
 
   private static final VectorSpecies<Float> F = PanamaConstants.FLOATS;
   private static final int L = F.length();
+  /** Rows of the half-height tail tile ({@link #microKernelHalf}). */
+  private static final int HALF_MR = MR / 2;
   /** Columns of the register tile: a multiple of the lane count, whatever the vector width. */
   static final int NR = NR_VECTORS * L;
   /** Rows of a B panel filled per pass when packing a transposed B (16 KiB at 16 lanes; 128 beat 32 by ~8 %). */
@@ -106,8 +108,14 @@ final class PanamaBlasSupport implements BlasSupport {
       int bStride = inPlace ? ldb : NR;
       for (int ir = 0; ir < mc; ir += MR) {
         int rows = Math.min(MR, mc - ir);
-        microKernel(kc, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, cOff + ir * ldc + jr, ldc,
-            rows, cols, tile);
+        if (rows <= HALF_MR) {
+          // a short last panel (m = 50: 2 rows of 8) needs only half the FMAs; same sums, same bits
+          microKernelHalf(kc, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, cOff + ir * ldc + jr, ldc,
+              rows, cols, tile);
+        } else {
+          microKernel(kc, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, cOff + ir * ldc + jr, ldc,
+              rows, cols, tile);
+        }
       }
     }
   }
@@ -173,6 +181,43 @@ final class PanamaBlasSupport implements BlasSupport {
     c61.intoArray(tile, 6 * NR + L);
     c70.intoArray(tile, 7 * NR);
     c71.intoArray(tile, 7 * NR + L);
+    writeBack(tile, alpha, beta, c, co, ldc, rows, cols);
+  }
+
+  /**
+   * {@link #microKernel} for a tile of at most {@link #HALF_MR} rows: the first half of the MR-tall
+   * packed A panel (the rest is zero padding), 8 accumulators.
+   */
+  private static void microKernelHalf(int kc, float[] pa, int ao, float[] pb, int bo, int bStride, float alpha,
+      float beta, float[] c, int co, int ldc, int rows, int cols, float[] tile) {
+    FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+    FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+    FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+    FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+    for (int p = 0; p < kc; p++, ao += MR, bo += bStride) {
+      FloatVector b0 = FloatVector.fromArray(F, pb, bo);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bo + L);
+      FloatVector x = FloatVector.broadcast(F, pa[ao]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(F, pa[ao + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(F, pa[ao + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(F, pa[ao + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
     writeBack(tile, alpha, beta, c, co, ldc, rows, cols);
   }
 
