@@ -65,6 +65,14 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       }
       im2col = (int) Math.max(im2col, chunked);
     }
+    if (chunkedIm2col(s)) {
+      long forward = chunkedForwardWorkspace(s);
+      if (forward > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("convolution workspace for " + s + " would need " + forward
+            + " floats, more than one array holds: use a smaller batch");
+      }
+      im2col = (int) Math.max(im2col, forward);
+    }
     if (s.stride() != 1 || s.padding() != 0 || s.outWidth() < LANES) {
       return im2col;
     }
@@ -84,6 +92,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       ForkJoinPool pool) {
     if (useDirect(s)) {
       forwardDirect(s, x, w, bias, y, pool);
+    } else if (chunkedIm2col(s)) {
+      forwardChunked(s, x, w, bias, y, workspace, pool);
     } else {
       forwardIm2col(s, x, w, bias, y, workspace, pool);
     }
@@ -355,6 +365,101 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     });
   }
 
+  /**
+   * Whether forward and backward-weights run im2col + GEMM chunk by chunk ({@link #forwardChunked}): stride
+   * 1 without padding, where the gathered im2col applies, and more than one chunk in the batch.
+   */
+  static boolean chunkedIm2col(ConvShape s) {
+    int plane = s.outHeight() * s.outWidth();
+    return s.stride() == 1 && s.padding() == 0 && plane >= LANES && chunkSamples(s) < s.batch();
+  }
+
+  /**
+   * Workspace of {@link #forwardChunked}: per chunk, its output rows (outC × ld) and its patch matrix
+   * (K × ld), ld = chunk columns + {@link #CHUNK_PAD}; the chunks one after the other.
+   */
+  static long chunkedForwardWorkspace(ConvShape s) {
+    int per = chunkSamples(s), plane = s.outHeight() * s.outWidth();
+    long chunks = (s.batch() + per - 1) / per;
+    return chunks * (s.outChannels() + (long) Im2col.patchSize(s)) * (per * plane + CHUNK_PAD);
+  }
+
+  /** Offset of chunk {@code ch}'s output rows in the {@link #forwardChunked} workspace; its patch matrix follows. */
+  private static int chunkBase(ConvShape s, int ch) {
+    int ld = chunkSamples(s) * s.outHeight() * s.outWidth() + CHUNK_PAD;
+    return ch * (s.outChannels() + Im2col.patchSize(s)) * ld;
+  }
+
+  /**
+   * Forward by chunks of a few samples ({@link #chunkSamples}): im2col of the chunk, {@code rows = W · cols}
+   * and rows back to NCHW plus bias, while the chunk's 1 MiB patch matrix is still in L2. Over the whole
+   * batch at once (LeNet-5's conv2 at batch 32: 4 MB) it is written to L3 and read back from there.
+   * Each chunk keeps its patch matrix for {@link #backwardWeightsChunked}. Chunks run in order, each GEMM on
+   * the pool; the bits do not depend on the pool.
+   */
+  void forwardChunked(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] ws, ForkJoinPool pool) {
+    int k = Im2col.patchSize(s), outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
+    int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
+    for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
+      int n = Math.min(per, s.batch() - b0);
+      int rows = chunkBase(s, ch), cols = rows + outC * ld;
+      im2colGather(s, x, ws, cols, ld, b0, b0, b0 + n);
+      blas.gemm(false, false, outC, n * plane, k, 1f, w, 0, k, ws, cols, ld, 0f, ws, rows, ld, pool);
+      rowsToOutput(s, ws, rows, ld, b0, bias, y, b0 + n);
+    }
+  }
+
+  /**
+   * Weight gradient by the chunks of {@link #forwardChunked}: per chunk, dy's rows (and their sums for the
+   * bias) and {@code dW += rows · colsᵀ}, the first chunk overwriting dW. {@code colsReady}: the
+   * workspace still holds forward's patch matrices.
+   */
+  void backwardWeightsChunked(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias, float[] ws,
+      ForkJoinPool pool, boolean colsReady) {
+    int k = Im2col.patchSize(s), outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
+    int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
+    for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
+      int n = Math.min(per, s.batch() - b0);
+      int rows = chunkBase(s, ch), cols = rows + outC * ld;
+      if (!colsReady) {
+        im2colGather(s, x, ws, cols, ld, b0, b0, b0 + n);
+      }
+      for (int oc = 0; oc < outC; oc++) {
+        for (int b = b0; b < b0 + n; b++) {
+          System.arraycopy(dy, (b * outC + oc) * plane, ws, rows + oc * ld + (b - b0) * plane, plane);
+        }
+        if (dbias != null) {
+          float part = sum(n * plane, ws, rows + oc * ld);
+          dbias[oc] = ch == 0 ? part : dbias[oc] + part;
+        }
+      }
+      blas.gemm(false, true, outC, k, n * plane, 1f, ws, rows, ld, ws, cols, ld, ch == 0 ? 0f : 1f, dw, 0, k, pool);
+    }
+  }
+
+  /** {@code y[b][oc][p] = rows[oc][(b − b0)·P + p] + bias[oc]} for samples {@code [b0, hi)}; bias may be null. */
+  private static void rowsToOutput(ConvShape s, float[] ws, int rows, int ld, int b0, float[] bias, float[] y,
+      int hi) {
+    int outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
+    int bound = FLOATS.loopBound(plane);
+    for (int b = b0; b < hi; b++) {
+      for (int oc = 0; oc < outC; oc++) {
+        int src = rows + oc * ld + (b - b0) * plane;
+        int dst = (b * outC + oc) * plane;
+        float bv = bias == null ? 0f : bias[oc];
+        FloatVector bvec = FloatVector.broadcast(FLOATS, bv);
+        int p = 0;
+        for (; p < bound; p += LANES) {
+          FloatVector.fromArray(FLOATS, ws, src + p).add(bvec).intoArray(y, dst + p);
+        }
+        // scalar tail
+        for (; p < plane; p++) {
+          y[dst + p] = ws[src + p] + bv;
+        }
+      }
+    }
+  }
+
   /** The shape whose direct forward is this shape's input gradient: dy padded by kernel − 1, 180°-turned w. */
   private static ConvShape transposedShape(ConvShape s) {
     return new ConvShape(s.batch(), s.outChannels(), s.outHeight() + 2 * (s.kernelHeight() - 1),
@@ -403,6 +508,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       ForkJoinPool pool) {
     if (useDirect(s)) {
       backwardWeightsDirect(s, x, dy, dw, dbias, workspace, pool);
+    } else if (chunkedIm2col(s)) {
+      backwardWeightsChunked(s, x, dy, dw, dbias, workspace, pool, false);
     } else {
       backwardWeightsIm2col(s, x, dy, dw, dbias, workspace, pool, false);
     }
@@ -414,6 +521,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       float[] workspace, ForkJoinPool pool) {
     if (useDirect(s)) {
       backwardWeightsDirect(s, x, dy, dw, dbias, workspace, pool);
+    } else if (chunkedIm2col(s)) {
+      backwardWeightsChunked(s, x, dy, dw, dbias, workspace, pool, true);
     } else {
       backwardWeightsIm2col(s, x, dy, dw, dbias, workspace, pool, true);
     }
@@ -539,16 +648,24 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       super.im2col(s, x, cols, lo, hi);
       return;
     }
+    im2colGather(s, x, cols, 0, s.batch() * plane, 0, lo, hi);
+  }
+
+  /**
+   * The gathered im2col (stride 1, no padding, plane ≥ lanes) of samples {@code [lo, hi)} into a patch
+   * matrix at {@code base} with row pitch {@code ld} whose first column belongs to sample {@code b0}.
+   */
+  void im2colGather(ConvShape s, float[] x, float[] cols, int base, int ld, int b0, int lo, int hi) {
+    int plane = s.outHeight() * s.outWidth();
     int[] map = gatherMap(s.outWidth(), s.inWidth(), plane);
     int inC = s.inChannels(), h = s.inHeight(), w = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
-    int bp = s.batch() * plane;
     int bound = FLOATS.loopBound(plane);
     for (int b = lo; b < hi; b++) {
       int xb = b * inC * h * w;
       for (int c = 0; c < inC; c++) {
         for (int p = 0; p < kh; p++) {
           for (int q = 0; q < kw; q++) {
-            int row = ((c * kh + p) * kw + q) * bp + b * plane;
+            int row = base + ((c * kh + p) * kw + q) * ld + (b - b0) * plane;
             int src = xb + (c * h + p) * w + q;
             for (int t = 0; t < bound; t += LANES) {
               FloatVector.fromArray(FLOATS, x, src, map, t).intoArray(cols, row + t);

@@ -50,7 +50,23 @@ class ConvolutionSupportTest extends KernelTestCase {
     list.add(new ConvShape(2, 1, 19, 23, 6, 3, 3, 1, 0));
     list.add(new ConvShape(2, 1, 28, 28, 20, 5, 5, 1, 0));
     list.add(new ConvShape(2, 20, 12, 12, 50, 5, 5, 1, 0));
+    // more samples than one chunk of the Panama chunked im2col path (8 + 3 for conv2; 2 + 2 + 1)
+    list.add(new ConvShape(11, 20, 12, 12, 50, 5, 5, 1, 0));
+    list.add(new ConvShape(5, 9, 40, 37, 3, 5, 5, 1, 0));
     return list;
+  }
+
+  /** The shapes above that reach the chunked path include a full and a partial last chunk. */
+  @Test
+  void chunkedPathIsCovered() {
+    ConvShape conv2 = new ConvShape(11, 20, 12, 12, 50, 5, 5, 1, 0);
+    assertTrue(PanamaConvolutionSupport.chunkedIm2col(conv2), "conv2 at batch 11 takes the chunked path");
+    assertTrue(conv2.batch() % PanamaConvolutionSupport.chunkSamples(conv2) != 0, "a partial last chunk");
+    ConvShape wide = new ConvShape(5, 9, 40, 37, 3, 5, 5, 1, 0);
+    assertTrue(PanamaConvolutionSupport.chunkedIm2col(wide), "9-channel 40×37 input takes the chunked path");
+    assertTrue(wide.batch() / PanamaConvolutionSupport.chunkSamples(wide) >= 2, "three chunks or more");
+    assertFalse(PanamaConvolutionSupport.chunkedIm2col(new ConvShape(2, 20, 12, 12, 50, 5, 5, 1, 0)),
+        "a batch of one chunk stays on the whole-batch path");
   }
 
   @Test
