@@ -99,7 +99,8 @@ public final class Trainer {
     shards = new Workspace[shardCount];
     tasks = new ShardTask[shardCount];
     for (int k = 0; k < shardCount; k++) {
-      shards[k] = model.newWorkspace(capacity, shardCount == 1);
+      // shard 0 writes the parameters' own gradient arrays: the sum then only adds the other shards
+      shards[k] = model.newWorkspace(capacity, k == 0);
       tasks[k] = new ShardTask(k);
     }
     java.util.Set<Parameter> optimized = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -300,7 +301,10 @@ public final class Trainer {
   private void sumShards(Parameter p, int from, int to) {
     int param = parameterIndex.get(p);
     float[] g = p.grad();
-    System.arraycopy(shards[0].gradients()[param], from, g, from, to - from);
+    float[] first = shards[0].gradients()[param];
+    if (first != g) {
+      System.arraycopy(first, from, g, from, to - from);
+    }
     for (int s = 1; s < shards.length; s++) {
       Elementwise.axpy(to - from, 1f, shards[s].gradients()[param], from, g, from);
     }
