@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API optimizer updates. Each lane performs the scalar class's operations in the same order
  * (multiply then add, no FMA), so both implementations give the same bits; the scalar tail reuses the
  * scalar loop. The updates are memory-bound (4–6 streams per weight), so the win is fewer instructions
- * per element, not arithmetic.
+ * per element, not arithmetic. Results below the smallest normal float are stored as zero, as in the
+ * scalar class.
  */
 final class PanamaOptimizerSupport extends ScalarOptimizerSupport {
 
@@ -45,6 +46,9 @@ final class PanamaOptimizerSupport extends ScalarOptimizerSupport {
         wNew = zero.blend(wNew, keep);
         vel = zero.blend(vel, keep);
       }
+      // subnormals to zero (see ScalarOptimizerSupport.flush)
+      wNew = wNew.blend(zero, wNew.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+      vel = vel.blend(zero, vel.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
       vel.intoArray(v, i);
       wNew.intoArray(w, i);
     }
@@ -86,6 +90,10 @@ final class PanamaOptimizerSupport extends ScalarOptimizerSupport {
         mi = zero.blend(mi, keep);
         vi = zero.blend(vi, keep);
       }
+      // subnormals to zero (see ScalarOptimizerSupport.flush)
+      wNew = wNew.blend(zero, wNew.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+      mi = mi.blend(zero, mi.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+      vi = vi.blend(zero, vi.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
       mi.intoArray(m, i);
       vi.intoArray(v, i);
       wNew.intoArray(w, i);

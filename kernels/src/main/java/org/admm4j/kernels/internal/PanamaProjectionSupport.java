@@ -221,7 +221,9 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
         FloatVector dz = zNew.sub(FloatVector.fromArray(FLOATS, z, i));
         primalAcc = r.fma(r, primalAcc);
         changeAcc = dz.fma(dz, changeAcc);
-        FloatVector.fromArray(FLOATS, u, i).add(r).intoArray(u, i);
+        // subnormal duals to zero, as the optimizer does with weights (ScalarOptimizerSupport.flush)
+        FloatVector uNew = FloatVector.fromArray(FLOATS, u, i).add(r);
+        uNew.blend(FloatVector.zero(FLOATS), uNew.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(u, i);
         zNew.intoArray(z, i);
       }
       // lanes added in index order: reduceLanes(ADD) on floats may associate differently once compiled,

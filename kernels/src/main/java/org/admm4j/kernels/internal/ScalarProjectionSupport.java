@@ -162,7 +162,7 @@ class ScalarProjectionSupport implements ProjectionSupport {
       float dz = zNew - z[i];
       primal += (double) r * r;
       change += (double) dz * dz;
-      u[i] += r;
+      u[i] = ScalarOptimizerSupport.flush(u[i] + r);
       z[i] = zNew;
     }
     p[pOff] += primal;

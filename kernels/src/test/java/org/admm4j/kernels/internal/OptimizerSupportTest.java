@@ -108,6 +108,45 @@ class OptimizerSupportTest extends KernelTestCase {
     }
   }
 
+  /**
+   * Results that would be subnormal are stored as +0 (weights, velocity, both Adam moments), in both
+   * implementations and in the vector body as well as the tail; normal results are untouched.
+   */
+  @Test
+  void subnormalResultsAreStoredAsZero() {
+    int n = 67;
+    float tiny = Float.MIN_NORMAL / 8;
+    for (KernelProvider p : providers()) {
+      float[] w = new float[n], g = new float[n], v = new float[n], m = new float[n], a = new float[n];
+      for (int i = 0; i < n; i++) {
+        // odd elements: everything subnormal with no gradient, so each result stays subnormal unflushed;
+        // even elements: an ordinary step
+        boolean sub = (i & 1) == 1;
+        w[i] = sub ? tiny : 0.5f;
+        g[i] = sub ? 0f : 0.25f;
+        v[i] = sub ? -tiny : 0.125f;
+        m[i] = sub ? tiny : 0.1f;
+        a[i] = sub ? tiny : 0.01f;
+      }
+      float[] ws = w.clone(), vs = v.clone();
+      p.optimizer().sgd(0, n, ws, g, vs, 0.5f, 0.5f, false, 0f, 0f, null, null, null);
+      float[] wa = w.clone(), ma = m.clone(), va = a.clone();
+      p.optimizer().adam(0, n, wa, g, ma, va, 1e-3f, 0.5f, 0.5f, 1f, 1, 0f, 0f, null, null, null);
+      for (int i = 0; i < n; i++) {
+        String at = p.name() + " i=" + i;
+        if ((i & 1) == 1) {
+          for (float x : new float[] {ws[i], vs[i], wa[i], ma[i], va[i]}) {
+            assertEquals(0, Float.floatToRawIntBits(x), at + ": a subnormal result must be stored as +0");
+          }
+        } else {
+          assertEquals(0.5f - 0.5f * (0.5f * 0.125f + 0.25f), ws[i], at);
+          assertEquals(0.5f * 0.125f + 0.25f, vs[i], at);
+          assertEquals(0.5f * 0.1f + 0.5f * 0.25f, ma[i], 1e-7f, at);
+        }
+      }
+    }
+  }
+
   @Test
   void handComputedSgdStepPinsTheScalarKernel() {
     float[] w = {1f, -2f}, g = {0.5f, -1f}, v = {0.25f, 0f};

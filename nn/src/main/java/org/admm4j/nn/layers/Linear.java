@@ -61,9 +61,13 @@ public final class Linear extends Layer {
   @Override
   public float[] backward(Context context, float[] dy, int count, boolean needInputGradient) {
     State s = (State) context;
-    // dW[out×in] = dy[count×out]ᵀ · x[count×in]
-    Blas.gemm(Transpose.T, Transpose.N, out, in, count, 1f, dy, 0, out, s.input, 0, in,
-        0f, s.gradients[0], 0, in);
+    s.outputGradient = dy;
+    s.backwardCount = count;
+    if (!s.deferWeightGradient) {
+      // dW[out×in] = dy[count×out]ᵀ · x[count×in]
+      Blas.gemm(Transpose.T, Transpose.N, out, in, count, 1f, dy, 0, out, s.input, 0, in,
+          0f, s.gradients[0], 0, in);
+    }
     // db = column sums of dy
     float[] db = s.gradients[1];
     java.util.Arrays.fill(db, 0f);
@@ -79,10 +83,63 @@ public final class Linear extends Layer {
     return s.inputGradient;
   }
 
+  /**
+   * From now on {@code context}'s backward leaves the weight gradient to
+   * {@link #addWeightGradient}: a data-parallel trainer then computes it once per element range over
+   * all its shards, instead of every shard writing a whole gradient that is summed afterwards.
+   */
+  public void deferWeightGradient(Context context) {
+    ((State) context).deferWeightGradient = true;
+  }
+
+  /**
+   * Elements {@code [from, to)} (row-major {@code [out, in]}) of the weight gradient of {@code context}'s
+   * last backward pass, {@code dy[count×out]ᵀ · x[count×in]}, written to {@code dw} ({@code overwrite})
+   * or added to it. Each element is the same sum over the samples as backward's own product, so
+   * overwriting with one context and adding another's gives the bits of summing the two gradients.
+   */
+  public void addWeightGradient(Context context, float[] dw, int from, int to, boolean overwrite) {
+    State s = (State) context;
+    if (from < 0 || to > out * in || from > to) {
+      throw new IllegalArgumentException("weight gradient range " + from + ".." + to + " outside 0.." + out * in);
+    }
+    if (s.outputGradient == null) {
+      throw new IllegalStateException(name() + ": no backward pass to take the weight gradient of");
+    }
+    float beta = overwrite ? 0f : 1f;
+    int r0 = from / in, r1 = to / in;
+    int c0 = from % in, c1 = to % in;
+    if (r0 == r1) {
+      rowsProduct(s, r0, 1, c0, c1 - c0, beta, dw);
+      return;
+    }
+    if (c0 > 0) {
+      // the first, partial row
+      rowsProduct(s, r0, 1, c0, in - c0, beta, dw);
+      r0++;
+    }
+    rowsProduct(s, r0, r1 - r0, 0, in, beta, dw);
+    if (c1 > 0) {
+      rowsProduct(s, r1, 1, 0, c1, beta, dw);
+    }
+  }
+
+  /** {@code dw[rows r0.., cols c0..]} = dyᵀ·x on that block (+ beta·dw). */
+  private void rowsProduct(State s, int r0, int rows, int c0, int cols, float beta, float[] dw) {
+    if (rows == 0 || cols == 0) {
+      return;
+    }
+    Blas.gemm(Transpose.T, Transpose.N, rows, cols, s.backwardCount, 1f, s.outputGradient, r0, out, s.input, c0,
+        in, beta, dw, r0 * in + c0, in);
+  }
+
   private final class State extends Context {
     final float[] output;
     float[] inputGradient;
     float[] input;
+    float[] outputGradient;
+    int backwardCount;
+    boolean deferWeightGradient;
 
     State(int capacity, float[][] gradients) {
       super(capacity, gradients);
