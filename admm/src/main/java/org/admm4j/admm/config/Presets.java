@@ -28,7 +28,7 @@ public final class Presets {
       "dense.momentum", "0.9",
       "dense.weight_decay", "0.0005",
       "dense.schedule", "cosine",
-      "admm.iterations", "10",
+      "admm.iterations", "15",
       "admm.epochs", "1",
       "admm.optimizer", "adam",
       "admm.lr", "0.001",
@@ -36,10 +36,10 @@ public final class Presets {
       "admm.weight_decay", "0",
       "admm.schedule", "constant",
       "rho.initial", "0.003",
-      "rho.growth", "1.45",
+      "rho.growth", "1.3",
       "rho.max", "0.1",
       "prune.support", "z",
-      "retrain.epochs", "6",
+      "retrain.epochs", "8",
       "retrain.optimizer", "sgd",
       "retrain.lr", "0.01",
       "retrain.momentum", "0.9",
@@ -59,21 +59,16 @@ public final class Presets {
         "layers.conv2.keep", "0.12",
         "layers.fc1.keep", "0.0155",
         "layers.fc2.keep", "0.2"));
-    // 400 + 2,000 + 3,200 + 450 = 6,050 non-zeros: 71.2×. Sparser networks gain from a longer,
-    // gentler ADMM phase and two more retraining epochs (admm/README.md, session 2)
+    // All presets share the schedule above: 15 ADMM iterations at ρ ×1.3 and 8 retraining epochs, first
+    // chosen for 71× and 100× (session 2) and since session 3 for 40× too (admm/README.md).
+    // 400 + 2,000 + 3,200 + 450 = 6,050 non-zeros: 71.2×
     PRESETS.put("lenet5-71x", map(
-        "admm.iterations", "15",
-        "rho.growth", "1.3",
-        "retrain.epochs", "8",
         "layers.conv1.keep", "0.8",
         "layers.conv2.keep", "0.08",
         "layers.fc1.keep", "0.008",
         "layers.fc2.keep", "0.09"));
     // 350 + 1,500 + 2,000 + 450 = 4,300 non-zeros: 100.1×
     PRESETS.put("lenet5-100x", map(
-        "admm.iterations", "15",
-        "rho.growth", "1.3",
-        "retrain.epochs", "8",
         "layers.conv1.keep", "0.7",
         "layers.conv2.keep", "0.06",
         "layers.fc1.keep", "0.005",
