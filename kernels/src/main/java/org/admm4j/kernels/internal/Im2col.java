@@ -26,7 +26,11 @@ final class Im2col {
   /** Floats of workspace: {@code cols} then {@code rows}. */
   static int workspaceSize(ConvShape s) {
     long bp = (long) s.batch() * s.outHeight() * s.outWidth();
-    long floats = (patchSize(s) + (long) s.outChannels()) * bp;
+    return arraySize(s, (patchSize(s) + (long) s.outChannels()) * bp);
+  }
+
+  /** {@code floats} as an array length, or an error naming the shape when one array cannot hold it. */
+  static int arraySize(ConvShape s, long floats) {
     if (floats > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("convolution workspace for " + s + " would need " + floats
           + " floats, more than one array holds: use a smaller batch");
@@ -151,12 +155,20 @@ final class Im2col {
 
   /** {@code y[b][oc][p] = rows[oc][b·P + p] + bias[oc]} for samples {@code [lo, hi)}; bias may be null. */
   static void rowsToOutput(ConvShape s, float[] ws, int rowsOff, float[] bias, float[] y, int lo, int hi) {
+    rowsToOutput(s, ws, rowsOff, columns(s), 0, bias, y, lo, hi);
+  }
+
+  /**
+   * As above for rows at {@code base} with row pitch {@code ld} whose first column belongs to sample
+   * {@code b0}: {@code y[b][oc][p] = rows[oc][(b − b0)·P + p] + bias[oc]}.
+   */
+  static void rowsToOutput(ConvShape s, float[] ws, int base, int ld, int b0, float[] bias, float[] y, int lo,
+      int hi) {
     int outC = s.outChannels();
     int plane = s.outHeight() * s.outWidth();
-    int bp = s.batch() * plane;
     for (int b = lo; b < hi; b++) {
       for (int oc = 0; oc < outC; oc++) {
-        int src = rowsOff + oc * bp + b * plane;
+        int src = base + oc * ld + (b - b0) * plane;
         int dst = (b * outC + oc) * plane;
         if (bias == null) {
           System.arraycopy(ws, src, y, dst, plane);
@@ -172,12 +184,20 @@ final class Im2col {
 
   /** {@code rows[oc][b·P + p] = dy[b][oc][p]} for output channels {@code [lo, hi)}. */
   static void gradientToRows(ConvShape s, float[] dy, float[] ws, int rowsOff, int lo, int hi) {
+    gradientToRows(s, dy, ws, rowsOff, columns(s), 0, s.batch(), lo, hi);
+  }
+
+  /**
+   * As above for samples {@code [b0, bEnd)} into rows at {@code base} with row pitch {@code ld} whose first
+   * column belongs to sample {@code b0}.
+   */
+  static void gradientToRows(ConvShape s, float[] dy, float[] ws, int base, int ld, int b0, int bEnd, int lo,
+      int hi) {
     int outC = s.outChannels();
     int plane = s.outHeight() * s.outWidth();
-    int bp = s.batch() * plane;
     for (int oc = lo; oc < hi; oc++) {
-      for (int b = 0; b < s.batch(); b++) {
-        System.arraycopy(dy, (b * outC + oc) * plane, ws, rowsOff + oc * bp + b * plane, plane);
+      for (int b = b0; b < bEnd; b++) {
+        System.arraycopy(dy, (b * outC + oc) * plane, ws, base + oc * ld + (b - b0) * plane, plane);
       }
     }
   }

@@ -58,20 +58,10 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   public int workspaceSize(ConvShape s) {
     int im2col = Im2col.workspaceSize(s);
     if (PanamaCol2im.applies(s)) {
-      long chunked = chunkedWorkspace(s);
-      if (chunked > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("convolution workspace for " + s + " would need " + chunked
-            + " floats, more than one array holds: use a smaller batch");
-      }
-      im2col = (int) Math.max(im2col, chunked);
+      im2col = Math.max(im2col, Im2col.arraySize(s, chunkedWorkspace(s)));
     }
     if (chunkedIm2col(s)) {
-      long forward = chunkedForwardWorkspace(s);
-      if (forward > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("convolution workspace for " + s + " would need " + forward
-            + " floats, more than one array holds: use a smaller batch");
-      }
-      im2col = (int) Math.max(im2col, forward);
+      im2col = Math.max(im2col, Im2col.arraySize(s, chunkedForwardWorkspace(s)));
     }
     if (s.stride() != 1 || s.padding() != 0 || s.outWidth() < LANES) {
       return im2col;
@@ -79,12 +69,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     long wide = PanamaWeightGradient.workspaceSize(s);
     ConvShape t = transposedShape(s);
     long padded = (long) t.inputSize() + t.weightSize();
-    long floats = Math.max(im2col, Math.max(wide, padded));
-    if (floats > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("convolution workspace for " + s + " would need " + floats
-          + " floats, more than one array holds: use a smaller batch");
-    }
-    return (int) floats;
+    return Im2col.arraySize(s, Math.max(im2col, Math.max(wide, padded)));
   }
 
   @Override
@@ -384,9 +369,11 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     return chunks * (s.outChannels() + (long) Im2col.patchSize(s)) * (per * plane + CHUNK_PAD);
   }
 
-  /** Offset of chunk {@code ch}'s output rows in the {@link #forwardChunked} workspace; its patch matrix follows. */
-  private static int chunkBase(ConvShape s, int ch) {
-    int ld = chunkSamples(s) * s.outHeight() * s.outWidth() + CHUNK_PAD;
+  /**
+   * Offset of chunk {@code ch}'s output rows (row pitch {@code ld}) in the {@link #forwardChunked}
+   * workspace; its patch matrix follows.
+   */
+  private static int chunkBase(ConvShape s, int ch, int ld) {
     return ch * (s.outChannels() + Im2col.patchSize(s)) * ld;
   }
 
@@ -402,10 +389,10 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
-      int rows = chunkBase(s, ch), cols = rows + outC * ld;
+      int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
       im2colGather(s, x, ws, cols, ld, b0, b0, b0 + n);
       blas.gemm(false, false, outC, n * plane, k, 1f, w, 0, k, ws, cols, ld, 0f, ws, rows, ld, pool);
-      rowsToOutput(s, ws, rows, ld, b0, bias, y, b0 + n);
+      Im2col.rowsToOutput(s, ws, rows, ld, b0, bias, y, b0, b0 + n);
     }
   }
 
@@ -420,43 +407,18 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
-      int rows = chunkBase(s, ch), cols = rows + outC * ld;
+      int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
       if (!colsReady) {
         im2colGather(s, x, ws, cols, ld, b0, b0, b0 + n);
       }
-      for (int oc = 0; oc < outC; oc++) {
-        for (int b = b0; b < b0 + n; b++) {
-          System.arraycopy(dy, (b * outC + oc) * plane, ws, rows + oc * ld + (b - b0) * plane, plane);
-        }
-        if (dbias != null) {
+      Im2col.gradientToRows(s, dy, ws, rows, ld, b0, b0 + n, 0, outC);
+      if (dbias != null) {
+        for (int oc = 0; oc < outC; oc++) {
           float part = sum(n * plane, ws, rows + oc * ld);
           dbias[oc] = ch == 0 ? part : dbias[oc] + part;
         }
       }
       blas.gemm(false, true, outC, k, n * plane, 1f, ws, rows, ld, ws, cols, ld, ch == 0 ? 0f : 1f, dw, 0, k, pool);
-    }
-  }
-
-  /** {@code y[b][oc][p] = rows[oc][(b − b0)·P + p] + bias[oc]} for samples {@code [b0, hi)}; bias may be null. */
-  private static void rowsToOutput(ConvShape s, float[] ws, int rows, int ld, int b0, float[] bias, float[] y,
-      int hi) {
-    int outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
-    int bound = FLOATS.loopBound(plane);
-    for (int b = b0; b < hi; b++) {
-      for (int oc = 0; oc < outC; oc++) {
-        int src = rows + oc * ld + (b - b0) * plane;
-        int dst = (b * outC + oc) * plane;
-        float bv = bias == null ? 0f : bias[oc];
-        FloatVector bvec = FloatVector.broadcast(FLOATS, bv);
-        int p = 0;
-        for (; p < bound; p += LANES) {
-          FloatVector.fromArray(FLOATS, ws, src + p).add(bvec).intoArray(y, dst + p);
-        }
-        // scalar tail
-        for (; p < plane; p++) {
-          y[dst + p] = ws[src + p] + bv;
-        }
-      }
     }
   }
 
