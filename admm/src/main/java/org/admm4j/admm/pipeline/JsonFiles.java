@@ -8,11 +8,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.admm4j.nn.io.AtomicFile;
 
 /** Pretty-printed JSON files, written atomically (a temporary file in the same folder, then a move). */
 public final class JsonFiles {
@@ -29,20 +28,7 @@ public final class JsonFiles {
 
   /** Replaces {@code file} by {@code bytes} atomically where the file system can. */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    // not Files.createTempFile: its files are private (0600); a report should get the umask's permissions
-    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-    try {
-      Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, fresh -> Files.write(fresh, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
   /**

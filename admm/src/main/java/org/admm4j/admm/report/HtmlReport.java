@@ -10,16 +10,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import org.admm4j.admm.report.ReportCharts.Panel;
 import org.admm4j.admm.report.ReportCharts.Section;
+import org.admm4j.nn.io.AtomicFile;
 
 /**
  * Writes a pruning run's {@code report.json} as one self-contained HTML page: summary and per-layer
@@ -66,24 +65,12 @@ public final class HtmlReport {
   public static void write(JsonObject report, Path htmlFile) throws IOException {
     Objects.requireNonNull(htmlFile, "htmlFile");
     String html = render(report); // before touching the disk: bad input leaves no trace
-    Path target = htmlFile.toAbsolutePath();
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + Long.toUnsignedString(System.nanoTime(), 36) + ".tmp");
-    try {
-      try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8,
+    AtomicFile.write(htmlFile, fresh -> {
+      try (Writer w = Files.newBufferedWriter(fresh, StandardCharsets.UTF_8,
           StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         w.write(html);
       }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    });
   }
 
   /**

@@ -10,17 +10,15 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
+import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.io.Tensor;
 
 /**
@@ -50,28 +48,15 @@ public final class CompactModelWriter {
     preamble.put(CompactFormat.MAGIC).putShort((short) CompactFormat.VERSION).putShort((short) 0)
         .putInt(header.length).putInt((int) crc(header));
 
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    // a fresh name, not Files.createTempFile: its files are owner-only (0600), a model file gets the umask's
-    Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-        + ".tmp");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    AtomicFile.write(file, fresh -> {
+      try (OutputStream out = Files.newOutputStream(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         out.write(preamble.array());
         out.write(header);
         for (Encoded t : encoded) {
           out.write(t.payload);
         }
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 
   /** Bytes the tensor would take in the file's payload section (header entry excluded). */

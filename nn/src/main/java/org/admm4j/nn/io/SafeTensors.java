@@ -11,10 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +20,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.TreeMap;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
@@ -54,14 +51,8 @@ public final class SafeTensors {
   public static void write(Path file, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
     byte[] header = header(tensors, metadata);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    // a fresh name, not Files.createTempFile: its files are owner-only (0600), a model file gets the umask's
-    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-        + ".tmp");
-    boolean done = false;
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+    AtomicFile.write(file, fresh -> {
+      try (FileChannel ch = FileChannel.open(fresh, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
         writeFully(ch, len);
         writeFully(ch, ByteBuffer.wrap(header));
@@ -78,17 +69,7 @@ public final class SafeTensors {
         }
         ch.force(true);
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    });
   }
 
   private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
