@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.admm4j.nn.layers.Layer;
+import org.admm4j.nn.spec.ModelSpec;
 
 /**
  * A feed-forward network: a chain of {@link Layer}s from an image {@code [C, H, W]} to class logits.
@@ -17,6 +18,7 @@ public abstract class Model {
   private static final int PREDICT_CHUNK = 256;
 
   private final String name;
+  private final int[] inputShape;
   private final int inputChannels;
   private final int inputHeight;
   private final int inputWidth;
@@ -30,10 +32,20 @@ public abstract class Model {
   private Workspace predictWorkspace;
 
   protected Model(String name, int inputChannels, int inputHeight, int inputWidth, int classes, List<Layer> layers) {
+    this(name, new int[] {inputChannels, inputHeight, inputWidth}, classes, layers);
+  }
+
+  /** @param inputShape per-sample input, {@code [C, H, W]} or {@code [features]} */
+  protected Model(String name, int[] inputShape, int classes, List<Layer> layers) {
     this.name = name;
-    this.inputChannels = inputChannels;
-    this.inputHeight = inputHeight;
-    this.inputWidth = inputWidth;
+    if (inputShape.length != 3 && inputShape.length != 1) {
+      throw new IllegalArgumentException(name + ": input shape must be [C, H, W] or [features], got "
+          + java.util.Arrays.toString(inputShape));
+    }
+    this.inputShape = inputShape.clone();
+    this.inputChannels = inputShape[0];
+    this.inputHeight = inputShape.length == 3 ? inputShape[1] : 1;
+    this.inputWidth = inputShape.length == 3 ? inputShape[2] : 1;
     this.classes = classes;
     this.layers = List.copyOf(layers);
     if (this.layers.isEmpty()) {
@@ -106,6 +118,21 @@ public abstract class Model {
   /** The layers, input first. */
   public List<Layer> layers() {
     return layers;
+  }
+
+  /** Per-sample input shape (a copy): {@code [C, H, W]} or {@code [features]}. */
+  public int[] inputShape() {
+    return inputShape.clone();
+  }
+
+  /** The architecture as data: rebuilds this network with {@link ModelSpec#build(long)}. */
+  public ModelSpec spec() {
+    return new ModelSpec(name, inputShape, classes, layers.stream().map(Layer::spec).toList());
+  }
+
+  /** Tensors of the conv and linear weights: the pruning targets, in {@link #parameters()} order. */
+  public List<Parameter> weights() {
+    return parameters.stream().filter(Parameter::isWeight).toList();
   }
 
   public int inputChannels() {

@@ -2,17 +2,13 @@ package org.admm4j.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.admm4j.nn.layers.BatchNorm;
-import org.admm4j.nn.layers.Conv2d;
-import org.admm4j.nn.layers.Dropout;
-import org.admm4j.nn.layers.Flatten;
-import org.admm4j.nn.layers.Layer;
-import org.admm4j.nn.layers.Linear;
-import org.admm4j.nn.layers.MaxPool2d;
-import org.admm4j.nn.layers.ReLU;
+import org.admm4j.nn.spec.LayerSpec;
+import org.admm4j.nn.spec.ModelSpec;
 
-/** The model zoo: networks for 28×28 grey-scale images and 10 classes (MNIST, Fashion-MNIST). */
+/**
+ * The model zoo: specs like any other, for 28×28 grey-scale images and 10 classes (MNIST,
+ * Fashion-MNIST). Building one from a seed gives the same weights whichever way it is made.
+ */
 public final class Models {
 
   private static final List<String> NAMES = List.of("lenet5", "lenet-300-100", "convnet");
@@ -25,56 +21,57 @@ public final class Models {
   }
 
   /**
-   * A freshly initialised model (PyTorch's default initialisation, drawn from {@code seed}).
+   * The spec of a zoo model.
    *
    * @throws IllegalArgumentException for an unknown name, listing the known ones
    */
-  public static Model create(String name, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
+  public static ModelSpec spec(String name) {
     switch (name) {
       case "lenet5":
-        return lenet5(random);
+        return lenet5();
       case "lenet-300-100":
-        return lenet300100(random);
+        return lenet300100();
       case "convnet":
-        return convnet(random, seed);
+        return convnet();
       default:
         throw new IllegalArgumentException("unknown model '" + name + "'; known models: " + String.join(", ", NAMES));
     }
   }
 
   /**
+   * A freshly initialised zoo model (PyTorch's default initialisation, drawn from {@code seed}).
+   *
+   * @throws IllegalArgumentException for an unknown name, listing the known ones
+   */
+  public static Model create(String name, long seed) {
+    return spec(name).build(seed);
+  }
+
+  /**
    * Caffe's LeNet-5 (the ADMM paper's): conv1 20@5×5 → max-pool 2 → conv2 50@5×5 → max-pool 2 →
    * fc1 500 → ReLU → fc2 10; no ReLU after the convolutions, as in Caffe. 431,080 parameters.
    */
-  private static Model lenet5(SplittableRandom random) {
-    List<Layer> layers = new ArrayList<>();
-    Conv2d conv1 = new Conv2d("conv1", new int[] {1, 28, 28}, 20, 5, 1, 0, random);
-    layers.add(conv1);
-    MaxPool2d pool1 = new MaxPool2d("pool1", conv1.outputShape(), 2, 2);
-    layers.add(pool1);
-    Conv2d conv2 = new Conv2d("conv2", pool1.outputShape(), 50, 5, 1, 0, random);
-    layers.add(conv2);
-    MaxPool2d pool2 = new MaxPool2d("pool2", conv2.outputShape(), 2, 2);
-    layers.add(pool2);
-    Flatten flatten = new Flatten("flatten", pool2.outputShape());
-    layers.add(flatten);
-    layers.add(new Linear("fc1", flatten.outputSize(), 500, random));
-    layers.add(new ReLU("relu1", new int[] {500}));
-    layers.add(new Linear("fc2", 500, 10, random));
-    return new Sequential("lenet5", 1, 28, 28, 10, layers);
+  private static ModelSpec lenet5() {
+    return new ModelSpec("lenet5", new int[] {1, 28, 28}, 10, List.of(
+        new LayerSpec.Conv2d("conv1", 20, 5, 1, 0, true),
+        new LayerSpec.MaxPool("pool1", 2, 2),
+        new LayerSpec.Conv2d("conv2", 50, 5, 1, 0, true),
+        new LayerSpec.MaxPool("pool2", 2, 2),
+        new LayerSpec.Flatten("flatten"),
+        new LayerSpec.Linear("fc1", 500, true),
+        new LayerSpec.Relu("relu1"),
+        new LayerSpec.Linear("fc2", 10, true)));
   }
 
   /** LeNet-300-100: fc1 784→300 → ReLU → fc2 300→100 → ReLU → fc3 100→10. 266,610 parameters. */
-  private static Model lenet300100(SplittableRandom random) {
-    List<Layer> layers = new ArrayList<>();
-    layers.add(new Flatten("flatten", new int[] {1, 28, 28}));
-    layers.add(new Linear("fc1", 784, 300, random));
-    layers.add(new ReLU("relu1", new int[] {300}));
-    layers.add(new Linear("fc2", 300, 100, random));
-    layers.add(new ReLU("relu2", new int[] {100}));
-    layers.add(new Linear("fc3", 100, 10, random));
-    return new Sequential("lenet-300-100", 1, 28, 28, 10, layers);
+  private static ModelSpec lenet300100() {
+    return new ModelSpec("lenet-300-100", new int[] {1, 28, 28}, 10, List.of(
+        new LayerSpec.Flatten("flatten"),
+        new LayerSpec.Linear("fc1", 300, true),
+        new LayerSpec.Relu("relu1"),
+        new LayerSpec.Linear("fc2", 100, true),
+        new LayerSpec.Relu("relu2"),
+        new LayerSpec.Linear("fc3", 10, true)));
   }
 
   /**
@@ -82,30 +79,24 @@ public final class Models {
    * channels, padding 1) each followed by BatchNorm and ReLU, a 2×2 max-pool after each block, then
    * fc1 3136→256 → BatchNorm1d → ReLU → dropout 0.3 → fc2 256→10.
    */
-  private static Model convnet(SplittableRandom random, long seed) {
-    List<Layer> layers = new ArrayList<>();
-    int[] shape = {1, 28, 28};
+  private static ModelSpec convnet() {
+    List<LayerSpec> layers = new ArrayList<>();
     int index = 1;
     for (int block = 0; block < 2; block++) {
       int channels = block == 0 ? 32 : 64;
       for (int rep = 0; rep < 2; rep++, index++) {
-        Conv2d conv = new Conv2d("conv" + index, shape, channels, 3, 1, 1, random);
-        layers.add(conv);
-        shape = conv.outputShape();
-        layers.add(new BatchNorm("bn" + index, shape));
-        layers.add(new ReLU("relu" + index, shape));
+        layers.add(new LayerSpec.Conv2d("conv" + index, channels, 3, 1, 1, true));
+        layers.add(new LayerSpec.BatchNorm("bn" + index));
+        layers.add(new LayerSpec.Relu("relu" + index));
       }
-      MaxPool2d pool = new MaxPool2d("pool" + (block + 1), shape, 2, 2);
-      layers.add(pool);
-      shape = pool.outputShape();
+      layers.add(new LayerSpec.MaxPool("pool" + (block + 1), 2, 2));
     }
-    Flatten flatten = new Flatten("flatten", shape);
-    layers.add(flatten);
-    layers.add(new Linear("fc1", flatten.outputSize(), 256, random));
-    layers.add(new BatchNorm("bn5", new int[] {256}));
-    layers.add(new ReLU("relu5", new int[] {256}));
-    layers.add(new Dropout("dropout", new int[] {256}, 0.3f, seed ^ 0x5DEECE66DL));
-    layers.add(new Linear("fc2", 256, 10, random));
-    return new Sequential("convnet", 1, 28, 28, 10, layers);
+    layers.add(new LayerSpec.Flatten("flatten"));
+    layers.add(new LayerSpec.Linear("fc1", 256, true));
+    layers.add(new LayerSpec.BatchNorm("bn5"));
+    layers.add(new LayerSpec.Relu("relu5"));
+    layers.add(new LayerSpec.Dropout("dropout", 0.3f));
+    layers.add(new LayerSpec.Linear("fc2", 10, true));
+    return new ModelSpec("convnet", new int[] {1, 28, 28}, 10, layers);
   }
 }

@@ -15,6 +15,33 @@ import org.junit.jupiter.api.Test;
 
 class ModelsTest {
 
+  /**
+   * The zoo's initial weights (SHA-256 over names and float bits, per model and seed) as the hand-built
+   * networks drew them before the zoo became specs: the presets' runs depend on these bits.
+   */
+  @Test
+  void zooSpecsDrawTheSameWeightsAsBefore() throws Exception {
+    String[][] expected = {
+      {"lenet5", "1", "152020571cbea7d235382bde2fe250f84681d3b5cf2c93e6e84857be8da1c5ff"},
+      {"lenet5", "42", "2f60469a6ad48d03fcd91350b9fc6e679263a43667327eef7d5ef845971ccdaa"},
+      {"lenet-300-100", "1", "f606e30c7776cce9b70b704213b61a60ddd1a26cd0963f74d871adae829a548b"},
+      {"convnet", "42", "84920fb91608a50a4d35204acd59824df30d525825a786ceccd098b87e23fa38"},
+    };
+    for (String[] e : expected) {
+      Model m = Models.create(e[0], Long.parseLong(e[1]));
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (Parameter p : m.tensors()) {
+        md.update(p.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * p.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : p.data()) {
+          b.putInt(Float.floatToRawIntBits(f));
+        }
+        md.update(b.array());
+      }
+      assertEquals(e[2], java.util.HexFormat.of().formatHex(md.digest()), e[0] + " seed " + e[1]);
+    }
+  }
+
   @Test
   void lenet5HasCaffesLayersWithPyTorchNamesAndShapes() {
     Model m = Models.create("lenet5", 1);

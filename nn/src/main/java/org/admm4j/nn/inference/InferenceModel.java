@@ -1,36 +1,23 @@
 package org.admm4j.nn.inference;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import org.admm4j.kernels.ConvShape;
-import org.admm4j.kernels.CsrMatrix;
-import org.admm4j.kernels.SparseBlas;
+import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Model;
-import org.admm4j.nn.Models;
 import org.admm4j.nn.Parameter;
-import org.admm4j.nn.compact.CompactModel;
-import org.admm4j.nn.compact.CompactModelReader;
-import org.admm4j.nn.compact.CompactModels;
-import org.admm4j.nn.io.SafeTensors;
-import org.admm4j.nn.io.SafeTensorsFile;
-import org.admm4j.nn.layers.Conv2d;
-import org.admm4j.nn.layers.Layer;
-import org.admm4j.nn.layers.Linear;
+import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.files.StoredModel;
+import org.admm4j.nn.spec.ModelSpec;
 
 /**
  * A trained (typically pruned) model for JVM services: load it once, then classify images from any
  * number of threads at once.
  *
  * <pre>{@code
- * InferenceModel model = InferenceModel.load(Path.of("runs/x/model.safetensors"));
- * int digit = model.predict(image);            // image: 1×28×28 floats, normalised as in training
+ * InferenceModel model = InferenceModel.load(Path.of("runs/x/model.safetensors")); // any network
+ * int digit = model.predict(image);            // image: C×H×W floats, normalised as model.normalization() says
  * int[] digits = model.predictBatch(images, n); // n images back to back
  * }</pre>
  *
@@ -49,11 +36,13 @@ public final class InferenceModel {
   public static final int CHUNK = 64;
 
   private final Model model;
+  private final InputNormalization normalization;
   private final InferenceStep[] steps;
   private final ThreadLocal<Scratch> scratch;
 
-  private InferenceModel(Model model, InferenceStep[] steps) {
+  private InferenceModel(Model model, InputNormalization normalization, InferenceStep[] steps) {
     this.model = model;
+    this.normalization = normalization;
     this.steps = steps;
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(this));
   }
@@ -80,31 +69,15 @@ public final class InferenceModel {
   }
 
   /**
-   * Loads a model from {@code model.safetensors} or a compact file (told apart by their first bytes); the
-   * architecture is the metadata entry {@code model} (e.g. {@code lenet5}).
+   * Loads any model file admm4j wrote ({@code .safetensors} or compact, told apart by their first bytes):
+   * the architecture comes from the file's spec (or the zoo model it names), the input normalisation
+   * from its metadata ({@link #normalization()}).
    *
-   * @throws IOException when the file cannot be read, is invalid, names no known model or does not fit it
+   * @throws IOException when the file cannot be read, is invalid, or carries no architecture it fits
    */
   public static InferenceModel load(Path file, Execution execution) throws IOException {
-    Map<String, String> metadata;
-    Map<String, org.admm4j.nn.io.Tensor> tensors;
-    if (isCompact(file)) {
-      CompactModel m = CompactModelReader.read(file);
-      metadata = m.metadata();
-      tensors = m.tensors();
-    } else {
-      SafeTensorsFile f = SafeTensors.read(file);
-      metadata = f.metadata();
-      tensors = f.tensors();
-    }
-    String name = metadata.get("model");
-    if (name == null || !Models.names().contains(name)) {
-      throw new IOException(file + ": metadata entry 'model' is " + (name == null ? "missing" : "'" + name + "'")
-          + "; expected one of " + Models.names());
-    }
-    Model model = Models.create(name, 0);
-    CompactModels.copyInto(model, tensors, file.toString());
-    return build(model, execution);
+    StoredModel stored = ModelFiles.read(file);
+    return build(stored.model(), stored.normalization(), execution);
   }
 
   /**
@@ -112,99 +85,22 @@ public final class InferenceModel {
    * do not reach it.
    */
   public static InferenceModel of(Model model, Execution execution) {
-    Model copy;
-    if (Models.names().contains(model.name())) {
-      copy = Models.create(model.name(), 0);
-      for (Parameter p : model.tensors()) {
-        System.arraycopy(p.data(), 0, copy.parameter(p.name()).data(), 0, p.size());
-      }
-    } else {
-      throw new IllegalArgumentException("model '" + model.name() + "' is not one of " + Models.names()
-          + ": the inference model rebuilds the architecture by name");
-    }
-    return build(copy, execution);
+    return of(model, null, execution);
   }
 
-  private static boolean isCompact(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(4);
-      return Arrays.equals(head, new byte[] {'A', '4', 'J', 'C'});
+  /** As {@link #of(Model, Execution)}, recording the input normalisation the model expects (may be null). */
+  public static InferenceModel of(Model model, InputNormalization normalization, Execution execution) {
+    Model copy = model.spec().build(0);
+    for (Parameter p : model.tensors()) {
+      System.arraycopy(p.data(), 0, copy.parameter(p.name()).data(), 0, p.size());
     }
+    return build(copy, normalization, execution);
   }
 
-  private static InferenceModel build(Model model, Execution execution) {
+  private static InferenceModel build(Model model, InputNormalization normalization, Execution execution) {
     model.setTraining(false);
-    List<Layer> layers = model.layers();
-    InferenceStep[] steps = new InferenceStep[layers.size()];
-    for (int i = 0; i < steps.length; i++) {
-      steps[i] = step(layers.get(i), execution);
-    }
-    return new InferenceModel(model, steps);
-  }
-
-  private static InferenceStep step(Layer layer, Execution execution) {
-    if (layer instanceof Linear linear) {
-      int[] shape = linear.weight().shape();
-      CsrMatrix w = CsrMatrix.fromDense(shape[0], shape[1], linear.weight().data());
-      if (execution == Execution.SPARSE || (execution == Execution.AUTO && SparseBlas.prefersSparseLinear(w))) {
-        return new SparseLinearStep(layer.name(), w, linear.bias().data());
-      }
-      return new LayerStep(layer, String.format("%s: dense linear, %.2f%% of weights non-zero", layer.name(),
-          100 * w.density()));
-    }
-    if (layer instanceof Conv2d conv) {
-      int[] shape = conv.weight().shape();
-      CsrMatrix w = CsrMatrix.fromDense(shape[0], shape[1] * shape[2] * shape[3], conv.weight().data());
-      if (execution == Execution.SPARSE || (execution == Execution.AUTO && SparseBlas.prefersSparseConv(w))) {
-        ConvShape single = convShape(conv);
-        if (single != null) {
-          return new SparseConvStep(layer.name(), single, w, conv.bias().data());
-        }
-      }
-      return new LayerStep(layer, String.format("%s: dense conv, %.2f%% of weights non-zero", layer.name(),
-          100 * w.density()));
-    }
-    return new LayerStep(layer, layer.name() + ": " + layer.getClass().getSimpleName());
-  }
-
-  /**
-   * The layer's stride and padding, which {@code Conv2d} does not expose: the (stride, padding) pairs that
-   * give its output size are tried in order, each checked against the layer's own forward pass on a
-   * random image; null (stay dense) when none reproduces it.
-   */
-  static ConvShape convShape(Conv2d conv) {
-    int[] in = conv.inputShape(), out = conv.outputShape(), w = conv.weight().shape();
-    int k = w[2];
-    SplittableRandom random = new SplittableRandom(1);
-    float[] x = new float[conv.inputSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) random.nextDouble(-1, 1);
-    }
-    float[] expected = null;
-    for (int stride = 1; stride <= k; stride++) {
-      for (int pad = 0; pad < k; pad++) {
-        if ((in[1] + 2 * pad - k) / stride + 1 != out[1] || (in[2] + 2 * pad - w[3]) / stride + 1 != out[2]
-            || in[1] + 2 * pad < k || in[2] + 2 * pad < w[3]) {
-          continue;
-        }
-        ConvShape shape = new ConvShape(1, in[0], in[1], in[2], out[0], k, w[3], stride, pad);
-        if (expected == null) {
-          LayerStep dense = new LayerStep(conv, "");
-          expected = dense.forward(dense.newState(1), x, 1).clone();
-        }
-        CsrMatrix all = CsrMatrix.fromDense(out[0], in[0] * k * w[3], conv.weight().data());
-        float[] y = new float[shape.outputSize()];
-        SparseBlas.convForward(all, shape, x, conv.bias().data(), y, new float[SparseBlas.convWorkspaceSize(all, shape)]);
-        boolean same = true;
-        for (int i = 0; i < y.length && same; i++) {
-          same = Math.abs(y[i] - expected[i]) <= 1e-4f * (1 + Math.abs(expected[i]));
-        }
-        if (same) {
-          return shape;
-        }
-      }
-    }
-    return null;
+    List<InferenceStep> steps = StepPlanner.plan(model.layers(), execution);
+    return new InferenceModel(model, normalization, steps.toArray(new InferenceStep[0]));
   }
 
   /**
@@ -292,6 +188,24 @@ public final class InferenceModel {
   /** The architecture's name, e.g. {@code lenet5}. */
   public String modelName() {
     return model.name();
+  }
+
+  /** The per-sample input shape, {@code [C, H, W]} or {@code [features]}. */
+  public int[] inputShape() {
+    return model.inputShape();
+  }
+
+  /** The architecture this model runs. */
+  public ModelSpec spec() {
+    return model.spec();
+  }
+
+  /**
+   * The normalisation the model's inputs need (pixels in [0, 1], then per channel), as its file records
+   * it; null when unknown.
+   */
+  public InputNormalization normalization() {
+    return normalization;
   }
 
   /** Floats per image: C·H·W. */

@@ -294,21 +294,14 @@ public final class SafeTensors {
 
   /**
    * Writes every tensor of {@code model} ({@link Model#tensors()}: parameters and buffers, PyTorch names
-   * and layouts) atomically, with {@code metadata} plus {@code format=pt} and {@code model=<name>} unless
-   * given.
+   * and layouts) atomically, with {@code metadata} plus {@code format=pt}, {@code model=<name>} and the
+   * architecture spec ({@link ModelMetadata#SPEC}) unless given.
    */
   public static void saveModel(Model model, Path file, Map<String, String> metadata) throws IOException {
-    LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Parameter p : model.tensors()) {
-      tensors.put(p.name(), new Tensor(p.shape(), p.data()));
-    }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", "pt");
-    meta.put("model", model.name());
-    if (metadata != null) {
-      meta.putAll(metadata);
-    }
-    write(file, tensors, meta);
+    meta.putAll(ModelMetadata.of(model, metadata));
+    write(file, ModelTensors.of(model), meta);
   }
 
   /**
@@ -317,35 +310,6 @@ public final class SafeTensors {
    * and mis-shaped tensor.
    */
   public static void loadModel(Model model, Path file) throws IOException {
-    SafeTensorsFile f = read(file);
-    List<String> problems = new ArrayList<>();
-    for (Parameter p : model.tensors()) {
-      Tensor t = f.tensors().get(p.name());
-      if (t == null) {
-        problems.add("missing " + p.name() + " " + Arrays.toString(p.shape()));
-      } else if (!Arrays.equals(t.shape(), p.shape())) {
-        problems.add(p.name() + " has shape " + Arrays.toString(t.shape()) + " in the file, the model expects "
-            + Arrays.toString(p.shape()));
-      }
-    }
-    for (String name : f.tensors().keySet()) {
-      boolean known = false;
-      for (Parameter p : model.tensors()) {
-        if (p.name().equals(name)) {
-          known = true;
-          break;
-        }
-      }
-      if (!known) {
-        problems.add("unexpected " + name + " " + Arrays.toString(f.tensors().get(name).shape()));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new IOException(file + " does not fit model " + model.name() + ": " + String.join("; ", problems));
-    }
-    for (Parameter p : model.tensors()) {
-      float[] src = f.tensors().get(p.name()).data();
-      System.arraycopy(src, 0, p.data(), 0, src.length);
-    }
+    ModelTensors.copyInto(model, read(file).tensors(), file.toString());
   }
 }

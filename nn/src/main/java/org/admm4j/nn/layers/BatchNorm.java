@@ -1,5 +1,6 @@
 package org.admm4j.nn.layers;
 
+import org.admm4j.nn.spec.LayerSpec;
 import java.util.List;
 import org.admm4j.nn.LayerKind;
 import org.admm4j.nn.Parameter;
@@ -38,6 +39,11 @@ public final class BatchNorm extends Layer {
     runningVar = Parameter.buffer(name + ".running_var", channels);
     java.util.Arrays.fill(gamma.data(), 1f);
     java.util.Arrays.fill(runningVar.data(), 1f);
+  }
+
+  @Override
+  public LayerSpec spec() {
+    return new LayerSpec.BatchNorm(localName());
   }
 
   @Override

@@ -6,13 +6,19 @@ import org.admm4j.kernels.ConvShape;
 import org.admm4j.kernels.Convolution;
 import org.admm4j.nn.LayerKind;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.spec.LayerSpec;
 
 /** 2-D convolution over NCHW batches: {@code weight [out, in, k, k]}, {@code bias [out]}, PyTorch's layout. */
 public final class Conv2d extends Layer {
 
   private final Parameter weight;
+  /** Null for a convolution without bias. */
   private final Parameter bias;
+  /** What the kernels add when there is no bias: zeros, never written. */
+  private final float[] biasValues;
   private final ConvShape single;
+  private final int stride;
+  private final int padding;
 
   /**
    * @param inputShape {@code [inChannels, height, width]}
@@ -20,19 +26,58 @@ public final class Conv2d extends Layer {
    */
   public Conv2d(String name, int[] inputShape, int outChannels, int kernelSize, int stride, int padding,
       SplittableRandom random) {
-    this(name, inputShape, new ConvShape(1, inputShape[0], inputShape[1], inputShape[2], outChannels,
-        kernelSize, kernelSize, stride, padding), random);
+    this(name, inputShape, outChannels, kernelSize, stride, padding, true, random);
   }
 
-  private Conv2d(String name, int[] inputShape, ConvShape single, SplittableRandom random) {
+  /** As above; without {@code bias} the layer has no bias tensor (PyTorch's {@code bias=False}). */
+  public Conv2d(String name, int[] inputShape, int outChannels, int kernelSize, int stride, int padding,
+      boolean bias, SplittableRandom random) {
+    this(name, inputShape, new ConvShape(1, inputShape[0], inputShape[1], inputShape[2], outChannels,
+        kernelSize, kernelSize, stride, padding), stride, padding, bias, random);
+  }
+
+  private Conv2d(String name, int[] inputShape, ConvShape single, int stride, int padding, boolean hasBias,
+      SplittableRandom random) {
     super(name, inputShape, new int[] {single.outChannels(), single.outHeight(), single.outWidth()});
     this.single = single;
+    this.stride = stride;
+    this.padding = padding;
     int spatial = single.outHeight() * single.outWidth();
     weight = Parameter.weight(name + ".weight", LayerKind.CONV, spatial, single.outChannels(),
         single.inChannels(), single.kernelHeight(), single.kernelWidth());
-    bias = Parameter.other(name + ".bias", LayerKind.CONV, single.outChannels());
-    Init.uniformFanIn(weight.data(), bias.data(),
+    bias = hasBias ? Parameter.other(name + ".bias", LayerKind.CONV, single.outChannels()) : null;
+    biasValues = hasBias ? bias.data() : new float[single.outChannels()];
+    Init.uniformFanIn(weight.data(), hasBias ? bias.data() : null,
         single.inChannels() * single.kernelHeight() * single.kernelWidth(), random);
+  }
+
+  /** Output channels. */
+  public int outChannels() {
+    return single.outChannels();
+  }
+
+  /** The (square) kernel size. */
+  public int kernelSize() {
+    return single.kernelHeight();
+  }
+
+  public int stride() {
+    return stride;
+  }
+
+  public int padding() {
+    return padding;
+  }
+
+  /** The shape of one sample's convolution (batch 1). */
+  public ConvShape singleShape() {
+    return single;
+  }
+
+  @Override
+  public LayerSpec spec() {
+    return new LayerSpec.Conv2d(localName(), single.outChannels(), single.kernelHeight(), stride, padding,
+        bias != null);
   }
 
   /** The weight tensor. */
@@ -40,14 +85,19 @@ public final class Conv2d extends Layer {
     return weight;
   }
 
-  /** The bias. */
+  /** The bias, or null for a convolution without one. */
   public Parameter bias() {
     return bias;
   }
 
+  /** The bias values, zeros when there is no bias tensor (what the kernels add). */
+  public float[] biasValues() {
+    return biasValues;
+  }
+
   @Override
   public List<Parameter> parameters() {
-    return List.of(weight, bias);
+    return bias == null ? List.of(weight) : List.of(weight, bias);
   }
 
   @Override
@@ -61,7 +111,7 @@ public final class Conv2d extends Layer {
     s.checkCount(count);
     ConvShape shape = s.shape(count);
     s.input = x;
-    Convolution.forward(shape, x, weight.data(), bias.data(), s.output, s.workspace(shape));
+    Convolution.forward(shape, x, weight.data(), biasValues, s.output, s.workspace(shape));
     s.workspaceHoldsForward = true;
     s.forwardBatch = count;
     return s.output;
@@ -74,9 +124,9 @@ public final class Conv2d extends Layer {
     float[] ws = s.workspace(shape);
     // right after forward the workspace still holds its patch matrix: backward-weights reuses it
     if (s.workspaceHoldsForward && shape.batch() == s.forwardBatch) {
-      Convolution.backwardWeightsAfterForward(shape, s.input, dy, s.gradients[0], s.gradients[1], ws);
+      Convolution.backwardWeightsAfterForward(shape, s.input, dy, s.gradients[0], s.biasGradient, ws);
     } else {
-      Convolution.backwardWeights(shape, s.input, dy, s.gradients[0], s.gradients[1], ws);
+      Convolution.backwardWeights(shape, s.input, dy, s.gradients[0], s.biasGradient, ws);
     }
     s.workspaceHoldsForward = false;
     if (!needInputGradient) {
@@ -97,8 +147,12 @@ public final class Conv2d extends Layer {
     boolean workspaceHoldsForward;
     int forwardBatch;
 
+    /** The bias gradient array, or scratch that nothing reads when there is no bias. */
+    final float[] biasGradient;
+
     State(int capacity, float[][] gradients) {
       super(capacity, gradients);
+      biasGradient = bias != null ? gradients[1] : new float[single.outChannels()];
       full = single.withBatch(capacity);
       output = new float[capacity * outputSize()];
       workspace = new float[Convolution.workspaceSize(full)];

@@ -1,5 +1,6 @@
 package org.admm4j.nn.layers;
 
+import org.admm4j.nn.spec.LayerSpec;
 /**
  * Inverted dropout: in training each element is zeroed with probability p and the rest scaled by
  * 1/(1−p); identity in evaluation. The mask is a hash of (seed, step, sample position, element), so it
@@ -22,6 +23,11 @@ public final class Dropout extends Layer {
   /** Drop probability. */
   public float probability() {
     return p;
+  }
+
+  @Override
+  public LayerSpec spec() {
+    return new LayerSpec.Dropout(localName(), p);
   }
 
   @Override

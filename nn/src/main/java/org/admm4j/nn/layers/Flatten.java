@@ -1,10 +1,16 @@
 package org.admm4j.nn.layers;
 
+import org.admm4j.nn.spec.LayerSpec;
 /** {@code [C, H, W] → [C·H·W]} in C, H, W order, as {@code torch.flatten(x, 1)}: a view, no copy. */
 public final class Flatten extends Layer {
 
   public Flatten(String name, int[] inputShape) {
     super(name, inputShape, new int[] {volume(inputShape)});
+  }
+
+  @Override
+  public LayerSpec spec() {
+    return new LayerSpec.Flatten(localName());
   }
 
   @Override

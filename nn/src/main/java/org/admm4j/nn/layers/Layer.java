@@ -3,6 +3,7 @@ package org.admm4j.nn.layers;
 import java.util.Arrays;
 import java.util.List;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.spec.LayerSpec;
 
 /**
  * One stage of a feed-forward network. A layer holds its parameters and knows its per-sample input and
@@ -52,6 +53,14 @@ public abstract class Layer {
   public final int outputSize() {
     return volume(outputShape);
   }
+
+  /** The layer's last name component: {@code conv1} for {@code block1.conv1}. */
+  public final String localName() {
+    return name.substring(name.lastIndexOf('.') + 1);
+  }
+
+  /** The spec entry that rebuilds this layer (shapes come from the input it is given). */
+  public abstract LayerSpec spec();
 
   /** Trainable tensors, in checkpoint order. */
   public List<Parameter> parameters() {

@@ -7,6 +7,7 @@ import org.admm4j.kernels.Elementwise;
 import org.admm4j.kernels.Transpose;
 import org.admm4j.nn.LayerKind;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.spec.LayerSpec;
 
 /** {@code y = x·Wᵀ + b} with {@code weight [out, in]} and {@code bias [out]}, PyTorch's {@code nn.Linear}. */
 public final class Linear extends Layer {
@@ -14,16 +15,39 @@ public final class Linear extends Layer {
   private final int in;
   private final int out;
   private final Parameter weight;
+  /** Null for a layer without bias. */
   private final Parameter bias;
+  private final float[] biasValues;
 
   /** @param random initialises weight and bias as PyTorch does (U(±1/√in)) */
   public Linear(String name, int in, int out, SplittableRandom random) {
+    this(name, in, out, true, random);
+  }
+
+  /** As above; without {@code bias} the layer has no bias tensor (PyTorch's {@code bias=False}). */
+  public Linear(String name, int in, int out, boolean bias, SplittableRandom random) {
     super(name, new int[] {in}, new int[] {out});
     this.in = in;
     this.out = out;
     weight = Parameter.weight(name + ".weight", LayerKind.LINEAR, 1, out, in);
-    bias = Parameter.other(name + ".bias", LayerKind.LINEAR, out);
-    Init.uniformFanIn(weight.data(), bias.data(), in, random);
+    this.bias = bias ? Parameter.other(name + ".bias", LayerKind.LINEAR, out) : null;
+    biasValues = bias ? this.bias.data() : new float[out];
+    Init.uniformFanIn(weight.data(), bias ? this.bias.data() : null, in, random);
+  }
+
+  /** Output features. */
+  public int outFeatures() {
+    return out;
+  }
+
+  @Override
+  public LayerSpec spec() {
+    return new LayerSpec.Linear(localName(), out, bias != null);
+  }
+
+  /** The bias values, zeros when there is no bias tensor. */
+  public float[] biasValues() {
+    return biasValues;
   }
 
   /** The weight tensor {@code [out, in]}. */
@@ -31,14 +55,14 @@ public final class Linear extends Layer {
     return weight;
   }
 
-  /** The bias {@code [out]}. */
+  /** The bias {@code [out]}, or null for a layer without one. */
   public Parameter bias() {
     return bias;
   }
 
   @Override
   public List<Parameter> parameters() {
-    return List.of(weight, bias);
+    return bias == null ? List.of(weight) : List.of(weight, bias);
   }
 
   @Override
@@ -54,7 +78,9 @@ public final class Linear extends Layer {
     // y[count×out] = x[count×in] · W[out×in]ᵀ, then + bias per row
     Blas.gemm(Transpose.N, Transpose.T, count, out, in, 1f, x, 0, in, weight.data(), 0, in,
         0f, s.output, 0, out);
-    Elementwise.addRowBias(count, out, bias.data(), s.output, 0);
+    if (bias != null) {
+      Elementwise.addRowBias(count, out, biasValues, s.output, 0);
+    }
     return s.output;
   }
 
@@ -69,10 +95,12 @@ public final class Linear extends Layer {
           0f, s.gradients[0], 0, in);
     }
     // db = column sums of dy
-    float[] db = s.gradients[1];
-    java.util.Arrays.fill(db, 0f);
-    for (int r = 0; r < count; r++) {
-      Elementwise.axpy(out, 1f, dy, r * out, db, 0);
+    if (bias != null) {
+      float[] db = s.gradients[1];
+      java.util.Arrays.fill(db, 0f);
+      for (int r = 0; r < count; r++) {
+        Elementwise.axpy(out, 1f, dy, r * out, db, 0);
+      }
     }
     if (!needInputGradient) {
       return null;

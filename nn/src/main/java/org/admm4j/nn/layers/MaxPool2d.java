@@ -1,5 +1,6 @@
 package org.admm4j.nn.layers;
 
+import org.admm4j.nn.spec.LayerSpec;
 import org.admm4j.kernels.PoolShape;
 import org.admm4j.kernels.Pooling;
 
@@ -16,6 +17,20 @@ public final class MaxPool2d extends Layer {
   private MaxPool2d(String name, int[] inputShape, PoolShape single) {
     super(name, inputShape, new int[] {single.channels(), single.outHeight(), single.outWidth()});
     this.single = single;
+  }
+
+  /** The pooling window's side. */
+  public int kernelSize() {
+    return single.size();
+  }
+
+  public int stride() {
+    return single.stride();
+  }
+
+  @Override
+  public LayerSpec spec() {
+    return new LayerSpec.MaxPool(localName(), single.size(), single.stride());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.admm4j.nn.layers;
 
+import org.admm4j.nn.spec.LayerSpec;
 import org.admm4j.kernels.Elementwise;
 
 /** {@code y = max(x, 0)}. */
@@ -7,6 +8,11 @@ public final class ReLU extends Layer {
 
   public ReLU(String name, int[] shape) {
     super(name, shape, shape);
+  }
+
+  @Override
+  public LayerSpec spec() {
+    return new LayerSpec.Relu(localName());
   }
 
   @Override

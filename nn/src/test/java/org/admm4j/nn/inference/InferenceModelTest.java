@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.compact.CompactModelWriter;
 import org.admm4j.nn.compact.CompactModels;
+import org.admm4j.nn.io.ModelTensors;
 import org.admm4j.nn.io.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,9 +192,16 @@ class InferenceModelTest {
   void refusesUnknownModelsAndShortInputs() throws IOException {
     Model model = pruned("lenet5", 0.5);
     Path file = dir.resolve("odd.a4jc");
-    CompactModels.saveModel(model, file, Map.of("model", "resnet"));
+    // a file without a spec that names no zoo model carries no architecture
+    CompactModelWriter.write(file, ModelTensors.of(model), Map.of("model", "resnet"));
     IOException e = assertThrows(IOException.class, () -> InferenceModel.load(file));
-    assertTrue(e.getMessage().contains("'resnet'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'resnet'") && e.getMessage().contains("admm4j.spec"), e.getMessage());
+    // a spec that does not fit the tensors is refused naming them
+    Path wrong = dir.resolve("wrong.a4jc");
+    CompactModelWriter.write(wrong, ModelTensors.of(model),
+        Map.of("admm4j.spec", Models.spec("lenet-300-100").toJson()));
+    IOException fit = assertThrows(IOException.class, () -> InferenceModel.load(wrong));
+    assertTrue(fit.getMessage().contains("missing fc3.weight"), fit.getMessage());
     InferenceModel m = InferenceModel.of(model, Execution.AUTO);
     assertThrows(IllegalArgumentException.class, () -> m.predict(new float[783]));
     assertThrows(IllegalArgumentException.class, () -> m.predictBatch(new float[784 * 2], 3));

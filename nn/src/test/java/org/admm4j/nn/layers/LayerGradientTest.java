@@ -30,6 +30,52 @@ class LayerGradientTest {
   }
 
   @Test
+  void conv2dWithoutBias() {
+    Conv2d conv = new Conv2d("conv", new int[] {2, 6, 7}, 3, 3, 2, 1, false, init);
+    org.junit.jupiter.api.Assertions.assertEquals(1, conv.parameters().size());
+    GradientCheck.check(conv, 2, true, random, 20, REL, ABS);
+  }
+
+  @Test
+  void linearWithoutBias() {
+    Linear fc = new Linear("fc", 11, 5, false, init);
+    org.junit.jupiter.api.Assertions.assertEquals(1, fc.parameters().size());
+    GradientCheck.check(fc, 3, true, random, 20, REL, ABS);
+  }
+
+  @Test
+  void avgPoolPaddedStrided() {
+    GradientCheck.check(new AvgPool2d("pool", new int[] {2, 7, 8}, 3, 2, 1), 2, true, random, 30, REL, ABS);
+    GradientCheck.check(new AvgPool2d("pool", new int[] {3, 6, 6}, 2, 2, 0), 2, true, random, 30, REL, ABS);
+  }
+
+  @Test
+  void globalAvgPool() {
+    GradientCheck.check(new GlobalAvgPool("gap", new int[] {3, 5, 4}), 3, true, random, 30, REL, ABS);
+  }
+
+  @Test
+  void residualWithProjectionShortcut() {
+    int[] in = {2, 6, 6};
+    Conv2d c1 = new Conv2d("b.conv1", in, 3, 3, 2, 1, false, init);
+    BatchNorm bn1 = new BatchNorm("b.bn1", c1.outputShape());
+    Conv2d c2 = new Conv2d("b.conv2", c1.outputShape(), 3, 3, 1, 1, false, init);
+    Conv2d down = new Conv2d("b.down", in, 3, 1, 2, 0, false, init);
+    Residual r = new Residual("b", in, java.util.List.of(c1, bn1, new ReLU("b.relu", c1.outputShape()), c2),
+        java.util.List.of(down));
+    GradientCheck.check(r, 3, true, random, 15, 3e-2, 3e-3, true);
+  }
+
+  @Test
+  void residualWithIdentityShortcut() {
+    int[] in = {2, 5, 5};
+    Conv2d c1 = new Conv2d("b.conv1", in, 2, 3, 1, 1, init);
+    // smooth layers only: a ReLU after the convolution could put a kink inside the ±eps step
+    Residual r = new Residual("b", in, java.util.List.of(c1, new BatchNorm("b.bn", in)), java.util.List.of());
+    GradientCheck.check(r, 2, true, random, 20, 3e-2, 3e-3, true);
+  }
+
+  @Test
   void maxPool() {
     GradientCheck.check(new MaxPool2d("pool", new int[] {2, 6, 8}, 2, 2), 2, true, random, 30, REL, ABS, true);
   }
