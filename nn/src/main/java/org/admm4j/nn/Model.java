@@ -214,16 +214,6 @@ public abstract class Model {
     return logits;
   }
 
-  /** The most likely class of each image (ties: lowest index). */
-  public int[] predict(float[] images, int count) {
-    float[] logits = predictLogits(images, count);
-    int[] classesOut = new int[count];
-    for (int i = 0; i < count; i++) {
-      classesOut[i] = argmax(logits, i * classes, classes);
-    }
-    return classesOut;
-  }
-
   /** Index of the largest of {@code x[off .. off+n)} relative to off (first on ties). */
   public static int argmax(float[] x, int off, int n) {
     int best = 0;

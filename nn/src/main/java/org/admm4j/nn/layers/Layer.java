@@ -94,6 +94,27 @@ public abstract class Layer {
   public abstract float[] backward(Context context, float[] dy, int count, boolean needInputGradient);
 
   /**
+   * The weight whose gradient this layer can leave to {@link #addWeightGradient} (a data-parallel trainer
+   * then computes it once over all its shards, block by block inside the optimizer's pass), or null.
+   */
+  public Parameter deferrableWeight() {
+    return null;
+  }
+
+  /** From now on {@code context}'s backward leaves {@link #deferrableWeight()}'s gradient to {@link #addWeightGradient}. */
+  public void deferWeightGradient(Context context) {
+    throw new UnsupportedOperationException(name + " computes its weight gradients in backward");
+  }
+
+  /**
+   * Elements {@code [from, to)} of {@link #deferrableWeight()}'s gradient of {@code context}'s last backward
+   * pass, written to {@code dw} ({@code overwrite}) or added to it.
+   */
+  public void addWeightGradient(Context context, float[] dw, int from, int to, boolean overwrite) {
+    throw new UnsupportedOperationException(name + " computes its weight gradients in backward");
+  }
+
+  /**
    * After a data-parallel step: folds batch statistics of the shards (in shard order) into the layer's
    * buffers. Default: nothing to fold.
    */

@@ -116,6 +116,12 @@ public final class Linear extends Layer {
    * {@link #addWeightGradient}: a data-parallel trainer then computes it once per element range over
    * all its shards, instead of every shard writing a whole gradient that is summed afterwards.
    */
+  @Override
+  public Parameter deferrableWeight() {
+    return weight;
+  }
+
+  @Override
   public void deferWeightGradient(Context context) {
     ((State) context).deferWeightGradient = true;
   }
@@ -126,6 +132,7 @@ public final class Linear extends Layer {
    * or added to it. Each element is the same sum over the samples as backward's own product, so
    * overwriting with one context and adding another's gives the bits of summing the two gradients.
    */
+  @Override
   public void addWeightGradient(Context context, float[] dw, int from, int to, boolean overwrite) {
     State s = (State) context;
     if (from < 0 || to > out * in || from > to) {

@@ -25,17 +25,23 @@ final class ImageShift {
     return (int) Long.remainderUnsigned(bits & 0xFFFFFFFFL, 2L * max + 1) - max;
   }
 
+  /** Whether to mirror the sample: a bit of the hash that the shifts do not use. */
+  static boolean flip(long bits) {
+    return (mix(bits) & 1L) != 0;
+  }
+
   /**
    * {@code out[slot][c][y][x] = images[idx][c][y − dy][x − dx]}, or {@code fill} where that pixel lies
    * outside the image.
    */
   static void copy(float[] images, int idx, float[] out, int slot, int channels, int h, int w, int dx, int dy,
-      float fill) {
+      float[] fills) {
     int src = idx * channels * h * w;
     int dst = slot * channels * h * w;
     int x0 = Math.max(0, dx);
     int x1 = Math.min(w, w + dx);
     for (int c = 0; c < channels; c++) {
+      float fill = fills[fills.length == 1 ? 0 : c];
       for (int y = 0; y < h; y++) {
         int row = dst + (c * h + y) * w;
         int sy = y - dy;

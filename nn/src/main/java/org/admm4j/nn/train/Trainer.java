@@ -12,7 +12,6 @@ import org.admm4j.nn.NnParameters;
 import org.admm4j.nn.Parameter;
 import org.admm4j.nn.Workspace;
 import org.admm4j.nn.layers.Layer;
-import org.admm4j.nn.layers.Linear;
 import org.admm4j.nn.optim.GradientFill;
 import org.admm4j.nn.optim.Optimizer;
 
@@ -44,10 +43,10 @@ public final class Trainer {
   private final ParallelStep parallelStep;
   private final java.util.IdentityHashMap<Parameter, Integer> parameterIndex = new java.util.IdentityHashMap<>();
   private final List<Parameter> untrained = new java.util.ArrayList<>();
-  /** Linear weights whose gradient the shards leave to {@link #sumShards}, with their layer index. */
+  /** Weights whose gradient the shards leave to {@link #sumShards} ({@link Layer#deferrableWeight}), with their layer index. */
   private final java.util.IdentityHashMap<Parameter, Integer> deferred = new java.util.IdentityHashMap<>();
   private final GradientFill shardSum = this::sumShards;
-  private Workspace[] evalShards;
+  private Evaluator evaluator;
   private long step;
 
   // knowledge distillation: a frozen teacher run on each shard's input
@@ -56,10 +55,7 @@ public final class Trainer {
   private float distillWeight;
   private float distillTemperature;
 
-  // random translations of the training images
-  private int maxShift;
-  private float shiftFill;
-  private long shiftSeed;
+  private Augmentation augmentation = Augmentation.NONE;
 
   // the batch the shard tasks work on
   private float[] images;
@@ -189,16 +185,13 @@ public final class Trainer {
    * sample index), so a seed gives the same images for any thread count and on resume. 0 turns it off.
    */
   public void setAugmentation(int maxShift, float fill, long seed) {
-    if (maxShift < 0) {
-      throw new IllegalArgumentException("augmentation shift must be ≥ 0 pixels, got " + maxShift);
-    }
-    if (maxShift > 0 && (maxShift >= model.inputHeight() || maxShift >= model.inputWidth())) {
-      throw new IllegalArgumentException("augmentation shift " + maxShift + " is not smaller than the "
-          + model.inputHeight() + "×" + model.inputWidth() + " input");
-    }
-    this.maxShift = maxShift;
-    this.shiftFill = fill;
-    this.shiftSeed = seed;
+    setAugmentation(Augmentation.shift(maxShift, fill, seed));
+  }
+
+  /** Changes the training images as {@code augmentation} draws them ({@link Augmentation#NONE}: off). */
+  public void setAugmentation(Augmentation augmentation) {
+    augmentation.check(model.inputChannels(), model.inputHeight(), model.inputWidth());
+    this.augmentation = augmentation;
   }
 
   /** Optimizer steps taken so far (seeds dropout masks; restore it with {@link #setSteps} on resume). */
@@ -301,7 +294,8 @@ public final class Trainer {
   }
 
   /**
-   * The optimized weights of linear layers get their gradients in the optimizer's pass
+   * The optimized weights of layers that can defer them ({@link Layer#deferrableWeight}: linear layers) get
+   * their gradients in the optimizer's pass
    * ({@link #sumShards}), each block computed over every shard's samples while the block is in cache:
    * LeNet-5's fc1 then skips two 1.6 MB gradients per step, written by the shards and read back to be
    * summed (measured: +3–7 % images/s at 2 threads, three alternations). The bits are those of the shards' sum.
@@ -309,12 +303,12 @@ public final class Trainer {
   private void deferLinearWeightGradients(java.util.Set<Parameter> optimized) {
     List<Layer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
-      if (layers.get(i) instanceof Linear && optimized.contains(((Linear) layers.get(i)).weight())) {
-        Linear linear = (Linear) layers.get(i);
+      Parameter w = layers.get(i).deferrableWeight();
+      if (w != null && optimized.contains(w)) {
         for (Workspace ws : shards) {
-          linear.deferWeightGradient(ws.context(i));
+          layers.get(i).deferWeightGradient(ws.context(i));
         }
-        deferred.put(linear.weight(), i);
+        deferred.put(w, i);
       }
     }
   }
@@ -326,11 +320,11 @@ public final class Trainer {
   private void sumShards(Parameter p, int from, int to) {
     Integer layer = deferred.get(p);
     if (layer != null) {
-      Linear linear = (Linear) model.layers().get(layer);
+      Layer owner = model.layers().get(layer);
       boolean first = true;
       for (int s = 0; s < shards.length; s++) {
         if (shardCounts[s] > 0) {
-          linear.addWeightGradient(shards[s].context(layer), p.grad(), from, to, first);
+          owner.addWeightGradient(shards[s].context(layer), p.grad(), from, to, first);
           first = false;
         }
       }
@@ -356,68 +350,14 @@ public final class Trainer {
 
   /**
    * Percent of {@code count} samples the model classifies right (evaluation mode); the samples are
-   * split over the shards as in training.
+   * split over as many shards as training uses.
    */
   public double accuracy(float[] images, byte[] labels, int count) {
     checkData(images, labels, count);
-    if (count == 0) {
-      return 0;
+    if (evaluator == null) {
+      evaluator = new Evaluator(model, shards.length, shards[0].capacity());
     }
-    if (evalShards == null) {
-      evalShards = new Workspace[shards.length];
-      for (int s = 0; s < shards.length; s++) {
-        evalShards[s] = model.newWorkspace(Math.max(shards[s].capacity(), NnParameters.EVAL_BATCH / shards.length));
-      }
-    }
-    int k = evalShards.length;
-    int[] correct = new int[k];
-    Runnable[] work = new Runnable[k];
-    for (int s = 0; s < k; s++) {
-      final int shard = s;
-      final int lo = (int) ((long) s * count / k), hi = (int) ((long) (s + 1) * count / k);
-      work[s] = () -> correct[shard] = countCorrect(evalShards[shard], images, labels, lo, hi);
-    }
-    if (k == 1) {
-      work[0].run();
-    } else {
-      RecursiveAction[] actions = new RecursiveAction[k];
-      for (int s = 0; s < k; s++) {
-        Runnable r = work[s];
-        actions[s] = new RecursiveAction() {
-          @Override
-          protected void compute() {
-            r.run();
-          }
-        };
-      }
-      pool().invoke(new RecursiveAction() {
-        @Override
-        protected void compute() {
-          invokeAll(actions);
-        }
-      });
-    }
-    long sum = 0;
-    for (int c : correct) {
-      sum += c;
-    }
-    return 100.0 * sum / count;
-  }
-
-  private int countCorrect(Workspace ws, float[] images, byte[] labels, int lo, int hi) {
-    int size = model.inputSize(), classes = model.classes();
-    int correct = 0;
-    for (int from = lo; from < hi; from += ws.capacity()) {
-      int n = Math.min(ws.capacity(), hi - from);
-      System.arraycopy(images, from * size, ws.input(), 0, n * size);
-      float[] logits = ws.forward(n, false);
-      for (int i = 0; i < n; i++) {
-        if (Model.argmax(logits, i * classes, classes) == (labels[from + i] & 0xFF)) {
-          correct++;
-        }
-      }
-    }
-    return correct;
+    return evaluator.accuracy(images, labels, count);
   }
 
   private void checkData(float[] images, byte[] labels, int count) {
@@ -475,10 +415,11 @@ public final class Trainer {
       int[] targets = ws.targets();
       for (int i = 0; i < n; i++) {
         int idx = order[batchFrom + lo + i];
-        if (maxShift == 0) {
+        if (!augmentation.active()) {
           System.arraycopy(images, idx * size, in, i * size, size);
         } else {
-          copyShifted(images, idx, in, i);
+          augmentation.copy(images, idx, step, in, i, model.inputChannels(), model.inputHeight(),
+              model.inputWidth());
         }
         int label = labels[idx] & 0xFF;
         if (label >= model.classes()) {
@@ -504,13 +445,6 @@ public final class Trainer {
       } else {
         shardLoss[shard] = ws.lossAndBackward(n, 1f / batchCount);
       }
-    }
-
-    /** Sample {@code idx} of {@code images}, translated by its random shift, into slot {@code slot} of in. */
-    private void copyShifted(float[] images, int idx, float[] in, int slot) {
-      long bits = ImageShift.bits(shiftSeed, step, idx);
-      ImageShift.copy(images, idx, in, slot, model.inputChannels(), model.inputHeight(), model.inputWidth(),
-          ImageShift.dx(bits, maxShift), ImageShift.dy(bits, maxShift), shiftFill);
     }
   }
 

@@ -21,7 +21,7 @@ class ImageShiftTest {
       for (int dx = -5; dx <= 5; dx++) {
         float[] out = new float[2 * channels * h * w];
         Arrays.fill(out, Float.NaN);
-        ImageShift.copy(images, 2, out, 1, channels, h, w, dx, dy, -0.5f);
+        ImageShift.copy(images, 2, out, 1, channels, h, w, dx, dy, new float[] {-0.5f});
         for (int c = 0; c < channels; c++) {
           for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
