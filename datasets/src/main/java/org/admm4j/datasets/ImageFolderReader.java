@@ -3,9 +3,13 @@ package org.admm4j.datasets;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +40,10 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageFolderReader {
   /** Extensions read, lower case. */
   public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg");
+
+  // Length 0, "IEND", CRC: the last 12 bytes of every complete PNG.
+  private static final byte[] PNG_END = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60,
+      (byte) 0x82};
 
   private ImageFolderReader() {}
 
@@ -152,6 +160,9 @@ public final class ImageFolderReader {
         }
         // Unknown colour type: read as colour, the safe side.
         boolean colour = type == null || type.getColorModel().getNumColorComponents() > 1;
+        if (reader.getFormatName().equalsIgnoreCase("png")) {
+          checkPngEnd(file);
+        }
         return new Entry(file, label, width, height, colour);
       } finally {
         reader.dispose();
@@ -175,16 +186,7 @@ public final class ImageFolderReader {
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       labels[i] = e.label();
-      BufferedImage image;
-      try {
-        image = ImageIO.read(e.file().toFile());
-      } catch (IOException | RuntimeException ex) {
-        throw new DatasetException(e.file() + ": cannot decode the image (corrupt or truncated?): "
-            + ex, ex);
-      }
-      if (image == null) {
-        throw new DatasetException(e.file() + ": cannot decode the image (no reader recognises it)");
-      }
+      BufferedImage image = decode(e.file());
       if (image.getWidth() != shape[2] || image.getHeight() != shape[1]) {
         throw new DatasetException(e.file() + ": size: expected " + shape[2] + "x" + shape[1]
             + " (from its header), found " + image.getWidth() + "x" + image.getHeight());
@@ -192,6 +194,56 @@ public final class ImageFolderReader {
       write(e.file(), image, pixels, i * sample, shape[0], shape[1], shape[2]);
     }
     return InMemoryDataset.ofBytes("folder", shape, classes, pixels, labels);
+  }
+
+  /**
+   * Decodes one image, refusing it when the reader warns: the JPEG reader reports a truncated file
+   * ("Premature end of JPEG file") as a warning and fills the rest with grey.
+   */
+  private static BufferedImage decode(Path file) throws DatasetException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new DatasetException(file + ": cannot decode the image (no reader recognises it)");
+      }
+      ImageReader reader = readers.next();
+      List<String> warnings = new ArrayList<>();
+      try {
+        reader.setInput(in, true, true);
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        BufferedImage image = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new DatasetException(file + ": image decoder warning (corrupt or truncated?): "
+              + warnings.get(0));
+        }
+        return image;
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException ex) {
+      throw new DatasetException(file + ": cannot decode the image (corrupt or truncated?): "
+          + ex, ex);
+    }
+  }
+
+  /**
+   * A PNG ends with the 12-byte IEND chunk; without it the file was cut short, which the PNG reader
+   * does not always notice (it stops at the end of the image data).
+   */
+  private static void checkPngEnd(Path file) throws IOException, DatasetException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer end = ByteBuffer.allocate(PNG_END.length);
+      long start = ch.size() - PNG_END.length;
+      while (start >= 0 && end.hasRemaining()) {
+        if (ch.read(end, start + end.position()) < 0) {
+          break;
+        }
+      }
+      if (start < 0 || !Arrays.equals(end.array(), PNG_END)) {
+        throw new DatasetException(file + ": PNG end: expected the IEND chunk at the end of the "
+            + "file, found none (truncated file?)");
+      }
+    }
   }
 
   /** One image into CHW bytes at {@code at}: grey from the raster (no colour conversion), RGB as sRGB. */
