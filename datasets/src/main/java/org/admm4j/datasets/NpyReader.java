@@ -77,15 +77,21 @@ public final class NpyReader {
       throw new DatasetException(images.file() + ": rank: expected 3 (N, H, W) or 4 (N, C, H, W) for "
           + "images, found " + s.length + " " + NpyFile.shapeText(s));
     }
-    int[] shape = s.length == 3 ? new int[] {1, (int) s[1], (int) s[2]}
-        : new int[] {(int) s[1], (int) s[2], (int) s[3]};
+    long sampleSize = 1;
     for (int k = 1; k < s.length; k++) {
-      if (s[k] < 1) {
-        throw new DatasetException(images.file() + ": shape: expected every sample dimension >= 1,"
-            + " found " + NpyFile.shapeText(s));
+      if (s[k] < 1 || s[k] > NpyFile.MAX_ELEMENTS) {
+        throw new DatasetException(images.file() + ": shape: expected every sample dimension in 1.."
+            + NpyFile.MAX_ELEMENTS + ", found " + NpyFile.shapeText(s));
+      }
+      sampleSize *= s[k];
+      if (sampleSize > NpyFile.MAX_ELEMENTS) {
+        // Only possible with N = 0; a sample this large could never be read anyway.
+        throw new DatasetException(images.file() + ": shape: expected a sample of at most "
+            + NpyFile.MAX_ELEMENTS + " values, found " + NpyFile.shapeText(s));
       }
     }
-    return shape;
+    return s.length == 3 ? new int[] {1, (int) s[1], (int) s[2]}
+        : new int[] {(int) s[1], (int) s[2], (int) s[3]};
   }
 
   private static void checkLabelsFile(NpyFile labels, NpyFile images) throws DatasetException {

@@ -192,6 +192,27 @@ class NpyReaderTest {
   }
 
   @Test
+  void refusesEmptyOrHugeSampleDimensions() throws Exception {
+    writeUint8();
+    NpyBytes.write(dir.resolve("test-images.npy"),
+        NpyBytes.uint8(new long[] {0, 0, W}, new byte[0]));
+    assertRefused("test-images.npy", "sample dimension", "(0, 0, 4)");
+    NpyBytes.write(dir.resolve("test-images.npy"),
+        NpyBytes.uint8(new long[] {0, 1L << 20, 1L << 20}, new byte[0]));
+    assertRefused("test-images.npy", "at most", "(0, 1048576, 1048576)");
+  }
+
+  @Test
+  void readsEmptySplits() throws Exception {
+    writeUint8();
+    NpyBytes.write(dir.resolve("test-images.npy"), NpyBytes.uint8(new long[] {0, H, W}, new byte[0]));
+    NpyBytes.write(dir.resolve("test-labels.npy"), NpyBytes.ints("<i8", new int[0]));
+    TrainTestSplit s = NpyReader.read(dir);
+    assertEquals(0, s.test().size());
+    assertEquals(6, s.test().classes(), "train's largest label is 5");
+  }
+
+  @Test
   void refusesNonFiniteFloats() throws Exception {
     writeUint8();
     float[] v = new float[7 * H * W];
