@@ -157,7 +157,7 @@ public final class NpyFile {
     }
     if (elements > MAX_ELEMENTS) {
       throw new DatasetException(file + ": 'shape': expected at most " + MAX_ELEMENTS
-          + " elements (one Java array), found " + Arrays.toString(shape));
+          + " elements (one Java array), found " + shapeText(shape));
     }
     NpyFile npy = new NpyFile(file, descr, shape, elements, dataOffset);
     long expected = elements * npy.itemSize;

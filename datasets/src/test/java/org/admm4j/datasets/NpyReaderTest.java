@@ -77,28 +77,6 @@ class NpyReaderTest {
     assertEquals(3, s.normalization().channels());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"|u1", "|i1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", ">i2", ">u2",
-      ">i4", ">u4", ">i8", ">u8"})
-  void readsEveryIntegerLabelType(String descr) throws Exception {
-    int[] labels = {0, 3, 1, 100, 2};
-    Path f = NpyBytes.write(dir.resolve("labels.npy"), NpyBytes.ints(descr, labels));
-    NpyFile npy = NpyFile.open(f);
-    assertEquals(descr, npy.dtype());
-    assertArrayEquals(labels, npy.readInts());
-  }
-
-  @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3})
-  void readsFormatVersions(int major) throws Exception {
-    byte[] data = IdxBytes.randomBytes(2 * 3 * 4, 5);
-    Path f = NpyBytes.write(dir.resolve("v.npy"),
-        NpyBytes.npy(major, "|u1", false, new long[] {2, 3, 4}, data));
-    NpyFile npy = NpyFile.open(f);
-    assertArrayEquals(new long[] {2, 3, 4}, npy.shape());
-    assertArrayEquals(data, npy.readUint8());
-  }
-
   @Test
   void refusesWrongImageDtype() throws Exception {
     writeUint8();
