@@ -1,5 +1,6 @@
 package org.admm4j.datasets;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class Cifar10Reader {
     int at = 0;
     for (Path file : files) {
       long count = size(file) / RECORD_BYTES;
-      try (InputStream in = Files.newInputStream(file)) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
         for (long r = 0; r < count; r++, at++) {
           if (in.readNBytes(record, 0, RECORD_BYTES) != RECORD_BYTES) {
             throw new DatasetException(file + ": record " + r + ": ended early (the file changed "
