@@ -112,6 +112,28 @@ public record ImageDataset(String name, int count, int rows, int cols, byte[] pi
     return normalizedPixels(n.mean(), n.std());
   }
 
+  /**
+   * This dataset as a one-channel {@link Dataset} with {@link #classes()} classes (at least 1);
+   * the pixel array is shared, not copied.
+   */
+  public InMemoryDataset asDataset() {
+    return asDataset(Math.max(1, classes()));
+  }
+
+  /**
+   * This dataset as a one-channel {@link Dataset} of {@code classes} classes (e.g. the larger count
+   * of a train/test pair); the pixel array is shared, not copied.
+   *
+   * @throws IllegalArgumentException when a label is not below {@code classes}
+   */
+  public InMemoryDataset asDataset(int classes) {
+    int[] ints = new int[count];
+    for (int i = 0; i < count; i++) {
+      ints[i] = labels[i] & 0xff;
+    }
+    return InMemoryDataset.ofBytes(name, new int[] {1, rows, cols}, classes, pixels, ints);
+  }
+
   /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */
   public ImageDataset subset(int from, int to) {
     Objects.checkFromToIndex(from, to, count);

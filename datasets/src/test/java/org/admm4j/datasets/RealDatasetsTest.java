@@ -40,6 +40,15 @@ class RealDatasetsTest {
     Normalization n = Normalization.of(s.train());
     assertEquals(Normalization.MNIST.mean(), n.mean(), 1e-4);
     assertEquals(Normalization.MNIST.std(), n.std(), 1e-4);
+    // The Dataset form: the usual constants, the same floats as the IDX path, the same statistics.
+    TrainTestSplit split = TrainTestSplit.of(s);
+    assertEquals(ChannelNormalization.MNIST, split.normalization());
+    assertEquals(10, split.train().classes());
+    ChannelNormalizationTest.assertBitsEqual(s.train().normalizedPixels(Normalization.MNIST),
+        split.normalization().normalize(split.train()));
+    ChannelNormalization computed = ChannelNormalization.of(split.train());
+    assertEquals(n.mean(), computed.mean()[0]);
+    assertEquals(n.std(), computed.std()[0]);
   }
 
   @Test
