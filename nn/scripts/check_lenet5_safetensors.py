@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Cross-check of the LeNet-5 checkpoint layout against PyTorch's semantics, with NumPy only.
 
-Reads DIR/model.safetensors and DIR/sample.safetensors (written by the test-scope main
-org.admm4j.nn.io.ExportLenetSample), parses the safetensors format independently (struct + json),
+Reads DIR/model.safetensors and DIR/sample.safetensors (written by
+`java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.admm4j.bench.ExportLenetSample DIR`), parses the safetensors format independently (struct + json),
 runs PyTorch's LeNet-5 forward (Conv2d = cross-correlation with weight [out, in, kh, kw], MaxPool2d(2),
 torch.flatten(x, 1) in C,H,W order, Linear y = x W^T + b) and compares with the Java logits.
 Exit status 0 when they agree to 1e-4.

@@ -78,10 +78,10 @@ public class ConvBench {
     };
     pool = threads > 1 ? new ForkJoinPool(threads) : null;
     Random random = new Random(42);
-    x = floats(random, shape.inputSize());
-    w = floats(random, shape.weightSize());
-    bias = floats(random, shape.outChannels());
-    dy = floats(random, shape.outputSize());
+    x = RandomArrays.uniform(random, shape.inputSize(), 1f);
+    w = RandomArrays.uniform(random, shape.weightSize(), 1f);
+    bias = RandomArrays.uniform(random, shape.outChannels(), 1f);
+    dy = RandomArrays.uniform(random, shape.outputSize(), 1f);
     y = new float[shape.outputSize()];
     dx = new float[shape.inputSize()];
     dw = new float[shape.weightSize()];
@@ -94,14 +94,6 @@ public class ConvBench {
     if (pool != null) {
       pool.shutdown();
     }
-  }
-
-  private static float[] floats(Random random, int n) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = random.nextFloat() * 2f - 1f;
-    }
-    return a;
   }
 
   /** 2·(multiply-adds) of one pass over the batch. */

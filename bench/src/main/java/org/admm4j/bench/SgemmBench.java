@@ -82,8 +82,8 @@ public class SgemmBench {
     lda = ta ? m : k;
     ldb = tb ? k : n;
     Random random = new Random(42);
-    a = randomFloats(random, m * k);
-    b = randomFloats(random, k * n);
+    a = RandomArrays.uniform(random, m * k, 1f);
+    b = RandomArrays.uniform(random, k * n, 1f);
     c = new float[m * n];
     // self-check: two corners of C against a double dot product
     gemm();
@@ -120,14 +120,6 @@ public class SgemmBench {
       case "T" -> true;
       default -> throw new IllegalArgumentException(name + " must be N or T, not " + value);
     };
-  }
-
-  private static float[] randomFloats(Random random, int size) {
-    float[] x = new float[size];
-    for (int i = 0; i < size; i++) {
-      x[i] = random.nextFloat() * 2f - 1f;
-    }
-    return x;
   }
 
   /*

@@ -56,46 +56,30 @@ public class SparseBlasBenchmark {
   @Setup
   public void setUp() {
     Random random = new Random(42);
-    fc1Dense = pruned(random, 500 * 800);
+    fc1Dense = RandomArrays.pruned(random, 500 * 800, density);
     fc1 = CsrMatrix.fromDense(500, 800, fc1Dense);
-    fc1Bias = floats(random, 500);
-    fcIn = floats(random, batch * 800);
+    fc1Bias = RandomArrays.uniform(random, 500, 0.5f);
+    fcIn = RandomArrays.uniform(random, batch * 800, 0.5f);
     fcOut = new float[batch * 500];
     fcWorkspace = new float[Math.max(1, SparseBlas.linearWorkspaceSize(fc1, batch))];
 
     conv2 = new ConvShape(batch, 20, 12, 12, 50, 5, 5, 1, 0);
-    conv2Dense = pruned(random, conv2.weightSize());
+    conv2Dense = RandomArrays.pruned(random, conv2.weightSize(), density);
     conv2Sparse = CsrMatrix.fromDense(50, 500, conv2Dense);
-    conv2Bias = floats(random, 50);
-    convIn = floats(random, conv2.inputSize());
+    conv2Bias = RandomArrays.uniform(random, 50, 0.5f);
+    convIn = RandomArrays.uniform(random, conv2.inputSize(), 0.5f);
     convOut = new float[conv2.outputSize()];
     convWorkspace = new float[Math.max(1, Convolution.workspaceSize(conv2))];
     sparseConvWorkspace = new float[Math.max(1, SparseBlas.convWorkspaceSize(conv2Sparse, conv2))];
 
     conv1 = new ConvShape(batch, 1, 28, 28, 20, 5, 5, 1, 0);
-    conv1Dense = pruned(random, conv1.weightSize());
+    conv1Dense = RandomArrays.pruned(random, conv1.weightSize(), density);
     conv1Sparse = CsrMatrix.fromDense(20, 25, conv1Dense);
-    conv1Bias = floats(random, 20);
-    conv1In = floats(random, conv1.inputSize());
+    conv1Bias = RandomArrays.uniform(random, 20, 0.5f);
+    conv1In = RandomArrays.uniform(random, conv1.inputSize(), 0.5f);
     conv1Out = new float[conv1.outputSize()];
     conv1Workspace = new float[Math.max(1, Convolution.workspaceSize(conv1))];
     sparseConv1Workspace = new float[Math.max(1, SparseBlas.convWorkspaceSize(conv1Sparse, conv1))];
-  }
-
-  private float[] pruned(Random random, int n) {
-    float[] w = new float[n];
-    for (int i = 0; i < n; i++) {
-      w[i] = random.nextDouble() < density ? random.nextFloat() - 0.5f : 0f;
-    }
-    return w;
-  }
-
-  private static float[] floats(Random random, int n) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = random.nextFloat() - 0.5f;
-    }
-    return x;
   }
 
   @Benchmark

@@ -47,8 +47,10 @@ public final class SparseThresholds {
     System.out.println("conv2, batch 1: im2col against shifted runs (no im2col)");
     for (double d : new double[] {0.02, 0.05, 0.1, 0.15, 0.2, 0.3}) {
       ConvShape s = new ConvShape(1, 20, 12, 12, 50, 5, 5, 1, 0);
-      CsrMatrix w = CsrMatrix.fromDense(50, 500, pruned(random, s.weightSize(), d));
-      float[] x = floats(random, s.inputSize()), bias = floats(random, 50), y = new float[s.outputSize()];
+      CsrMatrix w = CsrMatrix.fromDense(50, 500, RandomArrays.pruned(random, s.weightSize(), d));
+      float[] x = RandomArrays.uniform(random, s.inputSize(), 0.5f);
+      float[] bias = RandomArrays.uniform(random, 50, 0.5f);
+      float[] y = new float[s.outputSize()];
       float[] ws = new float[SparseBlas.convWorkspaceSize(w, s)];
       double im2col = micros(() -> SparseBlas.convForward(w, s, x, bias, y, ws), 500);
       // the shifted path, prepared as if the density were below the threshold
@@ -60,9 +62,11 @@ public final class SparseThresholds {
     }
     System.out.println("fc 500×800: per-sample SpMV against the transposed batched layout");
     for (double d : new double[] {0.02, 0.1, 0.3}) {
-      CsrMatrix w = CsrMatrix.fromDense(500, 800, pruned(random, 500 * 800, d));
+      CsrMatrix w = CsrMatrix.fromDense(500, 800, RandomArrays.pruned(random, 500 * 800, d));
       for (int batch : new int[] {2, 4, 8, 16, 32}) {
-        float[] x = floats(random, batch * 800), bias = floats(random, 500), y = new float[batch * 500];
+        float[] x = RandomArrays.uniform(random, batch * 800, 0.5f);
+        float[] bias = RandomArrays.uniform(random, 500, 0.5f);
+        float[] y = new float[batch * 500];
         float[] ws = new float[Math.max(1, SparseBlas.linearWorkspaceSize(w, batch))];
         double chosen = micros(() -> SparseBlas.linear(w, batch, x, bias, y, ws), 50);
         double spmv = micros(() -> {
@@ -77,9 +81,11 @@ public final class SparseThresholds {
   }
 
   private static void linear(Random random, int batch, double d) {
-    float[] dense = pruned(random, 500 * 800, d);
+    float[] dense = RandomArrays.pruned(random, 500 * 800, d);
     CsrMatrix w = CsrMatrix.fromDense(500, 800, dense);
-    float[] x = floats(random, batch * 800), bias = floats(random, 500), y = new float[batch * 500];
+    float[] x = RandomArrays.uniform(random, batch * 800, 0.5f);
+    float[] bias = RandomArrays.uniform(random, 500, 0.5f);
+    float[] y = new float[batch * 500];
     float[] ws = new float[Math.max(1, SparseBlas.linearWorkspaceSize(w, batch))];
     int reps = batch == 1 ? 200 : 5;
     double sparse = micros(() -> SparseBlas.linear(w, batch, x, bias, y, ws), reps);
@@ -90,9 +96,11 @@ public final class SparseThresholds {
 
   private static void conv(Random random, ConvShape s, String name, double d) {
     int taps = s.inChannels() * s.kernelHeight() * s.kernelWidth();
-    float[] dense = pruned(random, s.weightSize(), d);
+    float[] dense = RandomArrays.pruned(random, s.weightSize(), d);
     SparseConvolution conv = SparseConvolution.of(CsrMatrix.fromDense(s.outChannels(), taps, dense), s);
-    float[] x = floats(random, s.inputSize()), bias = floats(random, s.outChannels()), y = new float[s.outputSize()];
+    float[] x = RandomArrays.uniform(random, s.inputSize(), 0.5f);
+    float[] bias = RandomArrays.uniform(random, s.outChannels(), 0.5f);
+    float[] y = new float[s.outputSize()];
     float[] ws = new float[conv.workspaceSize()];
     float[] denseWs = new float[Math.max(1, Convolution.workspaceSize(s))];
     int reps = s.batch() == 1 ? 200 : 5;
@@ -119,21 +127,5 @@ public final class SparseThresholds {
       best = Math.min(best, (THREADS.getCurrentThreadCpuTime() - t0) / 1e3 / reps);
     }
     return best;
-  }
-
-  private static float[] pruned(Random random, int n, double density) {
-    float[] w = new float[n];
-    for (int i = 0; i < n; i++) {
-      w[i] = random.nextDouble() < density ? random.nextFloat() - 0.5f : 0f;
-    }
-    return w;
-  }
-
-  private static float[] floats(Random random, int n) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = random.nextFloat() - 0.5f;
-    }
-    return x;
   }
 }

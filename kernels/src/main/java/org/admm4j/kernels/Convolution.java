@@ -42,13 +42,7 @@ public final class Convolution {
   /** {@code dw = ∂L/∂w}, {@code dbias = ∂L/∂bias} (may be null); both Modified (overwritten). */
   public static void backwardWeights(ConvShape shape, float[] x, float[] dy, float[] dw, float[] dbias,
       float[] workspace) {
-    ArrayChecks.range("x", x, 0, shape.inputSize());
-    ArrayChecks.range("dy", dy, 0, shape.outputSize());
-    ArrayChecks.range("dw", dw, 0, shape.weightSize());
-    if (dbias != null) {
-      ArrayChecks.range("dbias", dbias, 0, shape.outChannels());
-    }
-    checkWorkspace(shape, workspace);
+    checkWeightGradient(shape, x, dy, dw, dbias, workspace);
     IMPL.backwardWeights(shape, x, dy, dw, dbias, workspace, KernelThreads.forkPool());
   }
 
@@ -61,6 +55,12 @@ public final class Convolution {
    */
   public static void backwardWeightsAfterForward(ConvShape shape, float[] x, float[] dy, float[] dw,
       float[] dbias, float[] workspace) {
+    checkWeightGradient(shape, x, dy, dw, dbias, workspace);
+    IMPL.backwardWeightsAfterForward(shape, x, dy, dw, dbias, workspace, KernelThreads.forkPool());
+  }
+
+  private static void checkWeightGradient(ConvShape shape, float[] x, float[] dy, float[] dw, float[] dbias,
+      float[] workspace) {
     ArrayChecks.range("x", x, 0, shape.inputSize());
     ArrayChecks.range("dy", dy, 0, shape.outputSize());
     ArrayChecks.range("dw", dw, 0, shape.weightSize());
@@ -68,7 +68,6 @@ public final class Convolution {
       ArrayChecks.range("dbias", dbias, 0, shape.outChannels());
     }
     checkWorkspace(shape, workspace);
-    IMPL.backwardWeightsAfterForward(shape, x, dy, dw, dbias, workspace, KernelThreads.forkPool());
   }
 
   private static void checkWorkspace(ConvShape shape, float[] workspace) {

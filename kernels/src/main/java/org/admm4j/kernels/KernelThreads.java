@@ -6,10 +6,17 @@ import java.util.concurrent.ForkJoinWorkerThread;
 /**
  * The one ForkJoin pool the kernels run their parallel work on. Default: as many workers as cores.
  * Kernels never create pools; the CLI's {@code --threads} sets this one.
+ *
+ * <p>Ownership: a pool made here ({@link #setThreads} or the default) is shut down when it is replaced;
+ * a pool installed by the caller ({@link #setPool}) is never shut down or resized here, only stopped
+ * being used when something else replaces it.
  */
 public final class KernelThreads {
 
   private static volatile ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+
+  /** Whether {@link #pool} was made here, so that replacing it must shut it down. */
+  private static boolean owned = true;
 
   private KernelThreads() {}
 
@@ -40,7 +47,9 @@ public final class KernelThreads {
   }
 
   /**
-   * Replaces the pool by one with {@code threads} workers (the old one is shut down).
+   * Makes the kernels use {@code threads} workers: keeps the current pool when it already has that
+   * many, else replaces it by a new pool made here. The old pool is shut down only if it was made here;
+   * a pool given to {@link #setPool} is left running, untouched.
    *
    * @throws IllegalArgumentException if threads &lt; 1
    */
@@ -51,16 +60,33 @@ public final class KernelThreads {
     if (threads == pool.getParallelism()) {
       return;
     }
-    ForkJoinPool old = pool;
-    pool = new ForkJoinPool(threads);
-    old.shutdown();
+    replace(new ForkJoinPool(threads), true);
   }
 
-  /** Uses {@code custom} (not owned: never shut down here) for parallel kernels. */
+  /**
+   * Uses {@code custom} for parallel kernels. It stays the caller's: never shut down or resized here.
+   * A pool made here that it replaces is shut down.
+   *
+   * @throws IllegalArgumentException if custom is null
+   */
   public static synchronized void setPool(ForkJoinPool custom) {
     if (custom == null) {
       throw new IllegalArgumentException("pool must not be null");
     }
-    pool = custom;
+    if (custom == pool) {
+      return; // already in use (e.g. handed back from pool()): ownership unchanged
+    }
+    replace(custom, false);
+  }
+
+  private static void replace(ForkJoinPool next, boolean madeHere) {
+    ForkJoinPool old = pool;
+    boolean oldOwned = owned;
+    pool = next;
+    owned = madeHere;
+    if (oldOwned) {
+      // tasks already submitted still finish: shutdown() only refuses new ones
+      old.shutdown();
+    }
   }
 }

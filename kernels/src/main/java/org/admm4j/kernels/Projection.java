@@ -27,19 +27,6 @@ public final class Projection {
     return IMPL.topK(n, k, w, wOff, out, outOff, poolFor(n));
   }
 
-  /**
-   * The mask of {@link #topK}: {@code mask[i] = 1} on the k entries it keeps, 0 elsewhere (the pruning mask
-   * of masked retraining).
-   *
-   * @param w Not modified.
-   * @param mask Modified. May be w with the same offset; no other overlap.
-   * @return the smallest kept magnitude, or +∞ when k = 0
-   * @throws IllegalArgumentException as {@link #topK}
-   */
-  public static float topKMask(int n, int k, float[] w, int wOff, float[] mask, int maskOff) {
-    checkTopK(n, k, w, wOff, "mask", mask, maskOff);
-    return IMPL.topKMask(n, k, w, wOff, mask, maskOff, poolFor(n));
-  }
 
   private static void checkTopK(int n, int k, float[] w, int wOff, String outName, float[] out, int outOff) {
     ArrayChecks.range("w", w, wOff, n);

@@ -16,9 +16,6 @@ class ProjectionTest {
     float[] out = new float[7];
     assertEquals(2f, Projection.topK(7, 3, w, 0, out, 0));
     assertArrayEquals(new float[] {0, -3f, 2f, -2f, 0, 0, 0}, out);
-    float[] mask = new float[7];
-    assertEquals(2f, Projection.topKMask(7, 3, w, 0, mask, 0));
-    assertArrayEquals(new float[] {0, 1, 1, 1, 0, 0, 0}, mask);
     assertEquals(Float.POSITIVE_INFINITY, Projection.topK(7, 0, w, 0, out, 0));
     assertArrayEquals(new float[7], out);
     assertEquals(0f, Projection.topK(7, 7, w, 0, out, 0));

@@ -1,9 +1,8 @@
 package org.admm4j.kernels.internal;
 
 /**
- * Blocking sizes of the packed SGEMM (BLIS/GotoBLAS loop nest), sized on the machines this project has
- * run on: an AMD EPYC Zen 5 (L1d 48 KiB, L2 1 MiB per core; sessions 1–2) and an Intel Xeon with AVX-512
- * (L1d 48 KiB, L2 2 MiB per core; session 3); PERFORMANCE.md describes a Zen 4 with 32 KiB L1d. The Panama micro-tile is
+ * Blocking sizes of the packed SGEMM (BLIS/GotoBLAS loop nest), sized for cores with a 32–48 KiB L1d
+ * and a 1–2 MiB L2 (the measurements behind them are in bench/RESULTS.md). The Panama micro-tile is
  * {@link #MR} rows by {@code NR_VECTORS·lanes} columns, so it adapts to 128-, 256- and 512-bit vectors.
  */
 final class GemmBlocking {

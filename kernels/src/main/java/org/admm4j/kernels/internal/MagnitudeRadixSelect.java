@@ -57,7 +57,7 @@ final class MagnitudeRadixSelect {
 
   private static final int MAX_TOP_BINS = 1 << 13;
 
-  private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, COLLECT, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_MASK, WRITE_ADMM }
+  private enum Phase { HISTOGRAM_TOP, SUM_AND_HISTOGRAM_TOP, COLLECT, HISTOGRAM_DIGIT, WRITE_TOP_K, WRITE_ADMM }
 
   private final ScalarProjectionSupport kernels;
 
@@ -107,10 +107,9 @@ final class MagnitudeRadixSelect {
   }
 
   /**
-   * {@code out = w} (or 1 when {@code mask}) on the k largest magnitudes, 0 elsewhere; returns the
-   * threshold.
+   * {@code out = w} on the k largest magnitudes, 0 elsewhere; returns the threshold.
    */
-  float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, boolean mask, ForkJoinPool pool) {
+  float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, ForkJoinPool pool) {
     try {
       start(n);
       this.x = w;
@@ -118,7 +117,7 @@ final class MagnitudeRadixSelect {
       this.out = out;
       this.outOff = outOff;
       select(k, Phase.HISTOGRAM_TOP, pool);
-      run(mask ? Phase.WRITE_MASK : Phase.WRITE_TOP_K, pool);
+      run(Phase.WRITE_TOP_K, pool);
       return k == 0 ? Float.POSITIVE_INFINITY : Float.intBitsToFloat(threshold);
     } finally {
       release();
@@ -393,12 +392,6 @@ final class MagnitudeRadixSelect {
         int split = Math.max(from, Math.min(to, cut));
         kernels.keepAbove(x, xOff + from, out, outOff + from, split - from, threshold - 1);
         kernels.keepAbove(x, xOff + split, out, outOff + split, to - split, threshold);
-        break;
-      }
-      case WRITE_MASK: {
-        int split = Math.max(from, Math.min(to, cut));
-        kernels.maskAbove(x, xOff + from, out, outOff + from, split - from, threshold - 1);
-        kernels.maskAbove(x, xOff + split, out, outOff + split, to - split, threshold);
         break;
       }
       case WRITE_ADMM: {

@@ -170,28 +170,6 @@ final class PanamaProjectionSupport extends ScalarProjectionSupport {
   }
 
   @Override
-  void maskAbove(float[] x, int xOff, float[] mask, int maskOff, int len, int bound) {
-    int i = 0;
-    if (len >= 2 * LANES) {
-      i = maskAboveBody(x, xOff, mask, maskOff, FLOATS.loopBound(len), bound);
-    }
-    // scalar tail
-    super.maskAbove(x, xOff + i, mask, maskOff + i, len - i, bound);
-  }
-
-  private static int maskAboveBody(float[] x, int xOff, float[] mask, int maskOff, int loopBound, int bound) {
-    FloatVector zero = FloatVector.zero(FLOATS);
-    FloatVector one = FloatVector.broadcast(FLOATS, 1f);
-    int i = 0;
-    for (; i < loopBound; i += LANES) {
-      IntVector bits = FloatVector.fromArray(FLOATS, x, xOff + i).reinterpretAsInts();
-      VectorMask<Integer> keep = bits.and(MagnitudeRadixSelect.MAGNITUDE).compare(VectorOperators.GT, bound);
-      zero.blend(one, keep.cast(FLOATS)).intoArray(mask, maskOff + i);
-    }
-    return i;
-  }
-
-  @Override
   void admmWrite(float[] w, float[] s, float[] z, float[] u, int from, int len, int bound, double[] p,
       int pOff) {
     int i = from;

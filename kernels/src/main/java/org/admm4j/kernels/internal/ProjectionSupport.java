@@ -11,9 +11,6 @@ public interface ProjectionSupport {
    */
   float topK(int n, int k, float[] w, int wOff, float[] out, int outOff, ForkJoinPool pool);
 
-  /** As {@link #topK}, but writes {@code mask = 1} on the kept entries and 0 elsewhere instead of the values. */
-  float topKMask(int n, int k, float[] w, int wOff, float[] mask, int maskOff, ForkJoinPool pool);
-
   /**
    * The fused ADMM Z- and U-steps: {@code Z = Π_k(W + U)}, {@code U += W − Z}. On entry z holds Z_prev.
    * Writes {@code stats[0] = threshold}, {@code stats[1] = ‖W − Z‖²}, {@code stats[2] = ‖Z − Z_prev‖²}.

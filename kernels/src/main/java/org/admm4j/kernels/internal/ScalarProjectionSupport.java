@@ -16,8 +16,6 @@ class ScalarProjectionSupport implements ProjectionSupport {
   /** Default: candidates are collected when the top bucket holds at most n/16 elements. */
   static final int CANDIDATE_SHIFT = 4;
 
-  private static final int ONE_BITS = Float.floatToRawIntBits(1f);
-
   private final int candidateShift;
 
   private final ThreadLocal<MagnitudeRadixSelect> workspaces;
@@ -38,16 +36,7 @@ class ScalarProjectionSupport implements ProjectionSupport {
     if (n == 0) {
       return Float.POSITIVE_INFINITY;
     }
-    return workspace().topK(n, k, w, wOff, out, outOff, false, pool);
-  }
-
-  @Override
-  public float topKMask(int n, int k, float[] w, int wOff, float[] mask, int maskOff, ForkJoinPool pool) {
-    assert k >= 0 && k <= n;
-    if (n == 0) {
-      return Float.POSITIVE_INFINITY;
-    }
-    return workspace().topK(n, k, w, wOff, mask, maskOff, true, pool);
+    return workspace().topK(n, k, w, wOff, out, outOff, pool);
   }
 
   @Override
@@ -137,13 +126,6 @@ class ScalarProjectionSupport implements ProjectionSupport {
     for (int i = 0; i < len; i++) {
       int bits = Float.floatToRawIntBits(x[xOff + i]);
       out[outOff + i] = Float.intBitsToFloat(bits & keepMask(bits, bound));
-    }
-  }
-
-  /** {@code mask[i] = key(x[i]) > bound ? 1 : 0} for len elements. */
-  void maskAbove(float[] x, int xOff, float[] mask, int maskOff, int len, int bound) {
-    for (int i = 0; i < len; i++) {
-      mask[maskOff + i] = Float.intBitsToFloat(ONE_BITS & keepMask(Float.floatToRawIntBits(x[xOff + i]), bound));
     }
   }
 

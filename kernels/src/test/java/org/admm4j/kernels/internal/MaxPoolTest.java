@@ -88,13 +88,9 @@ class MaxPoolTest extends KernelTestCase {
     for (KernelProvider provider : providers()) {
       ConvolutionSupport conv = provider.convolution();
       for (PoolShape s : SHAPES) {
-        float[] x = randomFloats(s.inputSize());
-        float[] dy = randomFloats(s.outputSize());
-        float[] y = poisoned(s.outputSize());
-        int[] argmax = new int[s.outputSize()];
-        conv.maxPoolForward(s, x, y, argmax);
-        float[] dx = poisoned(s.inputSize());
-        conv.maxPoolBackward(s, dy, argmax, dx);
+        Sequential r = sequential(conv, s);
+        float[] x = r.x(), dy = r.dy(), y = r.y(), dx = r.dx();
+        int[] argmax = r.argmax();
         int planes = s.batch() * s.channels();
         int outPlane = s.outHeight() * s.outWidth(), inPlane = s.inHeight() * s.inWidth();
         for (int lo = 0; lo < planes; lo += 1 + random.nextInt(3)) {
@@ -136,13 +132,9 @@ class MaxPoolTest extends KernelTestCase {
       for (KernelProvider provider : providers()) {
         ConvolutionSupport conv = provider.convolution();
         for (PoolShape s : shapes) {
-          float[] x = randomFloats(s.inputSize());
-          float[] dy = randomFloats(s.outputSize());
-          float[] y = poisoned(s.outputSize());
-          int[] argmax = new int[s.outputSize()];
-          conv.maxPoolForward(s, x, y, argmax);
-          float[] dx = poisoned(s.inputSize());
-          conv.maxPoolBackward(s, dy, argmax, dx);
+          Sequential r = sequential(conv, s);
+          float[] x = r.x(), dy = r.dy(), y = r.y(), dx = r.dx();
+          int[] argmax = r.argmax();
           for (ForkJoinPool pool : pools) {
             float[] y2 = poisoned(s.outputSize());
             int[] argmax2 = new int[s.outputSize()];
@@ -171,5 +163,19 @@ class MaxPoolTest extends KernelTestCase {
         pool.shutdown();
       }
     }
+  }
+
+  /** Random x and dy, and the sequential forward (y, argmax) and backward (dx) the split calls must match. */
+  private record Sequential(float[] x, float[] dy, float[] y, int[] argmax, float[] dx) {}
+
+  private Sequential sequential(ConvolutionSupport conv, PoolShape s) {
+    float[] x = randomFloats(s.inputSize());
+    float[] dy = randomFloats(s.outputSize());
+    float[] y = poisoned(s.outputSize());
+    int[] argmax = new int[s.outputSize()];
+    conv.maxPoolForward(s, x, y, argmax);
+    float[] dx = poisoned(s.inputSize());
+    conv.maxPoolBackward(s, dy, argmax, dx);
+    return new Sequential(x, dy, y, argmax, dx);
   }
 }

@@ -98,11 +98,6 @@ class ProjectionSupportTest extends KernelTestCase {
     }
     assertTrue(Arrays.equals(before, w), what + ": input modified");
 
-    // the mask variant
-    float[] mask = poisoned(outOff + n);
-    assertEquals(expected.threshold, impl.topKMask(n, k, w, wOff, mask, outOff, pool), what + " mask");
-    assertBitsEqual(expected.mask, 0, mask, outOff, n, what + " mask");
-
     // in place: out == w, same offset
     float[] inPlace = w.clone();
     assertEquals(expected.threshold, impl.topK(n, k, inPlace, wOff, inPlace, wOff, pool), what + " in place");

@@ -6,12 +6,10 @@ import java.util.Arrays;
 final class TopKReference {
 
   final float[] out;
-  final float[] mask; // 1 where kept
   final float threshold;
 
-  private TopKReference(float[] out, float[] mask, float threshold) {
+  private TopKReference(float[] out, float threshold) {
     this.out = out;
-    this.mask = mask;
     this.threshold = threshold;
   }
 
@@ -29,15 +27,13 @@ final class TopKReference {
     }
     Arrays.sort(keys);
     float[] out = new float[n];
-    float[] mask = new float[n];
     float threshold = Float.POSITIVE_INFINITY;
     for (int r = 0; r < k; r++) {
       int i = (int) keys[r];
       out[i] = w[wOff + i];
-      mask[i] = 1;
       threshold = Math.abs(w[wOff + i]);
     }
-    return new TopKReference(out, mask, threshold);
+    return new TopKReference(out, threshold);
   }
 
   /** Z' = Π_k(W + U), U' = U + (W − Z'), and ‖W − Z'‖², ‖Z' − Z‖² in double. */

@@ -1,4 +1,4 @@
-package org.admm4j.nn.io;
+package org.admm4j.bench;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -6,16 +6,27 @@ import java.util.Map;
 import java.util.Random;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
+import org.admm4j.nn.io.SafeTensors;
+import org.admm4j.nn.io.Tensor;
 
 /**
- * Experiment, not a test: writes {@code DIR/model.safetensors} (LeNet-5, seed 1) and
- * {@code DIR/sample.safetensors} (4 random inputs and the logits this implementation gives them) for
- * {@code nn/scripts/check_lenet5_safetensors.py}, which recomputes the logits with PyTorch's semantics
- * in NumPy. Argument: DIR.
+ * Writes {@code DIR/model.safetensors} (LeNet-5, seed 1) and {@code DIR/sample.safetensors} (4 random
+ * inputs and the logits this implementation gives them) for {@code nn/scripts/check_lenet5_safetensors.py},
+ * which recomputes the logits with PyTorch's semantics in NumPy: a check of the checkpoint layout and
+ * the forward pass against an independent implementation, run next to the peers.
+ *
+ * <p>usage: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
+ * org.admm4j.bench.ExportLenetSample DIR}
  */
 public final class ExportLenetSample {
 
+  private ExportLenetSample() {}
+
   public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: ExportLenetSample DIR");
+      System.exit(2);
+    }
     Path dir = Path.of(args[0]);
     Model m = Models.create("lenet5", 1);
     SafeTensors.saveModel(m, dir.resolve("model.safetensors"), Map.of("seed", "1"));

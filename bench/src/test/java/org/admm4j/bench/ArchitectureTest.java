@@ -1,0 +1,189 @@
+package org.admm4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Enforces the dependency rules of docs/ARCHITECTURE.md on the sources of every module, main and test:
+ * the Vector API and the kernels' internal package stay in kernels, datasets and kernels stand alone,
+ * nn never reaches up, admm holds no user-interface library, and nothing but bench sees bench.
+ *
+ * <p>bench sees every module (it may import {@code org.admm4j.kernels.internal} for A/B runs of the two
+ * implementation sets). A module directory that does not exist yet (cli) is skipped. Until the cli
+ * module exists, the CLI still lives in admm's {@code org.admm4j.admm.cli} package and may use picocli
+ * and the progress bars; the exemption ends when a {@code cli/} module directory appears.
+ */
+class ArchitectureTest {
+
+  /** Every module, in dependency order; missing directories are skipped. */
+  static final List<String> MODULES = List.of("kernels", "datasets", "nn", "admm", "cli", "bench");
+
+  private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+)\\s*(?:\\.\\s*\\*)?\\s*;");
+
+  /** The legacy home of the CLI inside admm, exempt from the UI-library rule while cli/ is missing. */
+  private static final String LEGACY_CLI_PACKAGE = "/org/admm4j/admm/cli/";
+
+  @Test
+  void noModuleImportsAcrossAForbiddenArrow() throws IOException {
+    Path root = repositoryRoot();
+    boolean cliModuleExists = Files.isDirectory(root.resolve("cli"));
+    List<String> violations = new ArrayList<>();
+    int scanned = 0;
+    for (String module : MODULES) {
+      Path src = root.resolve(module).resolve("src");
+      if (!Files.isDirectory(src)) {
+        continue;
+      }
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(src)) {
+        files = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+      }
+      for (Path file : files) {
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        violations.addAll(violations(module, relative, lines, cliModuleExists));
+        scanned++;
+      }
+    }
+    assertTrue(scanned > 100, "only " + scanned + " source files found under " + root + ": wrong root?");
+    if (!violations.isEmpty()) {
+      fail(violations.size() + " forbidden import(s) (docs/ARCHITECTURE.md):\n" + String.join("\n", violations));
+    }
+  }
+
+  @Test
+  void everyRuleCatchesItsImport() {
+    String[][] bad = {
+      {"nn", "import jdk.incubator.vector.FloatVector;"},
+      {"bench", "import jdk.incubator.vector.FloatVector;"},
+      {"admm", "import org.admm4j.kernels.internal.KernelProvider;"},
+      {"datasets", "import org.admm4j.nn.Model;"},
+      {"datasets", "import static org.admm4j.kernels.Blas.gemm;"},
+      {"kernels", "import org.admm4j.datasets.IdxReader;"},
+      {"kernels", "import org.admm4j.nn.*;"},
+      {"nn", "import org.admm4j.admm.AdmmSolver;"},
+      {"nn", "import org.admm4j.cli.Main;"},
+      {"admm", "import org.admm4j.cli.Main;"},
+      {"admm", "import picocli.CommandLine;"},
+      {"admm", "import org.jline.terminal.Terminal;"},
+      {"admm", "import me.tongfei.progressbar.ProgressBar;"},
+      {"nn", "import picocli.CommandLine;"},
+      {"cli", "import org.admm4j.bench.SgemmBench;"},
+    };
+    for (String[] c : bad) {
+      List<String> found = violations(c[0], c[0] + "/src/main/java/X.java", List.of("package x;", c[1]), true);
+      assertEquals(1, found.size(), () -> c[0] + ": " + c[1] + " not caught");
+      assertTrue(found.get(0).startsWith(c[0] + "/src/main/java/X.java:2: "), found.get(0));
+    }
+    String[][] good = {
+      {"kernels", "import jdk.incubator.vector.FloatVector;"},
+      {"bench", "import org.admm4j.kernels.internal.KernelProvider;"},
+      {"bench", "import org.admm4j.cli.Main;"},
+      {"nn", "import org.admm4j.kernels.Blas;"},
+      {"admm", "import org.admm4j.datasets.IdxReader;"},
+      {"cli", "import picocli.CommandLine;"},
+      {"datasets", "import org.admm4j.datasets.IdxReader;"},
+    };
+    for (String[] c : good) {
+      assertEquals(List.of(), violations(c[0], c[0] + "/src/main/java/X.java", List.of(c[1]), true), c[1]);
+    }
+    String legacy = "admm/src/main/java/org/admm4j/admm/cli/Main.java";
+    assertEquals(List.of(), violations("admm", legacy, List.of("import picocli.CommandLine;"), false));
+    assertEquals(1, violations("admm", legacy, List.of("import picocli.CommandLine;"), true).size());
+  }
+
+  /** The forbidden imports of one file, each as {@code path:line: import — rule}. */
+  static List<String> violations(String module, String path, List<String> lines, boolean cliModuleExists) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = IMPORT.matcher(lines.get(i));
+      if (!m.find()) {
+        continue;
+      }
+      String imported = m.group(1);
+      String rule = rule(module, path, imported, cliModuleExists);
+      if (rule != null) {
+        out.add(path + ":" + (i + 1) + ": import " + imported + " — " + rule);
+      }
+    }
+    return out;
+  }
+
+  private static String rule(String module, String path, String imported, boolean cliModuleExists) {
+    if (!module.equals("kernels") && within(imported, "jdk.incubator.vector")) {
+      return "the Vector API stays inside kernels";
+    }
+    if (!module.equals("kernels") && !module.equals("bench") && within(imported, "org.admm4j.kernels.internal")) {
+      return "call the kernels' public facades, not org.admm4j.kernels.internal";
+    }
+    if (!module.equals("bench") && within(imported, "org.admm4j.bench")) {
+      return "nothing depends on bench";
+    }
+    if (!module.equals("cli") && !module.equals("bench") && within(imported, "org.admm4j.cli")) {
+      return "nothing but bench depends on cli";
+    }
+    switch (module) {
+      case "kernels":
+        for (String up : List.of("nn", "admm", "cli", "datasets", "bench")) {
+          if (within(imported, "org.admm4j." + up)) {
+            return "kernels depends on no other module";
+          }
+        }
+        return null;
+      case "datasets":
+        if (within(imported, "org.admm4j") && !within(imported, "org.admm4j.datasets")) {
+          return "datasets depends on no other module";
+        }
+        return null;
+      case "nn":
+        if (within(imported, "org.admm4j.admm")) {
+          return "nn must not depend on admm";
+        }
+        return uiLibrary(imported) ? "user-interface libraries belong to cli" : null;
+      case "admm":
+        boolean legacyCli = !cliModuleExists && path.contains(LEGACY_CLI_PACKAGE);
+        return uiLibrary(imported) && !legacyCli ? "user-interface libraries belong to cli" : null;
+      default:
+        return null;
+    }
+  }
+
+  /** picocli, JLine and progressbar: the command line's libraries. */
+  private static boolean uiLibrary(String imported) {
+    return within(imported, "picocli") || within(imported, "org.jline") || within(imported, "me.tongfei");
+  }
+
+  /** Whether {@code name} is {@code pkg} or inside it (a whole-segment prefix, not a string prefix). */
+  private static boolean within(String name, String pkg) {
+    return name.equals(pkg) || name.startsWith(pkg + ".");
+  }
+
+  /** Walks up from the working directory to the pom.xml that lists the kernels module. */
+  static Path repositoryRoot() {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      Path pom = d.resolve("pom.xml");
+      try {
+        if (Files.isRegularFile(pom) && Files.readString(pom).contains("<module>kernels</module>")) {
+          return d;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new IllegalStateException("no pom.xml listing <module>kernels</module> above " + dir);
+  }
+}

@@ -1,0 +1,94 @@
+package org.admm4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class KernelThreadsTest {
+
+  private int threadsBefore;
+  private ForkJoinPool custom;
+
+  @BeforeEach
+  void remember() {
+    threadsBefore = KernelThreads.threads();
+  }
+
+  /** Leaves a pool made by KernelThreads, with the size it had, whatever the test installed. */
+  @AfterEach
+  void restore() {
+    int away = Math.max(threadsBefore, custom == null ? 1 : custom.getParallelism()) + 1;
+    KernelThreads.setThreads(away);
+    KernelThreads.setThreads(threadsBefore);
+    if (custom != null) {
+      custom.shutdownNow();
+    }
+  }
+
+  @Test
+  void setThreadsLeavesTheCallersPoolRunning() throws Exception {
+    custom = new ForkJoinPool(3);
+    KernelThreads.setPool(custom);
+    assertSame(custom, KernelThreads.pool());
+
+    KernelThreads.setThreads(5);
+
+    assertNotSame(custom, KernelThreads.pool());
+    assertEquals(5, KernelThreads.threads());
+    assertFalse(custom.isShutdown(), "setThreads shut down a pool it was given");
+    assertEquals(3, custom.getParallelism(), "setThreads resized a pool it was given");
+    assertEquals(42, custom.submit(() -> 6 * 7).get(), "the caller's pool no longer runs tasks");
+  }
+
+  @Test
+  void setThreadsKeepsTheCallersPoolWhenItHasThatManyWorkers() {
+    custom = new ForkJoinPool(3);
+    KernelThreads.setPool(custom);
+
+    KernelThreads.setThreads(3);
+
+    assertSame(custom, KernelThreads.pool());
+    assertFalse(custom.isShutdown());
+  }
+
+  @Test
+  void aPoolMadeHereIsShutDownWhenReplaced() {
+    KernelThreads.setThreads(threadsBefore + 1);
+    ForkJoinPool made = KernelThreads.pool();
+
+    KernelThreads.setThreads(threadsBefore + 2);
+    assertTrue(made.isShutdown(), "setThreads leaked the pool it had made");
+    ForkJoinPool madeAgain = KernelThreads.pool();
+
+    custom = new ForkJoinPool(2);
+    KernelThreads.setPool(custom);
+    assertTrue(madeAgain.isShutdown(), "setPool leaked the pool KernelThreads had made");
+    assertFalse(custom.isShutdown());
+  }
+
+  @Test
+  void handingBackTheCurrentPoolChangesNothing() {
+    KernelThreads.setThreads(threadsBefore + 1);
+    ForkJoinPool made = KernelThreads.pool();
+
+    KernelThreads.setPool(made);
+
+    assertSame(made, KernelThreads.pool());
+    assertFalse(made.isShutdown());
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    assertEquals("threads must be at least 1, got 0",
+        assertThrows(IllegalArgumentException.class, () -> KernelThreads.setThreads(0)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> KernelThreads.setPool(null));
+  }
+}
