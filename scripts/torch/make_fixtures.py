@@ -17,9 +17,17 @@ OUTDIR/
     expected-logits.npy         float32 (256,10) eval-mode logits, npy order
     spec.json                   the spec as written into the metadata
   all-layers/                   the same for specs/all_layers.json (every layer type and option)
+  mnist/                        a second set, 512 + 256 gray 1x28x28 images (the class is the place of a
+                                bright blob), MNIST's four IDX files uncompressed (train-images-idx3-ubyte,
+                                train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte)
+  npy-gray/                     the gray set as npy, (N,28,28) uint8 images, int64 labels
+  lenet5/                       specs/lenet5.json trained on the gray set; files as resnet-small/
+                                (no folder order); its normalisation has one mean and one std; its
+                                metadata also has model=lenet5, the key admm4j's pre-spec reader needs
+  README.md                     this text
   manifest.json                 seed, sizes, class names, normalisation, accuracies, torch version
 
-The data: 10 classes, each a colour; an image is a dim noisy background with a soft blob of its class's
+The colour data: 10 classes, each a colour; an image is a dim noisy background with a soft blob of its class's
 colour (random centre, radius and brightness) and a smaller blob of a random distractor colour.
 Everything follows from the seed (NumPy and torch on the CPU), so a rerun writes the same files.
 """
@@ -27,6 +35,7 @@ import argparse
 import json
 import math
 import os
+import struct
 import sys
 import zlib
 
@@ -107,16 +116,50 @@ def write_layouts(out, xtr, ytr, xte, yte):
             write_png(os.path.join(out, "folder", split, CLASSES[y[i]], f"{i:05d}.png"), x[i])
 
 
-def train(spec, xtr, ytr, mean, std, seed, epochs):
+def make_gray_data(rng, n):
+    """1x28x28 images for LeNet-5 (colour does not survive in gray): the class is where a bright blob
+    sits, one of a 5x2 grid of places, jittered by up to 2 pixels; plus a dimmer distractor blob."""
+    labels = np.resize(np.arange(10), n)
+    rng.shuffle(labels)
+    yy, xx = np.mgrid[0:28, 0:28].astype(np.float32)
+    images = np.empty((n, 28, 28), np.uint8)
+    for i, c in enumerate(labels):
+        img = rng.uniform(0, 40) + rng.normal(0, 12, (28, 28)).astype(np.float32)
+        centres = ((6 + 4 * (c % 5) + rng.uniform(-2, 2), 9 + 10 * (c // 5) + rng.uniform(-2, 2)),
+                   tuple(rng.uniform(4, 24, 2)))
+        for (cx, cy), radius, level in zip(centres, (rng.uniform(2.5, 3.5), rng.uniform(1.5, 2.5)),
+                                           (rng.uniform(200, 255), rng.uniform(90, 140))):
+            blob = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * radius ** 2))
+            img = img * (1 - blob) + level * blob
+        images[i] = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    return images, labels.astype(np.int64)
+
+
+def write_gray_layouts(out, xtr, ytr, xte, yte):
+    """mnist/: the four IDX files, uncompressed, as MNIST's; npy-gray/: (N,28,28) uint8 and int64 labels."""
+    d = os.path.join(out, "mnist")
+    os.makedirs(d, exist_ok=True)
+    for prefix, x, y in (("train", xtr, ytr), ("t10k", xte, yte)):
+        with open(os.path.join(d, f"{prefix}-images-idx3-ubyte"), "wb") as f:
+            f.write(struct.pack(">IIII", 2051, *x.shape) + x.tobytes())
+        with open(os.path.join(d, f"{prefix}-labels-idx1-ubyte"), "wb") as f:
+            f.write(struct.pack(">II", 2049, len(y)) + y.astype(np.uint8).tobytes())
+    d = os.path.join(out, "npy-gray")
+    os.makedirs(d, exist_ok=True)
+    for name, a in (("train-images", xtr), ("train-labels", ytr), ("test-images", xte), ("test-labels", yte)):
+        np.save(os.path.join(d, name + ".npy"), a)
+
+
+def train(spec, xtr, ytr, mean, std, seed, epochs, lr=0.05):
     torch.manual_seed(seed)
     net = build_module(spec)
     x = torch.from_numpy(normalise(xtr, mean, std))
     y = torch.from_numpy(ytr)
-    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
     steps, batch = 0, 32
     for ep in range(epochs):
         for g in opt.param_groups:
-            g["lr"] = 0.05 * 0.5 * (1 + math.cos(math.pi * ep / epochs))
+            g["lr"] = lr * 0.5 * (1 + math.cos(math.pi * ep / epochs))
         net.train()
         perm = torch.randperm(len(y))
         for i in range(0, len(y), batch):
@@ -129,13 +172,13 @@ def train(spec, xtr, ytr, mean, std, seed, epochs):
     return net, steps
 
 
-def save_model(d, spec, net, mean, std, xte, yte, folder_order):
+def save_model(d, spec, net, mean, std, xte, yte, folder_order, extra_metadata=None):
     os.makedirs(d, exist_ok=True)
     tensors = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()
                if not k.endswith("num_batches_tracked")}
     metadata = {"admm4j.spec": json.dumps(spec),
                 "admm4j.normalization": json.dumps({"mean": mean.tolist(), "std": std.tolist()}),
-                "format": "pt"}
+                "format": "pt", **(extra_metadata or {})}
     safetensors_io.write(os.path.join(d, "model.safetensors"), tensors, metadata)
     with open(os.path.join(d, "spec.json"), "w") as f:
         json.dump(spec, f, indent=1)
@@ -147,8 +190,9 @@ def save_model(d, spec, net, mean, std, xte, yte, folder_order):
     np.save(os.path.join(d, "expected-logits.npy"), logits.astype(np.float32))
     with open(os.path.join(d, "expected-predictions.txt"), "w") as f:
         f.write("".join(f"{p}\n" for p in pred))
-    with open(os.path.join(d, "expected-predictions-folder.txt"), "w") as f:
-        f.write("".join(f"{pred[i]}\n" for i in folder_order))
+    if folder_order is not None:
+        with open(os.path.join(d, "expected-predictions-folder.txt"), "w") as f:
+            f.write("".join(f"{pred[i]}\n" for i in folder_order))
     top2 = np.sort(logits, axis=1)[:, -2:]
     return {"accuracy": float(100.0 * (pred == yte).mean()), "tensors": len(tensors),
             "parameters": int(sum(t.size for t in tensors.values())),
@@ -186,6 +230,24 @@ def main():
         print(f"{name}: {steps} SGD steps, test accuracy {info['accuracy']:.2f}%, "
               f"{info['parameters']} parameters in {info['tensors']} tensors, "
               f"smallest top-2 logit margin {info['min_top2_logit_margin']:.3g}")
+    gtr, gytr = make_gray_data(rng, N_TRAIN)
+    gte, gyte = make_gray_data(rng, N_TEST)
+    write_gray_layouts(a.outdir, gtr, gytr, gte, gyte)
+    gmean = np.round(gtr.astype(np.float64).mean() / 255, 4).reshape(1)
+    gstd = np.round((gtr.astype(np.float64) / 255).std(), 4).reshape(1)
+    manifest["gray_normalization"] = {"mean": gmean.tolist(), "std": gstd.tolist()}
+    with open(os.path.join(HERE, "specs", "lenet5.json")) as f:
+        spec = json.load(f)
+    net, steps = train(spec, gtr[:, None], gytr, gmean, gstd, a.seed, a.epochs, lr=0.02)
+    info = save_model(os.path.join(a.outdir, "lenet5"), spec, net, gmean, gstd, gte[:, None], gyte, None,
+                      {"model": "lenet5"})  # the key today's admm4j reader (before specs) requires
+    info.update({"spec": "scripts/torch/specs/lenet5.json", "sgd_steps": steps, "data": "mnist/, npy-gray/"})
+    manifest["models"]["lenet5"] = info
+    print(f"lenet5 (gray 28x28): {steps} SGD steps, test accuracy {info['accuracy']:.2f}%, "
+          f"smallest top-2 logit margin {info['min_top2_logit_margin']:.3g}")
+    with open(os.path.join(a.outdir, "README.md"), "w") as f:
+        f.write("# admm4j fixtures\n\nWritten by scripts/torch/make_fixtures.py (seed and versions in "
+                "manifest.json).\n\n```\n" + __doc__.strip() + "\n```\n")
     with open(os.path.join(a.outdir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
