@@ -161,7 +161,8 @@ class SpecRules(unittest.TestCase):
             with self.assertRaises(SpecError, msg=words) as cm:
                 build_module(self.base(layers))
             self.assertIn(words, str(cm.exception))
-            self.assertIn("layers", str(cm.exception) + "layers")
+            if "classes" not in words:  # a layer's own fault: the message starts with its path
+                self.assertRegex(str(cm.exception), r"^layers\[\d\]")
 
     def test_batchnorm_kind_eps_momentum_and_unknown_keys(self):
         layers = [{"type": "conv2d", "name": "c", "out_channels": 2, "kernel": 3, "groups": 1},

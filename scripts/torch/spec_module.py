@@ -59,6 +59,12 @@ def _pair(value, where, field, minimum):
     return tuple(value)
 
 
+def _kernel(layer, where):
+    if "kernel" not in layer:
+        raise SpecError(f"{where}: missing 'kernel'")
+    return _pair(layer["kernel"], where, "kernel", 1)
+
+
 def _int(layer, field, where, minimum=1):
     if field not in layer:
         raise SpecError(f"{where}: missing '{field}'")
@@ -143,9 +149,7 @@ class _Block(nn.Module):
         if t == "conv2d":
             _spatial(shape, where, "conv2d")
             out = _int(L, "out_channels", where)
-            k = _pair(L.get("kernel"), where, "kernel", 1) if "kernel" in L else None
-            if k is None:
-                raise SpecError(f"{where}: missing 'kernel'")
+            k = _kernel(L, where)
             s = _pair(L.get("stride", 1), where, "stride", 1)
             p = _pair(L.get("padding", 0), where, "padding", 0)
             _check_declared(L, "in_channels", shape[0], where)
@@ -171,9 +175,7 @@ class _Block(nn.Module):
             return (None, lambda x, training: F.relu(x)), shape
         if t in ("maxpool", "avgpool"):
             _spatial(shape, where, t)
-            k = _pair(L["kernel"], where, "kernel", 1) if "kernel" in L else None
-            if k is None:
-                raise SpecError(f"{where}: missing 'kernel'")
+            k = _kernel(L, where)
             s = _pair(L.get("stride", list(k)), where, "stride", 1)
             p = _pair(L.get("padding", 0), where, "padding", 0)
             if p[0] * 2 > k[0] or p[1] * 2 > k[1]:
