@@ -100,7 +100,7 @@ final class StepPlanner {
     int per = w.size() / channels;
     float[] wd = w.data(), bd = b.data();
     for (int o = 0; o < channels; o++) {
-      double scale = gamma[o] / Math.sqrt((double) var[o] + BatchNorm.EPS);
+      double scale = gamma[o] / Math.sqrt((double) var[o] + bn.eps());
       for (int j = o * per; j < (o + 1) * per; j++) {
         wd[j] = (float) (wd[j] * scale);
       }

@@ -21,6 +21,9 @@ public final class BatchNorm extends Layer {
   public static final float EPS = 1e-5f;
   public static final float MOMENTUM = 0.1f;
 
+  private final float eps;
+  private final float momentum;
+
   private final int channels;
   private final int spatial;
   private final Parameter gamma;
@@ -30,7 +33,18 @@ public final class BatchNorm extends Layer {
 
   /** @param shape {@code [C, H, W]} or {@code [F]} */
   public BatchNorm(String name, int[] shape) {
+    this(name, shape, EPS, MOMENTUM);
+  }
+
+  /** With PyTorch's {@code eps} (added to the variance) and {@code momentum} (of the running statistics). */
+  public BatchNorm(String name, int[] shape, float eps, float momentum) {
     super(name, shape, shape);
+    if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
+      throw new IllegalArgumentException(name + ": batch norm needs eps > 0 and momentum in [0, 1], got eps "
+          + eps + " momentum " + momentum);
+    }
+    this.eps = eps;
+    this.momentum = momentum;
     channels = shape[0];
     spatial = volume(shape) / channels;
     gamma = Parameter.other(name + ".weight", LayerKind.OTHER, channels);
@@ -41,9 +55,18 @@ public final class BatchNorm extends Layer {
     java.util.Arrays.fill(runningVar.data(), 1f);
   }
 
+  /** The variance's ε. */
+  public float eps() {
+    return eps;
+  }
+
+  public float momentum() {
+    return momentum;
+  }
+
   @Override
   public LayerSpec spec() {
-    return new LayerSpec.BatchNorm(localName());
+    return new LayerSpec.BatchNorm(localName(), eps, momentum);
   }
 
   @Override
@@ -89,12 +112,12 @@ public final class BatchNorm extends Layer {
         }
         double var = sq / n;
         mean = (float) m;
-        invStd = (float) (1.0 / Math.sqrt(var + EPS));
+        invStd = (float) (1.0 / Math.sqrt(var + eps));
         s.batchMean[c] = mean;
         s.batchVar[c] = n > 1 ? (float) (sq / (n - 1)) : (float) var;
       } else {
         mean = runningMean.data()[c];
-        invStd = (float) (1.0 / Math.sqrt(runningVar.data()[c] + EPS));
+        invStd = (float) (1.0 / Math.sqrt(runningVar.data()[c] + eps));
       }
       s.invStd[c] = invStd;
       for (int i = 0; i < count; i++) {
@@ -164,8 +187,8 @@ public final class BatchNorm extends Layer {
           var += (double) counts[k] * s.batchVar[c];
         }
       }
-      rm[c] = (1 - MOMENTUM) * rm[c] + MOMENTUM * (float) (mean / total);
-      rv[c] = (1 - MOMENTUM) * rv[c] + MOMENTUM * (float) (var / total);
+      rm[c] = (1 - momentum) * rm[c] + momentum * (float) (mean / total);
+      rv[c] = (1 - momentum) * rv[c] + momentum * (float) (var / total);
     }
   }
 

@@ -33,8 +33,12 @@ public sealed interface LayerSpec {
     }
   }
 
-  /** {@code BatchNorm2d} on {@code [C, H, W]}, {@code BatchNorm1d} on flat features; eps 1e-5, momentum 0.1. */
-  record BatchNorm(String name) implements LayerSpec {
+  /** {@code BatchNorm2d} on {@code [C, H, W]}, {@code BatchNorm1d} on flat features (PyTorch: eps 1e-5, momentum 0.1). */
+  record BatchNorm(String name, float eps, float momentum) implements LayerSpec {
+    public BatchNorm(String name) {
+      this(name, 1e-5f, 0.1f);
+    }
+
     @Override
     public String type() {
       return "batchnorm";
@@ -49,8 +53,12 @@ public sealed interface LayerSpec {
     }
   }
 
-  /** {@code nn.MaxPool2d(kernel, stride)}, no padding, floor mode. */
-  record MaxPool(String name, int kernel, int stride) implements LayerSpec {
+  /** {@code nn.MaxPool2d(kernel, stride, padding)}, floor mode; padding counts as −∞. */
+  record MaxPool(String name, int kernel, int stride, int padding) implements LayerSpec {
+    public MaxPool(String name, int kernel, int stride) {
+      this(name, kernel, stride, 0);
+    }
+
     @Override
     public String type() {
       return "maxpool";

@@ -129,19 +129,19 @@ final class ModelAssembler {
       }
       return new Linear(name, in[0], f.outFeatures(), f.bias(), random);
     }
-    if (s instanceof LayerSpec.BatchNorm) {
-      return new BatchNorm(name, in);
+    if (s instanceof LayerSpec.BatchNorm b) {
+      return new BatchNorm(name, in, b.eps(), b.momentum());
     }
     if (s instanceof LayerSpec.Relu) {
       return new ReLU(name, in);
     }
     if (s instanceof LayerSpec.MaxPool p) {
       needImage(in, where, "max pooling");
-      if (in[1] < p.kernel() || in[2] < p.kernel()) {
-        throw error(where, "key 'kernel': " + p.kernel() + " is larger than the input " + shape
-            + ": the output would be smaller than 1×1");
+      if (in[1] + 2 * p.padding() < p.kernel() || in[2] + 2 * p.padding() < p.kernel()) {
+        throw error(where, "key 'kernel': " + p.kernel() + " with padding " + p.padding() + " is larger than the "
+            + "input " + shape + ": the output would be smaller than 1×1");
       }
-      return new MaxPool2d(name, in, p.kernel(), p.stride());
+      return new MaxPool2d(name, in, p.kernel(), p.stride(), p.padding());
     }
     if (s instanceof LayerSpec.AvgPool p) {
       needImage(in, where, "average pooling");

@@ -34,7 +34,9 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Defaults are PyTorch's: {@code stride} 1, {@code padding} 0, {@code bias} true, a pool's stride its
- * kernel, dropout {@code p} 0.5. A layer without a {@code name} gets {@code <type><n>}, n counting the
+ * kernel, dropout {@code p} 0.5, batchnorm {@code eps} 1e-5 and {@code momentum} 0.1. Kernel, stride and
+ * padding may be given as PyTorch's pairs when square ({@code [3, 3]}); max pooling takes a
+ * {@code padding} too. A layer without a {@code name} gets {@code <type><n>}, n counting the
  * layers of that type from 1 within the enclosing list (a residual block's body and shortcut count
  * together), e.g. {@code conv2d1}, {@code linear2}. Unknown keys, unknown types, wrong value types and
  * missing required keys are refused with the layer's path and the key. Shapes are checked when the
@@ -46,9 +48,9 @@ public final class SpecReader {
   private static final Map<String, Set<String>> LAYER_KEYS = Map.of(
       "conv2d", Set.of("type", "name", "out_channels", "kernel", "stride", "padding", "bias"),
       "linear", Set.of("type", "name", "out_features", "bias"),
-      "batchnorm", Set.of("type", "name"),
+      "batchnorm", Set.of("type", "name", "eps", "momentum"),
       "relu", Set.of("type", "name"),
-      "maxpool", Set.of("type", "name", "kernel", "stride"),
+      "maxpool", Set.of("type", "name", "kernel", "stride", "padding"),
       "avgpool", Set.of("type", "name", "kernel", "stride", "padding"),
       "global_avgpool", Set.of("type", "name"),
       "flatten", Set.of("type", "name"),
@@ -166,13 +168,27 @@ public final class SpecReader {
       case "linear":
         return new LayerSpec.Linear(name, positive(required(o, "out_features", where), "out_features", where),
             optionalBoolean(o, "bias", true, where));
-      case "batchnorm":
-        return new LayerSpec.BatchNorm(name);
+      case "batchnorm": {
+        double eps = o.has("eps") ? number(o.get("eps"), "eps", where).doubleValue() : 1e-5;
+        double momentum = o.has("momentum") ? number(o.get("momentum"), "momentum", where).doubleValue() : 0.1;
+        if (!(eps > 0)) {
+          throw error(where, "key 'eps': expected a positive number, found " + o.get("eps"));
+        }
+        if (!(momentum >= 0 && momentum <= 1)) {
+          throw error(where, "key 'momentum': expected a number in [0, 1], found " + o.get("momentum"));
+        }
+        return new LayerSpec.BatchNorm(name, (float) eps, (float) momentum);
+      }
       case "relu":
         return new LayerSpec.Relu(name);
       case "maxpool": {
         int k = positive(required(o, "kernel", where), "kernel", where);
-        return new LayerSpec.MaxPool(name, k, optionalPositive(o, "stride", k, where));
+        int padding = optionalNonNegative(o, "padding", 0, where);
+        if (2 * padding > k) {
+          throw error(where, "key 'padding': " + padding + " is more than half the kernel " + k
+              + " (PyTorch refuses it too)");
+        }
+        return new LayerSpec.MaxPool(name, k, optionalPositive(o, "stride", k, where), padding);
       }
       case "avgpool": {
         int k = positive(required(o, "kernel", where), "kernel", where);
@@ -261,7 +277,20 @@ public final class SpecReader {
     return e.getAsBigDecimal();
   }
 
+  /** A whole number, or PyTorch's pair form {@code [n, n]} of a square kernel, stride or padding. */
   private int integer(JsonElement e, String key, String where) {
+    if (e.isJsonArray()) {
+      JsonArray a = e.getAsJsonArray();
+      if (a.size() != 2) {
+        throw error(where, "key '" + key + "': expected a whole number or a pair [n, n], found " + e);
+      }
+      int h = integer(a.get(0), key, where), w = integer(a.get(1), key, where);
+      if (h != w) {
+        throw error(where, "key '" + key + "': " + e + " is not square; only square kernels, strides and paddings "
+            + "are supported");
+      }
+      return h;
+    }
     BigDecimal d = number(e, key, where);
     try {
       return d.intValueExact();

@@ -49,6 +49,10 @@ public final class SpecWriter {
     } else if (l instanceof LayerSpec.MaxPool p) {
       o.addProperty("kernel", p.kernel());
       o.addProperty("stride", p.stride());
+      o.addProperty("padding", p.padding());
+    } else if (l instanceof LayerSpec.BatchNorm b) {
+      o.addProperty("eps", Double.parseDouble(Float.toString(b.eps())));
+      o.addProperty("momentum", Double.parseDouble(Float.toString(b.momentum())));
     } else if (l instanceof LayerSpec.AvgPool p) {
       o.addProperty("kernel", p.kernel());
       o.addProperty("stride", p.stride());

@@ -76,6 +76,16 @@ class LayerGradientTest {
   }
 
   @Test
+  void maxPoolPadded() {
+    GradientCheck.check(new MaxPool2d("pool", new int[] {2, 7, 6}, 3, 2, 1), 2, true, random, 30, REL, ABS, true);
+  }
+
+  @Test
+  void batchNormWithItsOwnEpsAndMomentum() {
+    GradientCheck.check(new BatchNorm("bn", new int[] {3, 4, 5}, 1e-3f, 0.2f), 3, true, random, 25, 3e-2, 3e-3);
+  }
+
+  @Test
   void maxPool() {
     GradientCheck.check(new MaxPool2d("pool", new int[] {2, 6, 8}, 2, 2), 2, true, random, 30, REL, ABS, true);
   }

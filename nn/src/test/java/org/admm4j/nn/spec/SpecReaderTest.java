@@ -98,6 +98,28 @@ class SpecReaderTest {
   }
 
   @Test
+  void readsPyTorchStyleExtensions() {
+    ModelSpec spec = SpecReader.parse("""
+        {"input": [1, 9, 9], "classes": 2, "layers": [
+          {"type": "conv2d", "name": "c", "out_channels": 2, "kernel": [3, 3], "stride": [2, 2], "padding": [1, 1]},
+          {"type": "batchnorm", "name": "bn", "eps": 0.001, "momentum": 0.2},
+          {"type": "maxpool", "kernel": 3, "stride": 2, "padding": 1},
+          {"type": "flatten"}, {"type": "linear", "name": "fc", "out_features": 2}]}""", "t");
+    assertEquals(new LayerSpec.Conv2d("c", 2, 3, 2, 1, true), spec.layers().get(0));
+    assertEquals(new LayerSpec.BatchNorm("bn", 1e-3f, 0.2f), spec.layers().get(1));
+    assertEquals(new LayerSpec.MaxPool("maxpool1", 3, 2, 1), spec.layers().get(2));
+    assertEquals(spec, SpecReader.parse(spec.toJson(), "again"));
+    Model m = spec.build(1);
+    assertEquals(List.of(2, 3, 3), boxed(m.layers().get(2).outputShape()));
+    assertMessage("""
+        {"input": [1, 8, 8], "classes": 4, "layers": [{"type": "conv2d", "name": "c", "out_channels": 2, "kernel": [3, 5]}]}""",
+        "'kernel'", "[3,5]", "square");
+    assertMessage("""
+        {"input": [1, 8, 8], "classes": 4, "layers": [{"type": "maxpool", "kernel": 2, "padding": 2}]}""",
+        "'padding'", "half the kernel");
+  }
+
+  @Test
   void refusesWhatDoesNotFitNamingLayerKeyAndShapes() {
     assertMessage("""
         {"input": [1, 8, 8], "classes": 4, "layers": [{"type": "conv2d", "name": "c", "out_channels": 2, "kernal": 3}]}""",
