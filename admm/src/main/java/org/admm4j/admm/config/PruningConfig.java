@@ -52,21 +52,12 @@ public record PruningConfig(String preset, String model, String dataset, int bat
     s.put("distill.phases", distillation.phases());
     for (LayerRule r : layers) {
       if (r.nonzeros() >= 0) {
-        s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.NONZEROS_SUFFIX, Long.toString(r.nonzeros()));
+        s.put("layers." + r.pattern() + ".nonzeros", Long.toString(r.nonzeros()));
       } else {
-        s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.KEEP_SUFFIX, Double.toString(r.keepFraction()));
+        s.put("layers." + r.pattern() + ".keep", Double.toString(r.keepFraction()));
       }
     }
     return s;
-  }
-
-  /** The same configuration as {@link ConfigSettings}, each value's origin set to {@code origin}. */
-  public ConfigSettings toConfigSettings(String origin) {
-    ConfigSettings cs = new ConfigSettings();
-    for (Map.Entry<String, String> e : toSettings().entrySet()) {
-      cs.put(e.getKey(), e.getValue(), origin);
-    }
-    return cs;
   }
 
   private static void putSchedule(Map<String, String> s, String phase, TrainingSchedule t) {

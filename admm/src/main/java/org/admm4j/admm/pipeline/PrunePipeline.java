@@ -18,11 +18,9 @@ import org.admm4j.admm.AdmmVersion;
 import org.admm4j.admm.LayerResiduals;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.admm.config.ConfigException;
-import org.admm4j.admm.config.ConfigSettings;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PruningConfig;
-import org.admm4j.admm.config.PruningConfigParser;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
@@ -38,7 +36,8 @@ import org.admm4j.nn.train.Trainer;
 
 /**
  * The main job: dense training (or a given model), ADMM pruning, hard pruning, masked retraining, and the
- * outputs ({@code model.safetensors}, {@code report.json}, {@code report.html}). Every dense epoch, ADMM
+ * outputs ({@code model.safetensors}, {@code model.a4jc}, {@code report.json}; the command line adds
+ * {@code report.html}). Every dense epoch, ADMM
  * iteration and retraining epoch ends with a checkpoint; {@link Options#resume} continues from the last
  * one and ends with the same bits as an uninterrupted run (same seed, same threads): the data order
  * depends only on (seed, epoch index), learning rates and ρ only on the epoch or iteration index, and
@@ -72,7 +71,7 @@ public final class PrunePipeline {
   }
 
   /** What a run produced; {@code finished} is false when it stopped early on request. */
-  public record Result(boolean finished, JsonObject report, Path model, Path reportJson, Path reportHtml) {}
+  public record Result(boolean finished, JsonObject report, Path model, Path reportJson) {}
 
   private final Options o;
   private final PruningConfig cfg;
@@ -103,19 +102,19 @@ public final class PrunePipeline {
    * The saved configuration of the run in {@code out}, and its data limits and starting model, for
    * {@code --resume}.
    */
-  public static SavedRun saved(Path out) throws IOException, ConfigException {
+  public static SavedRun saved(Path out) throws IOException {
     JsonObject s = new Checkpoint(out.resolve("checkpoint")).readState();
-    ConfigSettings settings = new ConfigSettings();
+    LinkedHashMap<String, String> settings = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> e : s.getAsJsonObject("config").entrySet()) {
-      settings.put(e.getKey(), e.getValue().getAsString(), "checkpoint");
+      settings.put(e.getKey(), e.getValue().getAsString());
     }
     JsonObject data = s.getAsJsonObject("data");
-    return new SavedRun(PruningConfigParser.parse(settings), data.get("train_limit").getAsInt(),
+    return new SavedRun(settings, data.get("train_limit").getAsInt(),
         data.get("test_limit").getAsInt(), Phase.valueOf(s.get("phase").getAsString()) == Phase.DONE);
   }
 
-  /** What {@link #saved} returns. */
-  public record SavedRun(PruningConfig config, int trainLimit, int testLimit, boolean finished) {}
+  /** What {@link #saved} returns: the settings as {@link PruningConfig#toSettings} wrote them. */
+  public record SavedRun(Map<String, String> settings, int trainLimit, int testLimit, boolean finished) {}
 
   private Result run() throws IOException, RunException, ConfigException {
     KernelThreads.setThreads(cfg.threads());
@@ -446,8 +445,6 @@ public final class PrunePipeline {
     report.addProperty("compact_model_bytes", Files.size(compactFile));
     Path json = o.out().resolve("report.json");
     JsonFiles.write(json, report);
-    Path html = o.out().resolve("report.html");
-    HtmlReports.write(report, html);
 
     state.addProperty("phase", Phase.DONE.name());
     state.addProperty("next", 0);
@@ -465,8 +462,8 @@ public final class PrunePipeline {
     log.line(String.format(Locale.ROOT, "phases: dense %.1f s, ADMM %.1f s (Z-steps %.3f s = %.2f%%), retrain %.1f s",
         phases.get("dense").getAsDouble(), admmSec, phases.get("zstep").getAsDouble(),
         admmSec > 0 ? 100 * phases.get("zstep").getAsDouble() / admmSec : 0, phases.get("retrain").getAsDouble()));
-    log.line("wrote " + modelFile + ", " + compactFile + ", " + json + (Files.exists(html) ? ", " + html : ""));
-    return new Result(true, report, modelFile, json, Files.exists(html) ? html : null);
+    log.line("wrote " + modelFile + ", " + compactFile + ", " + json);
+    return new Result(true, report, modelFile, json);
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------
@@ -555,7 +552,7 @@ public final class PrunePipeline {
 
   private Result stopped() {
     log.line("stopped after " + checkpointsWritten + " checkpoint(s); continue with --resume " + o.out());
-    return new Result(false, null, null, null, null);
+    return new Result(false, null, null, null);
   }
 
   private JsonArray array(String name) {
