@@ -6,15 +6,23 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.pipeline.JsonFiles;
+import org.admm4j.admm.pipeline.Phase;
+import org.admm4j.admm.pipeline.PruneListener;
+import org.admm4j.admm.pipeline.PruneResult;
+import org.admm4j.admm.pipeline.PruneRun;
+import org.admm4j.admm.pipeline.RunException;
+import org.admm4j.admm.pipeline.RunState;
+import org.admm4j.admm.pipeline.TrainingData;
 import org.admm4j.cli.config.ConfigResolver;
 import org.admm4j.cli.config.ConfigSettings;
 import org.admm4j.cli.config.Presets;
-import org.admm4j.cli.config.PruningConfigParser;
+import org.admm4j.cli.config.PruningConfig;
 import org.admm4j.cli.report.HtmlReport;
-import org.admm4j.admm.config.PruningConfig;
-import org.admm4j.admm.pipeline.PrunePipeline;
-import org.admm4j.admm.pipeline.RunException;
-import org.admm4j.admm.pipeline.TrainingData;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Models;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,9 +120,10 @@ final class PruneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    TerminalProgress listener = new TerminalProgress(out, !noProgress && System.console() != null);
+    TerminalProgress progress = new TerminalProgress(out, !noProgress && System.console() != null);
     String command = "admm4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    PruningConfig cfg;
+    PrunePlan plan;
+    int threadCount;
     Path dir;
     int trainLim = trainLimit;
     int testLim = testLimit;
@@ -126,39 +135,83 @@ final class PruneCommand implements Callable<Integer> {
       if (!Files.isDirectory(resume)) {
         throw new RunException("--resume " + resume + ": no such folder");
       }
-      PrunePipeline.SavedRun saved = PrunePipeline.saved(resume);
-      if (saved.finished()) {
+      RunState saved = PruneRun.saved(resume);
+      if (saved.phase() == Phase.DONE) {
         throw new RunException("the run in " + resume + " has already finished; nothing to resume");
       }
-      cfg = PruningConfigParser.parse(ConfigSettings.of(saved.settings(), "checkpoint"));
-      trainLim = saved.trainLimit();
-      testLim = saved.testLimit();
+      plan = saved.plan();
+      threadCount = saved.threads();
+      trainLim = saved.data().trainLimit();
+      testLim = saved.data().testLimit();
       dir = resume;
     } else {
-      cfg = ConfigResolver.resolve(config, flagSettings());
+      PruningConfig cfg = ConfigResolver.resolve(config, flagSettings());
+      plan = cfg.plan();
+      threadCount = cfg.threads();
       dir = this.out != null ? this.out : OutputFolder.timestamped("");
       if (from != null && !Files.isRegularFile(from)) {
         throw new RunException("--from " + from + ": no such file");
       }
       OutputFolder.check(dir, force);
     }
-    TrainingData td = DataSource.load(cfg.dataset(), data, trainLim, testLim, listener);
+    TrainingData td = DataSource.load(plan.dataset(), data, trainLim, testLim, progress);
     if (resume == null) {
       OutputFolder.prepare(dir, force);
     }
-    listener.line("admm4j " + VersionInfo.version() + ": preset " + cfg.preset() + ", " + cfg.model() + " on "
+    progress.line("admm4j " + VersionInfo.version() + ": preset " + plan.preset() + ", " + plan.model() + " on "
         + td.name() + " (" + td.trainCount() + " training, " + td.testCount() + " test images), "
-        + cfg.threads() + " threads, seed " + cfg.seed() + ", out " + dir);
-    PrunePipeline.Result r = PrunePipeline.run(new PrunePipeline.Options(cfg, td, dir, resume == null ? from : null,
-        resume != null, stopAfter, trainLim, testLim, command, listener));
-    if (r.finished()) {
-      // the library writes report.json; the page that charts it belongs to the command line
-      Path html = dir.resolve("report.html");
-      HtmlReport.write(r.report(), html);
-      listener.line("wrote " + html);
+        + threadCount + " threads, seed " + plan.seed() + ", out " + dir);
+    ForkJoinPool pool = new ForkJoinPool(threadCount);
+    try {
+      PruneRun run = resume != null ? PruneRun.resume(resume, PruneCommand::model, td, pool)
+          : PruneRun.of(plan, PruneCommand::model, td, pool).writeTo(dir).startFrom(from).dataLimits(trainLim, testLim);
+      PruneResult r = run.log(progress).command(command).listener(new StopAfter(stopAfter)).run();
+      if (r.finished()) {
+        // the library writes report.json; the page that charts it belongs to the command line
+        Path html = dir.resolve("report.html");
+        HtmlReport.write(JsonFiles.read(r.reportJson()), html);
+        progress.line("wrote " + html);
+      } else {
+        progress.line("stopped; continue with --resume " + dir);
+      }
+    } finally {
+      pool.shutdown();
     }
     out.flush();
     return 0;
+  }
+
+  /** The model zoo's networks; an unknown name lists the known ones. */
+  private static Model model(String name, long seed) {
+    try {
+      return Models.create(name, seed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (models: " + String.join(", ", Models.names()) + ")", e);
+    }
+  }
+
+  /** The hidden {@code --stop-after N}: stops the run after N epochs or iterations, as if killed (tests). */
+  private static final class StopAfter implements PruneListener {
+    private final int events;
+    private int seen;
+
+    StopAfter(int events) {
+      this.events = events;
+    }
+
+    @Override
+    public Control onEpoch(EpochEvent event) {
+      return next();
+    }
+
+    @Override
+    public Control onAdmmIteration(AdmmIterationEvent event) {
+      return next();
+    }
+
+    private Control next() {
+      return events > 0 && ++seen >= events ? Control.STOP : Control.CONTINUE;
+    }
   }
 
   private boolean configGiven() {

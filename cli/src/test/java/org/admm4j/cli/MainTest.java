@@ -75,6 +75,31 @@ class MainTest {
     assertFalse(Files.exists(dir.resolve("a")));
   }
 
+  /** A model no preset is for gets no silent LeNet-5 targets: the message says which flag to give. */
+  @Test
+  void aModelWithoutTargetsIsToldWhichFlagToGive() {
+    Path out = dir.resolve("none");
+    assertCleanFailure(run("prune", "--dataset", "synthetic", "--model", "lenet-300-100", "--out", out.toString(),
+        "--no-progress"), Main.EXIT_FAILED, "nothing to prune", "--keep", "kind:linear", "--preset");
+    assertFalse(Files.exists(out));
+  }
+
+  /** kind: targets reach the model's linear weights (lenet-300-100 has no conv layer). */
+  @Test
+  void kindTargetsPruneEveryLinearLayer() throws Exception {
+    Path out = dir.resolve("kind");
+    Run r = run("prune", "--dataset", "synthetic", "--model", "lenet-300-100", "--keep", "kind:linear=0.1",
+        "--dense-epochs", "1", "--iterations", "1", "--retrain-epochs", "1", "--train-limit", "256",
+        "--test-limit", "64", "--threads", "2", "--out", out.toString(), "--no-progress");
+    assertEquals(0, r.code(), r.err() + r.out());
+    JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+    for (var l : rep.getAsJsonArray("layers")) {
+      JsonObject o = l.getAsJsonObject();
+      assertEquals(Math.max(1, Math.round(0.1 * o.get("weights").getAsLong())), o.get("nonzero").getAsLong(),
+          o.get("name").getAsString());
+    }
+  }
+
   @Test
   void missingDataIsOneClearMessage() {
     Path out = dir.resolve("never");

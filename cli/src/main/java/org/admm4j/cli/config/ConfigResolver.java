@@ -2,7 +2,6 @@ package org.admm4j.cli.config;
 
 import java.nio.file.Path;
 import org.admm4j.admm.config.ConfigException;
-import org.admm4j.admm.config.PruningConfig;
 
 /**
  * Builds the configuration of a run from, lowest precedence first: the preset (from the flags, else the
@@ -20,11 +19,22 @@ public final class ConfigResolver {
    */
   public static PruningConfig resolve(Path file, ConfigSettings flags) throws ConfigException {
     ConfigSettings fromFile = file == null ? new ConfigSettings() : ConfigFiles.load(file);
-    String preset = flags.get("preset") != null ? flags.get("preset")
-        : fromFile.get("preset") != null ? fromFile.get("preset") : Presets.DEFAULT;
+    String named = flags.get("preset") != null ? flags.get("preset") : fromFile.get("preset");
+    String preset = named != null ? named : Presets.DEFAULT;
     ConfigSettings s = Presets.settings(preset.trim());
+    String presetModel = s.get("model");
     s.overlay(fromFile, true);
     s.overlay(flags, true);
+    if (named == null && !presetModel.equals(s.get("model"))) {
+      // the default preset's layer names are LeNet-5's: another model gets no silent targets from it
+      s.removeLayerTargets("preset " + preset);
+    }
+    if (!s.hasLayerTargets()) {
+      throw new ConfigException("nothing to prune: model " + s.get("model") + " has no layer targets; give some"
+          + " with --keep LAYER=FRACTION (a name, a glob such as 'fc*', or kind:conv / kind:linear, e.g."
+          + " --keep kind:conv=0.3 --keep kind:linear=0.1), --nonzeros LAYER=COUNT, or --preset NAME ("
+          + String.join(", ", Presets.names()) + ")");
+    }
     return PruningConfigParser.parse(s);
   }
 }

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.admm4j.admm.config.PruningConfig;
 
 /**
  * Flat configuration settings ({@code rho.initial = 0.001}, {@code layers.fc1.keep = 0.015}) with the
@@ -41,6 +40,16 @@ public final class ConfigSettings {
     values.put(key, value);
     origins.put(key, origin);
     return this;
+  }
+
+  /** Removes every layer target that came from {@code origin}. */
+  public void removeLayerTargets(String origin) {
+    for (String key : layerKeys()) {
+      if (origin.equals(origins.get(key))) {
+        values.remove(key);
+        origins.remove(key);
+      }
+    }
   }
 
   /** Lays {@code over}'s settings over these; when {@code replaceLayers} and over has layer targets, these lose theirs. */

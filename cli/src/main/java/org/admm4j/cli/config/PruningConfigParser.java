@@ -9,7 +9,7 @@ import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.HardPruneSupport;
 import org.admm4j.admm.config.LayerRule;
-import org.admm4j.admm.config.PruningConfig;
+import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.TrainingSchedule;
 
@@ -96,8 +96,8 @@ public final class PruningConfigParser {
     TrainingSchedule retrain = schedule("retrain", 0);
     // settings added after the first release: absent (an older checkpoint's configuration) means off
     int shift = s.get("augment.shift") == null ? 0 : integer("augment.shift", 0, 8);
-    return new PruningConfig(preset, model, dataset, batch, seed, threads, dense, iterations, admm,
-        new RhoSchedule(rho0, growth, rhoMax), support, retrain, layers(), shift, distillation());
+    return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
+        new RhoSchedule(rho0, growth, rhoMax), support, retrain, layers(), shift, distillation()), threads);
   }
 
   private Distillation distillation() throws ConfigException {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.admm4j.admm.config.LayerTargets;
-import org.admm4j.admm.config.PruningConfig;
 import org.junit.jupiter.api.Test;
 
 class PresetsTest {
@@ -24,7 +23,10 @@ class PresetsTest {
   private static double compression(String preset) throws Exception {
     PruningConfig c = PruningConfigParser.parse(Presets.settings(preset));
     LinkedHashMap<String, Integer> weights = lenet5Weights();
-    Map<String, Integer> k = LayerTargets.resolve(c.layers(), weights, "lenet5");
+    java.util.List<LayerTargets.Candidate> layers = new java.util.ArrayList<>();
+    weights.forEach((name, n) -> layers.add(new LayerTargets.Candidate(name,
+        name.startsWith("conv") ? org.admm4j.nn.LayerKind.CONV : org.admm4j.nn.LayerKind.LINEAR, n)));
+    Map<String, Integer> k = LayerTargets.resolve(c.layers(), layers, "lenet5");
     long total = 0;
     long kept = 0;
     for (Map.Entry<String, Integer> e : weights.entrySet()) {

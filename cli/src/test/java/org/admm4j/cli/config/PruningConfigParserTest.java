@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.LayerRule;
-import org.admm4j.admm.config.LayerTargets;
-import org.admm4j.admm.config.PruningConfig;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.junit.jupiter.api.Test;
@@ -99,35 +96,6 @@ class PruningConfigParserTest {
     assertTrue(error(flags("distill.weight", "2")).contains("distill.weight = 2"));
     assertTrue(error(flags("distill.temperature", "0")).contains("distill.temperature = 0"));
     assertTrue(error(flags("distill.phases", "dense")).contains("distill.phases = dense"));
-  }
-
-  @Test
-  void unknownLayerIsNamed() {
-    LinkedHashMap<String, Integer> layers = new LinkedHashMap<>();
-    layers.put("conv1", 500);
-    layers.put("fc1", 4000);
-    ConfigException e = assertThrows(ConfigException.class, () -> LayerTargets.resolve(
-        java.util.List.of(LayerRule.keep("fc3", 0.1)), layers, "tiny"));
-    assertTrue(e.getMessage().contains("unknown layer 'fc3'") && e.getMessage().contains("conv1 (500 weights)"),
-        e.getMessage());
-    e = assertThrows(ConfigException.class, () -> LayerTargets.resolve(
-        java.util.List.of(LayerRule.nonzeros("fc1", 5000)), layers, "tiny"));
-    assertTrue(e.getMessage().contains("fc1 has only 4000"), e.getMessage());
-  }
-
-  @Test
-  void exactNamesBeatGlobsAndUnmatchedLayersStayDense() throws Exception {
-    LinkedHashMap<String, Integer> layers = new LinkedHashMap<>();
-    layers.put("conv1", 500);
-    layers.put("fc1", 4000);
-    layers.put("fc2", 1000);
-    LinkedHashMap<String, Integer> k = LayerTargets.resolve(java.util.List.of(
-        LayerRule.nonzeros("fc1", 33), LayerRule.keep("fc*", 0.1)), layers, "tiny");
-    assertEquals(2, k.size());
-    assertEquals(33, k.get("fc1"));
-    assertEquals(100, k.get("fc2"));
-    k = LayerTargets.resolve(java.util.List.of(LayerRule.keep("*", 1.0)), layers, "tiny");
-    assertTrue(k.isEmpty());
   }
 
   @Test

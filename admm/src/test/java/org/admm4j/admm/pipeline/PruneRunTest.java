@@ -10,49 +10,75 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import org.admm4j.admm.TinyNets;
 import org.admm4j.admm.config.Distillation;
-import org.admm4j.admm.config.HardPruneSupport;
-import org.admm4j.admm.config.LayerRule;
-import org.admm4j.admm.config.PruningConfig;
+import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PrunePipelineTest {
+class PruneRunTest {
 
   @TempDir
   Path dir;
 
   /** The tiny network's run: 2 dense epochs, 3 ADMM iterations (ρ 0.02 ×2), 2 retraining epochs. */
-  static PruningConfig tinyConfig(String optimizer) {
-    return tinyConfig(optimizer, 0, Distillation.NONE);
+  static PrunePlan tinyPlan(String optimizer) {
+    return tinyPlan(optimizer, 0, Distillation.NONE);
   }
 
-  static PruningConfig tinyConfig(String optimizer, int shift, Distillation distillation) {
+  static PrunePlan tinyPlan(String optimizer, int shift, Distillation distillation) {
     float lr = optimizer.equals("adam") ? 0.003f : 0.05f;
-    return new PruningConfig("lenet5-40x", "tiny", "synthetic", 32, 3, 2,
-        new TrainingSchedule(2, "sgd", 0.03f, 0.9f, 0.0005f, "cosine"), 3,
-        new TrainingSchedule(1, optimizer, lr, 0.9f, 0f, "constant"), new RhoSchedule(0.02, 2, 1),
-        HardPruneSupport.Z, new TrainingSchedule(2, optimizer, lr, 0.9f, 0.0005f, "cosine"),
-        List.of(LayerRule.keep("conv1", 0.5), LayerRule.nonzeros("fc*", 60)), shift, distillation);
+    return PrunePlan.builder().model("tiny").dataset("synthetic").batch(32).seed(3)
+        .dense(new TrainingSchedule(2, "sgd", 0.03f, 0.9f, 0.0005f, "cosine"))
+        .admm(3, new TrainingSchedule(1, optimizer, lr, 0.9f, 0f, "constant")).rho(new RhoSchedule(0.02, 2, 1))
+        .retrain(new TrainingSchedule(2, optimizer, lr, 0.9f, 0.0005f, "cosine"))
+        .keep("conv1", 0.5).nonzeros("fc*", 60).augmentShift(shift).distillation(distillation).build();
   }
 
-  private PrunePipeline.Result run(PruningConfig c, Path out, boolean resume, int stopAfter) throws Exception {
-    return PrunePipeline.run(new PrunePipeline.Options(c, TinyNets.data(256, 128), out, null, resume, stopAfter, 0, 0,
-        "test", RunListener.SILENT, TinyNets::tiny));
+  private static final ForkJoinPool POOL = new ForkJoinPool(2);
+
+  @AfterAll
+  static void shutDown() {
+    POOL.shutdown();
+  }
+
+  /** A new run into {@code out} (or a resume of it), stopped after {@code stopAfter} events (0: never). */
+  private static PruneResult run(PrunePlan p, Path out, boolean resume, int stopAfter) throws Exception {
+    TrainingData data = TinyNets.data(256, 128);
+    PruneRun r = resume ? PruneRun.resume(out, TinyNets::tiny, data, POOL)
+        : PruneRun.of(p, TinyNets::tiny, data, POOL).writeTo(out).command("test");
+    return r.listener(stopAfter(stopAfter)).run();
+  }
+
+  private static PruneListener stopAfter(int n) {
+    int[] seen = {0};
+    return new PruneListener() {
+      @Override
+      public Control onEpoch(EpochEvent e) {
+        return n > 0 && ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
+      }
+
+      @Override
+      public Control onAdmmIteration(AdmmIterationEvent e) {
+        return n > 0 && ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
+      }
+    };
   }
 
   @Test
   void writesPrunedModelAndReport() throws Exception {
-    PruningConfig c = tinyConfig("sgd");
-    PrunePipeline.Result r = run(c, dir, false, 0);
+    PrunePlan c = tinyPlan("sgd");
+    PruneResult r = run(c, dir, false, 0);
     assertTrue(r.finished());
     assertFalse(Files.exists(dir.resolve("report.html")), "report.html is the command line's");
     JsonObject rep = JsonFiles.read(dir.resolve("report.json"));
@@ -109,9 +135,9 @@ class PrunePipelineTest {
   void resumedRunEndsWithTheSameBitsAsAnUninterruptedOne() throws Exception {
     for (String opt : new String[] {"sgd", "adam", "sgd+distill"}) {
       // the third run shifts images and distils from the dense model in both ADMM and retraining
-      PruningConfig c = opt.endsWith("+distill")
-          ? tinyConfig("sgd", 1, new Distillation(0.6f, 3f, true, true))
-          : tinyConfig(opt);
+      PrunePlan c = opt.endsWith("+distill")
+          ? tinyPlan("sgd", 1, new Distillation(0.6f, 3f, true, true))
+          : tinyPlan(opt);
       Path whole = dir.resolve(opt.replace('+', '-') + "-whole");
       run(c, whole, false, 0);
       // killed after the 1st dense epoch, then after ADMM iteration 2, then after retraining epoch 1
@@ -147,11 +173,11 @@ class PrunePipelineTest {
   /** Distillation and augmentation change the result (so they are really applied) and are recorded. */
   @Test
   void distillationAndAugmentationTakeEffectAndAreRecorded() throws Exception {
-    PrunePipeline.Result plain = run(tinyConfig("sgd"), dir.resolve("plain"), false, 0);
+    PruneResult plain = run(tinyPlan("sgd"), dir.resolve("plain"), false, 0);
     assertTrue(plain.finished());
-    PruningConfig kd = tinyConfig("sgd", 0, new Distillation(0.5f, 4f, false, true));
+    PrunePlan kd = tinyPlan("sgd", 0, new Distillation(0.5f, 4f, false, true));
     run(kd, dir.resolve("kd"), false, 0);
-    PruningConfig shift = tinyConfig("sgd", 2, Distillation.NONE);
+    PrunePlan shift = tinyPlan("sgd", 2, Distillation.NONE);
     run(shift, dir.resolve("shift"), false, 0);
     JsonObject a = JsonFiles.read(dir.resolve("plain/report.json"));
     JsonObject b = JsonFiles.read(dir.resolve("kd/report.json"));
@@ -172,6 +198,100 @@ class PrunePipelineTest {
     assertTrue(!a.getAsJsonArray("dense_epochs").get(0).getAsJsonObject().get("loss")
         .equals(s.getAsJsonArray("dense_epochs").get(0).getAsJsonObject().get("loss")));
     assertEquals("2", s.getAsJsonObject("config").get("augment.shift").getAsString());
+  }
+
+  /**
+   * The library use: no folder, so no files; typed events per epoch and iteration; the same bits as the run
+   * with a folder (distilling from the in-memory dense model instead of dense.safetensors); the caller's pool
+   * put back and left as it was.
+   */
+  @Test
+  void runsAsALibraryWithTypedEventsAndNoFiles() throws Exception {
+    PrunePlan p = tinyPlan("sgd", 1, new Distillation(0.6f, 3f, true, true));
+    Path withFolder = dir.resolve("folder");
+    run(p, withFolder, false, 0);
+    List<PruneListener.EpochEvent> epochs = new ArrayList<>();
+    List<PruneListener.AdmmIterationEvent> iterations = new ArrayList<>();
+    var before = org.admm4j.kernels.KernelThreads.pool();
+    PruneResult r = PruneRun.of(p, TinyNets::tiny, TinyNets.data(256, 128), POOL).listener(new PruneListener() {
+      @Override
+      public Control onEpoch(EpochEvent e) {
+        epochs.add(e);
+        return Control.CONTINUE;
+      }
+
+      @Override
+      public Control onAdmmIteration(AdmmIterationEvent e) {
+        iterations.add(e);
+        return Control.CONTINUE;
+      }
+    }).run();
+    assertTrue(r.finished());
+    assertEquals(null, r.runFolder());
+    assertEquals(null, r.reportJson());
+    assertEquals(before, org.admm4j.kernels.KernelThreads.pool(), "the previous pool is put back");
+    assertFalse(POOL.isShutdown());
+    assertEquals(2, POOL.getParallelism());
+    assertEquals(List.of(Phase.DENSE, Phase.DENSE, Phase.RETRAIN, Phase.RETRAIN),
+        epochs.stream().map(PruneListener.EpochEvent::phase).toList());
+    assertEquals(3, iterations.size());
+    for (PruneListener.AdmmIterationEvent e : iterations) {
+      assertEquals(List.of("conv1", "fc1", "fc2"), new ArrayList<>(e.record().primalResidual().keySet()));
+      assertTrue(e.record().primalResidual().get("fc1") > 0);
+      assertTrue(e.record().dualResidual().get("fc1") >= 0);
+    }
+    assertEquals(0.08, iterations.get(2).record().rho(), 1e-12);
+    // per-layer kept/total and compression count conv and linear weights only
+    assertEquals(List.of("conv1", "fc1", "fc2"), r.layers().stream().map(LayerSummary::name).toList());
+    assertEquals(18, r.layers().get(0).nonzero());
+    assertEquals(36 + 864 + 240, r.totalWeights());
+    assertEquals((36.0 + 864 + 240) / 138, r.compression(), 1e-12);
+    assertEquals(r.retrainEpochs().get(1).accuracy(), r.accuracies().finalAccuracy());
+    // same bits as the run that wrote files
+    SafeTensorsFile f = SafeTensors.read(withFolder.resolve("model.safetensors"));
+    for (org.admm4j.nn.Parameter q : r.model().tensors()) {
+      assertArrayEquals(f.tensor(q.name()).data(), q.data(), q.name());
+    }
+    assertEquals(JsonFiles.read(withFolder.resolve("report.json")).get("final_accuracy").getAsDouble(),
+        r.accuracies().finalAccuracy());
+  }
+
+  /** A listener's STOP ends the run there; without a folder nothing is left to resume. */
+  @Test
+  void aListenerStopsTheRun() throws Exception {
+    int[] iterationsSeen = {0};
+    PruneResult r = PruneRun.of(tinyPlan("adam"), TinyNets::tiny, TinyNets.data(256, 128), POOL)
+        .listener(new PruneListener() {
+          @Override
+          public Control onAdmmIteration(AdmmIterationEvent e) {
+            iterationsSeen[0]++;
+            return e.record().iteration() == 2 ? Control.STOP : Control.CONTINUE;
+          }
+        }).run();
+    assertFalse(r.finished());
+    assertEquals(2, iterationsSeen[0]);
+  }
+
+  @Test
+  void resumeRefusesAnotherPoolSize() throws Exception {
+    assertFalse(run(tinyPlan("sgd"), dir, false, 1).finished());
+    ForkJoinPool three = new ForkJoinPool(3);
+    try {
+      RunException e = assertThrows(RunException.class,
+          () -> PruneRun.resume(dir, TinyNets::tiny, TinyNets.data(256, 128), three));
+      assertTrue(e.getMessage().contains("2 threads"), e.getMessage());
+    } finally {
+      three.shutdown();
+    }
+  }
+
+  /** The plan survives state.json: typed out, typed back. */
+  @Test
+  void planRoundTripsThroughTheCheckpoint() throws Exception {
+    PrunePlan p = PrunePlan.builder().preset("x").model("tiny").keep("kind:conv", 0.3).nonzeros("fc*", 60)
+        .keep("fc2", 0.25).distillation(new Distillation(0.25f, 2f, true, false)).augmentShift(1).build();
+    assertEquals(p, RunStateJson.plan(RunStateJson.config(p, 3)));
+    assertEquals(3, RunStateJson.config(p, 3).get("threads").getAsInt());
   }
 
   private static int nonZero(Tensor t) {
