@@ -1,5 +1,6 @@
 package org.admm4j.cli;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,12 +8,12 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.admm.pipeline.DenseTraining;
 import org.admm4j.admm.pipeline.JsonFiles;
 import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.admm.pipeline.TrainingData;
-import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
@@ -94,7 +95,6 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = out != null ? out : OutputFolder.timestamped("train-");
     OutputFolder.check(dir, force);
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    KernelThreads.setThreads(t);
     Model m;
     try {
       m = Models.create(model, seed);
@@ -108,7 +108,13 @@ final class TrainCommand implements Callable<Integer> {
     listener.line("admm4j " + VersionInfo.version() + ": training " + model + " on " + td.name() + " ("
         + td.trainCount() + " images), " + epochs + " epochs, " + t + " threads, batch " + batch);
     TrainingSchedule sched = new TrainingSchedule(epochs, optimizer, lr, momentum, weightDecay, schedule);
-    DenseTraining.Outcome r = DenseTraining.run(m, td, sched, t, batch, seed, shift, listener);
+    ForkJoinPool pool = new ForkJoinPool(t);
+    DenseTraining.Outcome r;
+    try {
+      r = DenseTraining.run(m, td, sched, pool, batch, seed, shift, listener);
+    } finally {
+      pool.shutdown();
+    }
     double wall = (System.nanoTime() - t0) / 1e9;
     Path modelFile = dir.resolve("model.safetensors");
     SafeTensors.saveModel(m, modelFile, Map.of("test_accuracy", String.format(Locale.ROOT, "%.2f", r.accuracy())));
@@ -131,7 +137,19 @@ final class TrainCommand implements Callable<Integer> {
     rep.addProperty("admm4j_version", VersionInfo.version());
     rep.addProperty("command", "admm4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     rep.addProperty("started_at", started);
-    rep.add("epochs_detail", r.epochs());
+    JsonArray detail = new JsonArray();
+    for (DenseTraining.Epoch e : r.epochs()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("epoch", e.epoch());
+      o.addProperty("loss", e.loss());
+      o.addProperty("train_accuracy", e.trainAccuracy());
+      o.addProperty("accuracy", e.accuracy());
+      o.addProperty("lr", e.lr());
+      o.addProperty("images_per_second", e.imagesPerSecond());
+      o.addProperty("seconds", e.seconds());
+      detail.add(o);
+    }
+    rep.add("epochs_detail", detail);
     Path json = dir.resolve("report.json");
     JsonFiles.write(json, rep);
     listener.line(String.format(Locale.ROOT, "test accuracy %.2f%%, %,.0f training images/s, %.1f s; wrote %s, %s",

@@ -1,6 +1,5 @@
 package org.admm4j.admm.pipeline;
 
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.admm4j.nn.LayerKind;
@@ -43,18 +42,6 @@ public record LayerSummary(String name, int weights, int nonzero, long macsDense
       rows.add(new LayerSummary(layerName(p), p.size(), nz, p.size() * p.macsPerWeight(), nz * p.macsPerWeight()));
     }
     return rows;
-  }
-
-  /** The report's per-layer object. */
-  public JsonObject toJson() {
-    JsonObject o = new JsonObject();
-    o.addProperty("name", name);
-    o.addProperty("weights", weights);
-    o.addProperty("nonzero", nonzero);
-    o.addProperty("kept_fraction", keptFraction());
-    o.addProperty("macs_dense", macsDense);
-    o.addProperty("macs_pruned", macsPruned);
-    return o;
   }
 
   /** The per-layer table the CLI prints, with a total row. */

@@ -67,7 +67,7 @@ final class RunOutputs {
     long macsDense = 0;
     long macsPruned = 0;
     for (LayerSummary l : s.layers()) {
-      layerArray.add(l.toJson());
+      layerArray.add(RunStateJson.layer(l));
       macsDense += l.macsDense();
       macsPruned += l.macsPruned();
     }

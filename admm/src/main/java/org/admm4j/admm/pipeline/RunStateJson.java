@@ -258,7 +258,35 @@ public final class RunStateJson {
 
   static JsonObject histograms(Map<String, WeightHistogram> h) {
     JsonObject o = new JsonObject();
-    h.forEach((layer, hist) -> o.add(layer, hist.toJson()));
+    h.forEach((layer, hist) -> o.add(layer, histogram(hist)));
+    return o;
+  }
+
+  /** {@code {"edges": [...], "counts": [...]}}. */
+  private static JsonObject histogram(WeightHistogram h) {
+    JsonObject o = new JsonObject();
+    JsonArray e = new JsonArray();
+    for (float x : h.edges()) {
+      e.add(x);
+    }
+    JsonArray c = new JsonArray();
+    for (long x : h.counts()) {
+      c.add(x);
+    }
+    o.add("edges", e);
+    o.add("counts", c);
+    return o;
+  }
+
+  /** report.json's per-layer object. */
+  static JsonObject layer(LayerSummary l) {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", l.name());
+    o.addProperty("weights", l.weights());
+    o.addProperty("nonzero", l.nonzero());
+    o.addProperty("kept_fraction", l.keptFraction());
+    o.addProperty("macs_dense", l.macsDense());
+    o.addProperty("macs_pruned", l.macsPruned());
     return o;
   }
 }
