@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.admm4j.admm.config.LayerTargets;
+import org.admm4j.admm.config.PrunePlan;
 import org.junit.jupiter.api.Test;
 
 class PresetsTest {
@@ -57,5 +58,14 @@ class PresetsTest {
       assertTrue(c < target * 1.1, name + " overshoots: " + c);
     }
     assertEquals(Presets.DEFAULT, Presets.names().get(0));
+  }
+
+  /** The library's builder defaults are the presets' schedule: a plan built in code runs like the preset. */
+  @Test
+  void builderDefaultsAreThePresetSchedule() throws Exception {
+    PrunePlan preset = PruningConfigParser.parse(Presets.settings("lenet5-40x")).plan();
+    PrunePlan built = PrunePlan.builder().preset("lenet5-40x").keep("conv1", 1).keep("conv2", 0.12)
+        .keep("fc1", 0.0155).keep("fc2", 0.20).build();
+    assertEquals(preset, built);
   }
 }
