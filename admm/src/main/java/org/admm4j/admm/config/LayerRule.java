@@ -1,10 +1,14 @@
 package org.admm4j.admm.config;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
+import org.admm4j.nn.LayerKind;
 
 /**
- * The pruning target of the layers whose name matches {@code pattern} (an exact layer name such as
- * {@code conv2}, or a glob with {@code *} and {@code ?} such as {@code fc*}): either the fraction of
+ * The pruning target of the layers {@code pattern} names: an exact layer name such as {@code conv2}; a
+ * glob with {@code *} (any characters, dots included) and {@code ?} (one character) matched against the
+ * whole dotted name, so {@code *conv*} matches {@code block1.conv1}; or a kind, {@code kind:conv} or
+ * {@code kind:linear} (the {@link LayerKind} of the weight tensor). The target is either the fraction of
  * weights kept or the exact number of non-zeros kept.
  *
  * @param keepFraction in (0, 1], or NaN when {@code nonzeros} is given
@@ -31,13 +35,30 @@ public record LayerRule(String pattern, double keepFraction, long nonzeros) {
     return new LayerRule(pattern, Double.NaN, count);
   }
 
+  /** Prefix of a rule naming a kind of layer. */
+  public static final String KIND_PREFIX = "kind:";
+
   /** Whether this rule is a glob rather than one exact layer name. */
   public boolean isGlob() {
-    return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
+    return !isKind() && (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0);
   }
 
-  /** Whether {@code layer} matches the pattern. */
-  public boolean matches(String layer) {
+  /** Whether this rule names a kind of layer ({@code kind:conv}, {@code kind:linear}). */
+  public boolean isKind() {
+    return pattern.startsWith(KIND_PREFIX);
+  }
+
+  /** The kind a {@code kind:} rule names, or null when the name is not one of {@code conv}, {@code linear}. */
+  public LayerKind kind() {
+    String k = pattern.substring(KIND_PREFIX.length()).toUpperCase(Locale.ROOT);
+    return k.equals("CONV") ? LayerKind.CONV : k.equals("LINEAR") ? LayerKind.LINEAR : null;
+  }
+
+  /** Whether the layer {@code layer} whose weight is of kind {@code kind} matches this rule. */
+  public boolean matches(String layer, LayerKind kind) {
+    if (isKind()) {
+      return kind != null && kind == kind();
+    }
     if (!isGlob()) {
       return pattern.equals(layer);
     }

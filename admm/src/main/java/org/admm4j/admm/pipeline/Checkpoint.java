@@ -31,6 +31,8 @@ public final class Checkpoint {
   static final String FORMAT = "admm4j-checkpoint-1";
 
   private final Path dir;
+  private long sequence;
+  private String lastTensorFile;
 
   public Checkpoint(Path dir) {
     this.dir = dir;
@@ -45,18 +47,19 @@ public final class Checkpoint {
     return Files.isRegularFile(dir.resolve(STATE_FILE));
   }
 
+  /** A checkpoint read back: the run's state and the tensors saved with it. */
+  public record Saved(RunState state, SafeTensorsFile tensors) {}
+
   /**
-   * Saves the state.
+   * Saves a checkpoint.
    *
-   * @param state phase, next, steps, config, progress (and whatever else the pipeline keeps); "tensors" and
-   *     "format" are set here
    * @param layers Z, U (during ADMM) and masks (during retraining) of the pruned layers
    * @param optimizer the optimizer of the current phase, or null
    */
-  public void save(JsonObject state, Model model, Iterable<PrunedLayer> layers, boolean withZu, Optimizer optimizer)
+  public void save(RunState state, Model model, Iterable<PrunedLayer> layers, boolean withZu, Optimizer optimizer)
       throws IOException {
     Files.createDirectories(dir);
-    long sequence = state.has("sequence") ? state.get("sequence").getAsLong() + 1 : 1;
+    sequence++;
     String tensorFile = String.format("checkpoint-%06d.safetensors", sequence);
     LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
     for (Parameter p : model.tensors()) {
@@ -77,10 +80,7 @@ public final class Checkpoint {
       }
     }
     SafeTensors.write(dir.resolve(tensorFile), tensors, Map.of("format", FORMAT));
-    state.addProperty("format", FORMAT);
-    state.addProperty("sequence", sequence);
-    state.addProperty("tensors", tensorFile);
-    JsonFiles.write(dir.resolve(STATE_FILE), state);
+    writeState(state, tensorFile);
     try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "checkpoint-*.safetensors")) {
       for (Path p : old) {
         if (!p.getFileName().toString().equals(tensorFile)) {
@@ -90,12 +90,27 @@ public final class Checkpoint {
     }
   }
 
+  /** Replaces state.json (after the tensors it names are written, or to mark the run done). */
+  public void writeState(RunState state, String tensorFile) throws IOException {
+    JsonObject o = RunStateJson.toJson(state);
+    o.addProperty("format", FORMAT);
+    o.addProperty("sequence", sequence);
+    o.addProperty("tensors", tensorFile);
+    JsonFiles.write(dir.resolve(STATE_FILE), o);
+    lastTensorFile = tensorFile;
+  }
+
+  /** The tensor file of the last checkpoint written or read. */
+  public String lastTensorFile() {
+    return lastTensorFile;
+  }
+
   /**
-   * Reads the state file.
+   * Reads the state file (and continues its sequence numbers).
    *
    * @throws IOException naming the folder when there is no checkpoint or it is not one of ours
    */
-  public JsonObject readState() throws IOException {
+  public RunState readState() throws IOException {
     Path f = dir.resolve(STATE_FILE);
     JsonObject s;
     try {
@@ -107,12 +122,19 @@ public final class Checkpoint {
     if (!s.has("format") || !FORMAT.equals(s.get("format").getAsString())) {
       throw new IOException(f + " is not an admm4j checkpoint (expected \"format\": \"" + FORMAT + "\")");
     }
-    return s;
+    sequence = s.has("sequence") ? s.get("sequence").getAsLong() : 0;
+    lastTensorFile = s.has("tensors") ? s.get("tensors").getAsString() : null;
+    try {
+      return RunStateJson.fromJson(s);
+    } catch (RuntimeException e) {
+      throw new IOException(f + " is damaged: " + e.getMessage(), e);
+    }
   }
 
-  /** The tensors of the checkpoint {@code state} names. */
-  public SafeTensorsFile readTensors(JsonObject state) throws IOException {
-    return SafeTensors.read(dir.resolve(state.get("tensors").getAsString()));
+  /** Reads the state and the tensors of the last checkpoint. */
+  public Saved read() throws IOException {
+    RunState state = readState();
+    return new Saved(state, SafeTensors.read(dir.resolve(lastTensorFile)));
   }
 
   /** Copies the {@code w/...} tensors of {@code f} into the model (names and sizes checked). */

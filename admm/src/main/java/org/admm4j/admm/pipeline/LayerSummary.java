@@ -1,8 +1,8 @@
 package org.admm4j.admm.pipeline;
 
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import org.admm4j.nn.LayerKind;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
 
@@ -17,35 +17,31 @@ public record LayerSummary(String name, int weights, int nonzero, long macsDense
     return weights == 0 ? 1 : (double) nonzero / weights;
   }
 
+  /**
+   * Whether {@code p} is a weight tensor of a conv or linear layer: what can be pruned and what compression
+   * counts (biases and other layers' weights are not).
+   */
+  public static boolean isPrunable(Parameter p) {
+    return p.isWeight() && (p.kind() == LayerKind.CONV || p.kind() == LayerKind.LINEAR);
+  }
+
   /** The layer name of a weight tensor: {@code conv1.weight} → {@code conv1}. */
   public static String layerName(Parameter p) {
     String n = p.name();
     return n.endsWith(".weight") ? n.substring(0, n.length() - ".weight".length()) : n;
   }
 
-  /** Every weight tensor of {@code model} as it is now (biases excluded), in model order. */
+  /** Every conv and linear weight tensor of {@code model} as it is now (biases excluded), in model order. */
   public static List<LayerSummary> of(Model model) {
     List<LayerSummary> rows = new ArrayList<>();
     for (Parameter p : model.parameters()) {
-      if (!p.isWeight()) {
+      if (!LayerSummary.isPrunable(p)) {
         continue;
       }
       int nz = p.countNonZero();
       rows.add(new LayerSummary(layerName(p), p.size(), nz, p.size() * p.macsPerWeight(), nz * p.macsPerWeight()));
     }
     return rows;
-  }
-
-  /** The report's per-layer object. */
-  public JsonObject toJson() {
-    JsonObject o = new JsonObject();
-    o.addProperty("name", name);
-    o.addProperty("weights", weights);
-    o.addProperty("nonzero", nonzero);
-    o.addProperty("kept_fraction", keptFraction());
-    o.addProperty("macs_dense", macsDense);
-    o.addProperty("macs_pruned", macsPruned);
-    return o;
   }
 
   /** The per-layer table the CLI prints, with a total row. */

@@ -1,7 +1,5 @@
 package org.admm4j.admm.pipeline;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 
 /**
  * A histogram of weight values over {@code [−m, m]}, m the largest magnitude, in equal bins.
@@ -38,21 +36,5 @@ public record WeightHistogram(float[] edges, long[] counts) {
       counts[Math.max(0, Math.min(bins - 1, b))]++;
     }
     return new WeightHistogram(edges, counts);
-  }
-
-  /** {@code {"edges": [...], "counts": [...]}}. */
-  public JsonObject toJson() {
-    JsonObject o = new JsonObject();
-    JsonArray e = new JsonArray();
-    for (float x : edges) {
-      e.add(x);
-    }
-    JsonArray c = new JsonArray();
-    for (long x : counts) {
-      c.add(x);
-    }
-    o.add("edges", e);
-    o.add("counts", c);
-    return o;
   }
 }

@@ -1,0 +1,93 @@
+package org.admm4j.admm.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A complete pruning run, typed: what to prune ({@link #layers}: layers no rule matches stay dense), the
+ * dense training before it, the ADMM iterations (each: {@code admm.epochs()} W-step epochs, one Z-step,
+ * one U-step) with ρ's schedule, how to hard-prune, and the masked retraining after it. Build one with
+ * {@link #builder()}; the command line's presets and settings files end up here too.
+ *
+ * @param preset a label for reports (the preset the settings started from, or {@code custom})
+ * @param model the model's name, passed to the run's model factory (and recorded)
+ * @param dataset the data's name, recorded
+ * @param seed seed of initialisation, data order and augmentation; same seed + same pool size ⇒ same bits
+ * @param dense the dense training before pruning (epochs may be 0 when starting from a trained model)
+ * @param admmIterations number of ADMM iterations
+ * @param admm the W-step: {@code epochs} per ADMM iteration, optimizer, learning rate; its schedule runs
+ *     over all W-step epochs of the phase
+ * @param retrain the masked retraining after hard pruning
+ * @param augmentShift random translations of the training images by up to this many pixels, in every
+ *     training phase (dense, ADMM, retraining); 0 = none
+ * @param distillation distillation from the dense model in the ADMM and/or retraining phases
+ */
+public record PrunePlan(String preset, String model, String dataset, int batch, long seed,
+    TrainingSchedule dense, int admmIterations, TrainingSchedule admm, RhoSchedule rho,
+    HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers, int augmentShift,
+    Distillation distillation) {
+
+  public PrunePlan {
+    layers = List.copyOf(layers);
+    if (batch < 1 || admmIterations < 1 || augmentShift < 0) {
+      throw new IllegalArgumentException("batch and admmIterations must be at least 1 and augmentShift at least 0,"
+          + " got " + batch + ", " + admmIterations + ", " + augmentShift);
+    }
+  }
+
+  /**
+   * A builder whose defaults are the LeNet-5 presets' schedule (5 dense SGD epochs, 15 ADMM iterations of one
+   * Adam epoch at ρ 0.003 ×1.3 up to 0.1, Z's support, 8 masked SGD epochs, ±2-pixel shifts, no
+   * distillation) and no layer targets: add some with {@link Builder#keep} or {@link Builder#nonzeros}.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link PrunePlan}; every setter returns this builder. */
+  public static final class Builder {
+    private String preset = "custom";
+    private String model = "lenet5";
+    private String dataset = "mnist";
+    private int batch = 64;
+    private long seed = 42;
+    private TrainingSchedule dense = new TrainingSchedule(5, "sgd", 0.03f, 0.9f, 0.0005f, "cosine");
+    private int admmIterations = 15;
+    private TrainingSchedule admm = new TrainingSchedule(1, "adam", 0.001f, 0.9f, 0f, "constant");
+    private RhoSchedule rho = new RhoSchedule(0.003, 1.3, 0.1);
+    private HardPruneSupport hardPrune = HardPruneSupport.Z;
+    private TrainingSchedule retrain = new TrainingSchedule(8, "sgd", 0.01f, 0.9f, 0.0005f, "cosine");
+    private final List<LayerRule> layers = new ArrayList<>();
+    private int augmentShift = 2;
+    private Distillation distillation = Distillation.NONE;
+
+    private Builder() {}
+
+    public Builder preset(String label) { preset = label; return this; }
+    public Builder model(String name) { model = name; return this; }
+    public Builder dataset(String name) { dataset = name; return this; }
+    public Builder batch(int size) { batch = size; return this; }
+    public Builder seed(long s) { seed = s; return this; }
+    /** Dense training before pruning. */
+    public Builder dense(TrainingSchedule s) { dense = s; return this; }
+    /** {@code iterations} ADMM iterations whose W-steps train with {@code wStep} ({@code epochs} each). */
+    public Builder admm(int iterations, TrainingSchedule wStep) { admmIterations = iterations; admm = wStep; return this; }
+    public Builder rho(RhoSchedule r) { rho = r; return this; }
+    public Builder hardPrune(HardPruneSupport support) { hardPrune = support; return this; }
+    /** Masked retraining after hard pruning. */
+    public Builder retrain(TrainingSchedule s) { retrain = s; return this; }
+    /** Keep {@code fraction} of the weights of the layers {@code pattern} names (a name, glob or {@code kind:conv}). */
+    public Builder keep(String pattern, double fraction) { layers.add(LayerRule.keep(pattern, fraction)); return this; }
+    /** Keep exactly {@code count} weights of the layers {@code pattern} names. */
+    public Builder nonzeros(String pattern, long count) { layers.add(LayerRule.nonzeros(pattern, count)); return this; }
+    /** Adds rules (later rules win over earlier globs, exact names over globs: {@link LayerTargets}). */
+    public Builder layers(List<LayerRule> rules) { layers.addAll(rules); return this; }
+    public Builder augmentShift(int pixels) { augmentShift = pixels; return this; }
+    public Builder distillation(Distillation d) { distillation = d; return this; }
+
+    public PrunePlan build() {
+      return new PrunePlan(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune,
+          retrain, layers, augmentShift, distillation);
+    }
+  }
+}

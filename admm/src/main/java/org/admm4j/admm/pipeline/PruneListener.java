@@ -1,0 +1,29 @@
+package org.admm4j.admm.pipeline;
+
+/**
+ * Typed events of a pruning run: one per dense or retraining epoch and one per ADMM iteration, delivered
+ * after the epoch or iteration (and its checkpoint, when the run has a folder). A handler that returns
+ * {@link Control#STOP} ends the run there, as if it had been killed: with a run folder it can be resumed.
+ */
+public interface PruneListener {
+
+  /** Listens to nothing. */
+  PruneListener NONE = new PruneListener() {};
+
+  /** What the run does after an event. */
+  enum Control { CONTINUE, STOP }
+
+  /** A dense ({@link Phase#DENSE}) or retraining ({@link Phase#RETRAIN}) epoch ended. */
+  record EpochEvent(Phase phase, int epochs, EpochRecord record) {}
+
+  /** An ADMM iteration ended; its record holds the residuals ‖W−Z‖ and ρ‖Z−Z_prev‖ per layer. */
+  record AdmmIterationEvent(int iterations, AdmmIterationRecord record) {}
+
+  default Control onEpoch(EpochEvent event) {
+    return Control.CONTINUE;
+  }
+
+  default Control onAdmmIteration(AdmmIterationEvent event) {
+    return Control.CONTINUE;
+  }
+}

@@ -1,0 +1,536 @@
+package org.admm4j.admm.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import org.admm4j.admm.AdmmSolver;
+import org.admm4j.admm.LayerResiduals;
+import org.admm4j.admm.PrunedLayer;
+import org.admm4j.admm.config.ConfigException;
+import org.admm4j.admm.config.Distillation;
+import org.admm4j.admm.config.LayerTargets;
+import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.config.TrainingSchedule;
+import org.admm4j.admm.pipeline.PruneListener.Control;
+import org.admm4j.kernels.KernelThreads;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.SafeTensors;
+import org.admm4j.nn.io.SafeTensorsFile;
+import org.admm4j.nn.optim.Optimizer;
+import org.admm4j.nn.train.EpochStats;
+import org.admm4j.nn.train.Trainer;
+
+/**
+ * A pruning run: dense training (or a given model), ADMM pruning, hard pruning, masked retraining. Typed
+ * events go to a {@link PruneListener} after every dense epoch, ADMM iteration and retraining epoch; the
+ * result is a {@link PruneResult}. Files are written only when a run folder is given ({@link #writeTo}):
+ * then every event is preceded by a checkpoint, and the run ends with {@code model.safetensors},
+ * {@code model.a4jc}, {@code dense.safetensors} and {@code report.json}.
+ *
+ * <p>A resumed run ({@link #resume}) ends with the same bits as an uninterrupted one on a pool of the same
+ * size: the data order depends only on (seed, epoch index), learning rates and ρ only on the epoch or
+ * iteration index, and everything else that changes (W, Z, U, optimizer state, step counter) is in the
+ * checkpoint.
+ *
+ * <p>The kernels run on the caller's pool, installed with {@link KernelThreads#setPool} for the run and
+ * the previous pool put back after it; the run never resizes or shuts down a pool.
+ */
+public final class PruneRun {
+
+  private final PrunePlan plan;
+  private final ModelFactory models;
+  private final TrainingData data;
+  private final ForkJoinPool pool;
+  private final boolean resuming;
+  private Path out;
+  private Path from;
+  private PruneListener events = PruneListener.NONE;
+  private RunListener log = RunListener.SILENT;
+  private String command = "";
+  private int trainLimit;
+  private int testLimit;
+
+  private Checkpoint checkpoint;
+  private Model model;
+  private List<PrunedLayer> pruned;
+  private AdmmSolver solver;
+  private RunState state;
+  private RunHistory history;
+  private long trainerSteps;
+  private float[][] denseWeights;
+  private long lastWallMark;
+
+  private PruneRun(PrunePlan plan, ModelFactory models, TrainingData data, ForkJoinPool pool, Path resumeFrom) {
+    this.plan = plan;
+    this.models = models;
+    this.data = data;
+    this.pool = pool;
+    this.resuming = resumeFrom != null;
+    this.out = resumeFrom;
+  }
+
+  /** A new run of {@code plan} on {@code data}, its kernels on {@code pool} (whose size fixes the bits). */
+  public static PruneRun of(PrunePlan plan, ModelFactory models, TrainingData data, ForkJoinPool pool) {
+    return new PruneRun(plan, models, data, pool, null);
+  }
+
+  /**
+   * Continues the run whose checkpoint is in {@code runFolder}, with its saved plan.
+   *
+   * @throws RunException if that run has finished, or was made on other data or another pool size
+   */
+  public static PruneRun resume(Path runFolder, ModelFactory models, TrainingData data, ForkJoinPool pool)
+      throws IOException, RunException {
+    RunState saved = saved(runFolder);
+    if (saved.phase() == Phase.DONE) {
+      throw new RunException("the run in " + runFolder + " has already finished; nothing to resume");
+    }
+    if (saved.threads() != pool.getParallelism()) {
+      throw new RunException("the run in " + runFolder + " ran on " + saved.threads() + " threads; resume it on as"
+          + " many (this pool has " + pool.getParallelism() + "), or the bits would differ");
+    }
+    PruneRun r = new PruneRun(saved.plan(), models, data, pool, runFolder);
+    r.trainLimit = saved.data().trainLimit();
+    r.testLimit = saved.data().testLimit();
+    return r;
+  }
+
+  /** The state saved in {@code runFolder}'s checkpoint (plan, pool size, data limits, phase). */
+  public static RunState saved(Path runFolder) throws IOException {
+    return new Checkpoint(runFolder.resolve("checkpoint")).readState();
+  }
+
+  /** Checkpoints and outputs go to {@code runFolder} (created if missing; the caller checks it may be used). */
+  public PruneRun writeTo(Path runFolder) {
+    if (resuming) {
+      throw new IllegalStateException("a resumed run writes to the folder it resumes");
+    }
+    this.out = runFolder;
+    return this;
+  }
+
+  /** Start from this trained dense model (safetensors) instead of dense training. */
+  public PruneRun startFrom(Path denseModel) {
+    this.from = denseModel;
+    return this;
+  }
+
+  /** Typed events; the handler may stop the run. */
+  public PruneRun listener(PruneListener listener) {
+    this.events = listener;
+    return this;
+  }
+
+  /** Progress of long phases and one log line per epoch or iteration. */
+  public PruneRun log(RunListener listener) {
+    this.log = listener;
+    return this;
+  }
+
+  /** The command line, for the report. */
+  public PruneRun command(String commandLine) {
+    this.command = commandLine;
+    return this;
+  }
+
+  /** The image limits the caller applied to {@code data} (≤ 0: none), recorded so a resume loads the same. */
+  public PruneRun dataLimits(int train, int test) {
+    this.trainLimit = train;
+    this.testLimit = test;
+    return this;
+  }
+
+  /** The plan this run executes. */
+  public PrunePlan plan() {
+    return plan;
+  }
+
+  /** Runs (or resumes) the plan. */
+  public PruneResult run() throws IOException, RunException, ConfigException {
+    ForkJoinPool previous = KernelThreads.pool();
+    KernelThreads.setPool(pool);
+    try {
+      return execute();
+    } finally {
+      KernelThreads.setPool(previous);
+    }
+  }
+
+  private PruneResult execute() throws IOException, RunException, ConfigException {
+    lastWallMark = System.nanoTime();
+    checkpoint = out == null ? null : new Checkpoint(out.resolve("checkpoint"));
+    try {
+      model = models.create(plan.model(), plan.seed());
+    } catch (IllegalArgumentException e) {
+      throw new RunException("model = " + plan.model() + ": " + e.getMessage());
+    }
+    checkInput();
+    pruned = prunedLayers();
+    solver = new AdmmSolver(pruned);
+    Phase phase;
+    int next;
+    SafeTensorsFile saved = null;
+    if (resuming) {
+      Checkpoint.Saved s = checkpoint.read();
+      state = s.state();
+      history = state.history();
+      phase = state.phase();
+      next = state.next();
+      trainerSteps = state.trainerSteps();
+      checkData();
+      saved = s.tensors();
+      Checkpoint.loadModel(saved, model);
+      int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations()
+          : plan.retrain().epochs();
+      log.line("resuming " + out + (next < last ? " at " + phase.name().toLowerCase(Locale.ROOT) + " "
+          + (phase == Phase.ADMM ? "iteration " : "epoch ") + (next + 1)
+          : " after the last " + (phase == Phase.ADMM ? "ADMM iteration" : phase.name().toLowerCase(Locale.ROOT)
+          + " epoch")));
+    } else {
+      history = new RunHistory(Instant.now().toString(), command);
+      state = new RunState(Phase.DENSE, 0, 0, plan, pool.getParallelism(), new RunState.DataInfo(data.name(),
+          data.trainCount(), data.testCount(), trainLimit, testLimit), history);
+      phase = Phase.DENSE;
+      next = 0;
+      if (from != null) {
+        SafeTensors.loadModel(model, from);
+        history.from = from.toString();
+        log.line("starting from " + from);
+      }
+    }
+    int denseEpochs = history.from != null ? 0 : plan.dense().epochs();
+
+    if (phase == Phase.DENSE) {
+      if (dense(next, denseEpochs, saved)) {
+        return PruneResult.stopped(model, out);
+      }
+      phase = Phase.ADMM;
+      next = 0;
+      saved = null;
+    }
+    if (phase == Phase.ADMM) {
+      if (admm(next, saved)) {
+        return PruneResult.stopped(model, out);
+      }
+      phase = Phase.RETRAIN;
+      next = 0;
+      saved = null;
+      hardPrune();
+    } else {
+      // resumed during retraining: the masks come from the checkpoint
+      List<float[]> masks = new ArrayList<>();
+      for (PrunedLayer l : pruned) {
+        float[] m = new float[l.size()];
+        Checkpoint.copy(saved, "mask/" + l.name(), m);
+        masks.add(m);
+      }
+      solver.restoreMasks(masks);
+    }
+    if (retrain(next, saved)) {
+      return PruneResult.stopped(model, out);
+    }
+    return finish();
+  }
+
+  // ---- phases ----------------------------------------------------------------------------------------
+
+  /** Dense training; returns true when stopped early. */
+  private boolean dense(int first, int epochs, SafeTensorsFile saved) throws IOException {
+    Optimizer opt = Optimizers.create(plan.dense(), model.parameters());
+    Trainer trainer = trainer(opt, saved, "dense");
+    for (int e = first; e < epochs; e++) {
+      long t0 = System.nanoTime();
+      opt.setLearningRate(plan.dense().lrAt(e, epochs));
+      EpochStats s = EpochRunner.run(trainer, data, plan.seed(), e, "dense " + (e + 1) + "/" + epochs, log);
+      double acc = accuracy(trainer);
+      double sec = seconds(t0);
+      history.addSeconds("dense", sec);
+      EpochRecord rec = epochRecord(e + 1, s, acc, sec, opt.learningRate());
+      history.denseEpochs.add(rec);
+      log.line(String.format(Locale.ROOT, "dense   epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
+          e + 1, epochs, s.meanLoss(), s.imagesPerSecond(), acc, sec));
+      trainerSteps = trainer.steps();
+      save(Phase.DENSE, e + 1, false, opt);
+      if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, epochs, rec)) == Control.STOP) {
+        return true;
+      }
+    }
+    List<EpochRecord> done = history.denseEpochs;
+    history.baselineAccuracy = epochs > 0 && !done.isEmpty() ? done.get(done.size() - 1).accuracy() : accuracy(trainer);
+    if (out != null) {
+      SafeTensors.saveModel(model, out.resolve("dense.safetensors"), Map.of("phase", "dense"));
+    } else {
+      denseWeights = snapshot(model);
+    }
+    log.line(String.format(Locale.ROOT, "baseline (dense) test accuracy %.2f%%", history.baselineAccuracy));
+    return false;
+  }
+
+  /** The ADMM iterations; returns true when stopped early. */
+  private boolean admm(int first, SafeTensorsFile saved) throws IOException {
+    TrainingSchedule w = plan.admm();
+    int iterations = plan.admmIterations();
+    int totalEpochs = iterations * w.epochs();
+    int offset = plan.dense().epochs();
+    Optimizer opt = Optimizers.create(w, model.parameters());
+    Trainer trainer = trainer(opt, saved, "admm");
+    if (saved == null) {
+      // before pruning: the dense weights' histograms; then Z^0 = Π(W^0), U^0 = 0
+      history.histogramsBefore = new LinkedHashMap<>();
+      for (PrunedLayer l : pruned) {
+        history.histogramsBefore.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, false));
+      }
+      solver.initialize();
+    } else {
+      for (PrunedLayer l : pruned) {
+        Checkpoint.copy(saved, "z/" + l.name(), l.z());
+        Checkpoint.copy(saved, "u/" + l.name(), l.u());
+      }
+    }
+    for (int k = first; k < iterations; k++) {
+      long t0 = System.nanoTime();
+      double rho = plan.rho().at(k);
+      // W-step (eq. 4): SGD epochs on f(W) + Σ ρ/2 ‖W − Z + U‖², the penalty fused into the optimizer
+      solver.attachPenalty(opt, rho);
+      EpochStats s = null;
+      double lossSum = 0;
+      for (int j = 0; j < w.epochs(); j++) {
+        int epoch = k * w.epochs() + j;
+        opt.setLearningRate(w.lrAt(epoch, totalEpochs));
+        s = EpochRunner.run(trainer, data, plan.seed(), offset + epoch,
+            "admm " + (k + 1) + "/" + iterations + (w.epochs() > 1 ? " epoch " + (j + 1) : ""), log);
+        lossSum += s.meanLoss();
+      }
+      // Z-step (eq. 6) and U-step (eq. 7), fused per layer, layers in parallel
+      long tz = System.nanoTime();
+      List<LayerResiduals> res = solver.zAndUStep(rho);
+      double zSeconds = seconds(tz);
+      double acc = accuracy(trainer);
+      double sec = seconds(t0);
+      history.addSeconds("admm", sec);
+      history.addSeconds("zstep", zSeconds);
+      // residual checks: primal ‖W − Z‖, dual ρ‖Z − Z_prev‖ per layer
+      Map<String, Double> primal = new LinkedHashMap<>();
+      Map<String, Double> dual = new LinkedHashMap<>();
+      double primalSq = 0;
+      double dualSq = 0;
+      for (LayerResiduals r : res) {
+        primal.put(r.layer(), r.primal());
+        dual.put(r.layer(), r.dual());
+        primalSq += r.primal() * r.primal();
+        dualSq += r.dual() * r.dual();
+      }
+      AdmmIterationRecord rec = new AdmmIterationRecord(k + 1, rho, lossSum / w.epochs(), acc, opt.learningRate(),
+          s.imagesPerSecond(), primal, dual, sec, zSeconds);
+      history.admmIterations.add(rec);
+      log.line(String.format(Locale.ROOT,
+          "admm    iter  %2d/%d  rho %.4g  loss %.4f  %,7.0f img/s  test %.2f%%  |W-Z| %.4f  rho|dZ| %.4g  z-step %.1f ms",
+          k + 1, iterations, rho, lossSum / w.epochs(), s.imagesPerSecond(), acc, Math.sqrt(primalSq),
+          Math.sqrt(dualSq), zSeconds * 1e3));
+      trainerSteps = trainer.steps();
+      save(Phase.ADMM, k + 1, true, opt);
+      if (events.onAdmmIteration(new PruneListener.AdmmIterationEvent(iterations, rec)) == Control.STOP) {
+        return true;
+      }
+    }
+    solver.detachPenalty(opt);
+    return false;
+  }
+
+  private void hardPrune() throws IOException {
+    solver.hardPrune(plan.hardPrune());
+    Optimizer none = Optimizers.create(plan.retrain(), model.parameters());
+    history.hardPrunedAccuracy = accuracy(trainer(none, null, "eval"));
+    log.line(String.format(Locale.ROOT, "hard-pruned to %s's support: test %.2f%% before retraining",
+        plan.hardPrune().name(), history.hardPrunedAccuracy));
+  }
+
+  /** Masked retraining; returns true when stopped early. */
+  private boolean retrain(int first, SafeTensorsFile saved) throws IOException {
+    TrainingSchedule r = plan.retrain();
+    int offset = plan.dense().epochs() + plan.admmIterations() * plan.admm().epochs();
+    Optimizer opt = Optimizers.create(r, model.parameters());
+    Trainer trainer = trainer(opt, saved, "retrain");
+    solver.attachMasks(opt);
+    for (int e = first; e < r.epochs(); e++) {
+      long t0 = System.nanoTime();
+      opt.setLearningRate(r.lrAt(e, r.epochs()));
+      EpochStats s = EpochRunner.run(trainer, data, plan.seed(), offset + e,
+          "retrain " + (e + 1) + "/" + r.epochs(), log);
+      double acc = accuracy(trainer);
+      double sec = seconds(t0);
+      history.addSeconds("retrain", sec);
+      EpochRecord rec = epochRecord(e + 1, s, acc, sec, opt.learningRate());
+      history.retrainEpochs.add(rec);
+      log.line(String.format(Locale.ROOT, "retrain epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
+          e + 1, r.epochs(), s.meanLoss(), s.imagesPerSecond(), acc, sec));
+      trainerSteps = trainer.steps();
+      save(Phase.RETRAIN, e + 1, false, opt);
+      if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec)) == Control.STOP) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private PruneResult finish() throws IOException {
+    List<EpochRecord> retrained = history.retrainEpochs;
+    double finalAccuracy = retrained.isEmpty() ? history.hardPrunedAccuracy
+        : retrained.get(retrained.size() - 1).accuracy();
+    for (PrunedLayer l : pruned) {
+      int nz = l.weight().countNonZero();
+      if (nz > l.keep()) {
+        throw new IllegalStateException(l.name() + " has " + nz + " non-zeros after retraining, target " + l.keep());
+      }
+    }
+    List<LayerSummary> layers = LayerSummary.of(model);
+    long total = 0;
+    long nonzero = 0;
+    for (LayerSummary s : layers) {
+      total += s.weights();
+      nonzero += s.nonzero();
+    }
+    double compression = nonzero == 0 ? Double.POSITIVE_INFINITY : (double) total / nonzero;
+    double wall = history.wallSecondsBefore + seconds(lastWallMark);
+    Map<String, WeightHistogram> after = new LinkedHashMap<>();
+    for (PrunedLayer l : pruned) {
+      after.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, true));
+    }
+    PruneResult.Accuracies acc = new PruneResult.Accuracies(history.baselineAccuracy, history.hardPrunedAccuracy,
+        finalAccuracy);
+
+    Path json = null;
+    if (out != null) {
+      json = RunOutputs.write(out, new RunOutputs.Summary(state, data, layers, total, nonzero, compression, acc,
+          after, wall), model);
+      state = state.at(Phase.DONE, 0, trainerSteps);
+      checkpoint.writeState(state, checkpoint.lastTensorFile());
+    }
+
+    log.line("");
+    for (String line : LayerSummary.table(layers)) {
+      log.line(line);
+    }
+    long macsDense = layers.stream().mapToLong(LayerSummary::macsDense).sum();
+    long macsPruned = layers.stream().mapToLong(LayerSummary::macsPruned).sum();
+    log.line(String.format(Locale.ROOT,
+        "compression %.1fx (%,d of %,d weights)  baseline %.2f%%  final %.2f%%  MACs %,d -> %,d  wall %.1f s",
+        compression, nonzero, total, history.baselineAccuracy, finalAccuracy, macsDense, macsPruned, wall));
+    double admmSec = history.seconds("admm");
+    log.line(String.format(Locale.ROOT, "phases: dense %.1f s, ADMM %.1f s (Z-steps %.3f s = %.2f%%), retrain %.1f s",
+        history.seconds("dense"), admmSec, history.seconds("zstep"),
+        admmSec > 0 ? 100 * history.seconds("zstep") / admmSec : 0, history.seconds("retrain")));
+    if (out != null) {
+      log.line("wrote " + out.resolve("model.safetensors") + ", " + out.resolve("model.a4jc") + ", " + json);
+    }
+    return new PruneResult(true, model, layers, total, nonzero, compression, acc, List.copyOf(history.denseEpochs),
+        List.copyOf(history.admmIterations), List.copyOf(retrained), out, json);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------
+
+  private List<PrunedLayer> prunedLayers() throws ConfigException {
+    List<LayerTargets.Candidate> candidates = new ArrayList<>();
+    Map<String, Parameter> weights = new LinkedHashMap<>();
+    for (Parameter p : model.parameters()) {
+      if (LayerSummary.isPrunable(p)) {
+        candidates.add(new LayerTargets.Candidate(LayerSummary.layerName(p), p.kind(), p.size()));
+        weights.put(LayerSummary.layerName(p), p);
+      }
+    }
+    LinkedHashMap<String, Integer> keep = LayerTargets.resolve(plan.layers(), candidates, plan.model());
+    List<PrunedLayer> layers = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : keep.entrySet()) {
+      layers.add(new PrunedLayer(e.getKey(), weights.get(e.getKey()), e.getValue()));
+    }
+    return layers;
+  }
+
+  private void checkInput() throws RunException {
+    int size = model.inputChannels() * model.inputHeight() * model.inputWidth();
+    if (data.rows() * data.cols() != size) {
+      throw new RunException("dataset " + data.name() + " has " + data.rows() + "x" + data.cols()
+          + " images but model " + plan.model() + " takes " + model.inputChannels() + "x" + model.inputHeight() + "x"
+          + model.inputWidth());
+    }
+    if (data.trainCount() == 0 || data.testCount() == 0) {
+      throw new RunException("dataset " + data.name() + " has no training or no test images");
+    }
+  }
+
+  private void checkData() throws RunException {
+    RunState.DataInfo d = state.data();
+    if (d.train() != data.trainCount() || d.test() != data.testCount() || !d.name().equals(data.name())) {
+      throw new RunException("the checkpoint in " + out + " was made with " + d.name() + " (" + d.train()
+          + " training, " + d.test() + " test images), but this run has " + data.name() + " (" + data.trainCount()
+          + ", " + data.testCount() + ")");
+    }
+  }
+
+  /** A trainer for {@code phase} (dense, admm, retrain, eval) with the plan's augmentation and distillation. */
+  private Trainer trainer(Optimizer opt, SafeTensorsFile saved, String phase) throws IOException {
+    Trainer t = new Trainer(model, opt, pool.getParallelism(), plan.batch());
+    t.setSteps(trainerSteps);
+    t.setAugmentation(plan.augmentShift(), data.blankPixel(), plan.seed());
+    Distillation d = plan.distillation();
+    if (d.activeIn(phase)) {
+      t.setTeacher(teacher(), d.weight(), d.temperature());
+    }
+    if (saved != null) {
+      opt.loadState(Checkpoint.optimizerState(saved));
+    }
+    return t;
+  }
+
+  /** The dense model the pruning started from: saved after the dense phase, or kept in memory without a folder. */
+  private Model teacher() throws IOException {
+    Model teacher = models.create(plan.model(), plan.seed());
+    if (denseWeights != null) {
+      List<Parameter> ps = teacher.tensors();
+      for (int i = 0; i < ps.size(); i++) {
+        System.arraycopy(denseWeights[i], 0, ps.get(i).data(), 0, denseWeights[i].length);
+      }
+    } else {
+      SafeTensors.loadModel(teacher, out.resolve("dense.safetensors"));
+    }
+    return teacher;
+  }
+
+  private static float[][] snapshot(Model m) {
+    List<Parameter> ps = m.tensors();
+    float[][] copy = new float[ps.size()][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = ps.get(i).data().clone();
+    }
+    return copy;
+  }
+
+  private double accuracy(Trainer trainer) {
+    return trainer.accuracy(data.testImages(), data.testLabels(), data.testCount());
+  }
+
+  /** Writes a checkpoint when the run has a folder. */
+  private void save(Phase phase, int next, boolean withZu, Optimizer opt) throws IOException {
+    history.wallSecondsBefore += seconds(lastWallMark);
+    lastWallMark = System.nanoTime();
+    state = state.at(phase, next, trainerSteps);
+    if (checkpoint != null) {
+      checkpoint.save(state, model, pruned, withZu, opt);
+    }
+  }
+
+  private static EpochRecord epochRecord(int epoch, EpochStats s, double acc, double sec, float lr) {
+    return new EpochRecord(epoch, s.meanLoss(), acc, lr, s.imagesPerSecond(), sec);
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}

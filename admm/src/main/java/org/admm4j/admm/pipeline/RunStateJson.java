@@ -1,0 +1,292 @@
+package org.admm4j.admm.pipeline;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.admm4j.admm.config.Distillation;
+import org.admm4j.admm.config.HardPruneSupport;
+import org.admm4j.admm.config.LayerRule;
+import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.config.RhoSchedule;
+import org.admm4j.admm.config.TrainingSchedule;
+
+/**
+ * The one place where a run's typed state meets JSON: {@link RunState} to and from checkpoint/state.json,
+ * the plan as the flat typed {@code config} object (also report.json's), and the records as report.json
+ * lists them. Keys are the settings' names ({@code rho.initial}) and snake_case record fields, as before
+ * the state was typed, so older checkpoints (which held every setting as a string) still resume.
+ */
+public final class RunStateJson {
+
+  private static final String LAYERS = "layers.";
+  private static final String KEEP = ".keep";
+  private static final String NONZEROS = ".nonzeros";
+
+  private RunStateJson() {}
+
+  // ---- state.json --------------------------------------------------------------------------------------
+
+  static JsonObject toJson(RunState s) {
+    JsonObject o = new JsonObject();
+    o.addProperty("phase", s.phase().name());
+    o.addProperty("next", s.next());
+    o.addProperty("trainer_steps", s.trainerSteps());
+    o.add("config", config(s.plan(), s.threads()));
+    JsonObject data = new JsonObject();
+    data.addProperty("name", s.data().name());
+    data.addProperty("train", s.data().train());
+    data.addProperty("test", s.data().test());
+    data.addProperty("train_limit", s.data().trainLimit());
+    data.addProperty("test_limit", s.data().testLimit());
+    o.add("data", data);
+    o.add("progress", history(s.history()));
+    return o;
+  }
+
+  static RunState fromJson(JsonObject o) {
+    JsonObject c = o.getAsJsonObject("config");
+    JsonObject d = o.getAsJsonObject("data");
+    RunState.DataInfo data = new RunState.DataInfo(d.get("name").getAsString(), d.get("train").getAsInt(),
+        d.get("test").getAsInt(), d.get("train_limit").getAsInt(), d.get("test_limit").getAsInt());
+    return new RunState(Phase.valueOf(o.get("phase").getAsString()), o.get("next").getAsInt(),
+        o.has("trainer_steps") ? o.get("trainer_steps").getAsLong() : 0, plan(c), c.get("threads").getAsInt(), data,
+        o.has("progress") ? history(o.getAsJsonObject("progress")) : new RunHistory("", ""));
+  }
+
+  // ---- the plan ------------------------------------------------------------------------------------------
+
+  /** The plan (and the pool size) as flat settings with typed values: report.json's {@code config}. */
+  public static JsonObject config(PrunePlan p, int threads) {
+    JsonObject o = new JsonObject();
+    o.addProperty("preset", p.preset());
+    o.addProperty("model", p.model());
+    o.addProperty("dataset", p.dataset());
+    o.addProperty("batch", p.batch());
+    o.addProperty("seed", p.seed());
+    o.addProperty("threads", threads);
+    schedule(o, "dense", p.dense());
+    o.addProperty("admm.iterations", p.admmIterations());
+    schedule(o, "admm", p.admm());
+    o.addProperty("rho.initial", p.rho().initial());
+    o.addProperty("rho.growth", p.rho().growth());
+    o.addProperty("rho.max", p.rho().max());
+    o.addProperty("prune.support", p.hardPrune().name().toLowerCase(Locale.ROOT));
+    schedule(o, "retrain", p.retrain());
+    o.addProperty("augment.shift", p.augmentShift());
+    o.addProperty("distill.weight", p.distillation().weight());
+    o.addProperty("distill.temperature", p.distillation().temperature());
+    o.addProperty("distill.phases", p.distillation().phases());
+    for (LayerRule r : p.layers()) {
+      if (r.nonzeros() >= 0) {
+        o.addProperty(LAYERS + r.pattern() + NONZEROS, r.nonzeros());
+      } else {
+        o.addProperty(LAYERS + r.pattern() + KEEP, r.keepFraction());
+      }
+    }
+    return o;
+  }
+
+  /** The plan {@link #config} wrote. */
+  static PrunePlan plan(JsonObject c) {
+    List<LayerRule> layers = new ArrayList<>();
+    for (Map.Entry<String, JsonElement> e : c.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(LAYERS) && k.endsWith(KEEP)) {
+        layers.add(LayerRule.keep(k.substring(LAYERS.length(), k.length() - KEEP.length()), e.getValue().getAsDouble()));
+      } else if (k.startsWith(LAYERS) && k.endsWith(NONZEROS)) {
+        layers.add(LayerRule.nonzeros(k.substring(LAYERS.length(), k.length() - NONZEROS.length()),
+            e.getValue().getAsLong()));
+      }
+    }
+    String phases = c.has("distill.phases") ? c.get("distill.phases").getAsString() : "retrain";
+    Distillation d = c.has("distill.weight")
+        ? new Distillation(c.get("distill.weight").getAsFloat(), c.get("distill.temperature").getAsFloat(),
+            phases.contains("admm"), phases.contains("retrain"))
+        : Distillation.NONE;
+    return new PrunePlan(c.get("preset").getAsString(), c.get("model").getAsString(), c.get("dataset").getAsString(),
+        c.get("batch").getAsInt(), c.get("seed").getAsLong(), schedule(c, "dense"), c.get("admm.iterations").getAsInt(),
+        schedule(c, "admm"), new RhoSchedule(c.get("rho.initial").getAsDouble(), c.get("rho.growth").getAsDouble(),
+            c.get("rho.max").getAsDouble()),
+        HardPruneSupport.valueOf(c.get("prune.support").getAsString().toUpperCase(Locale.ROOT)),
+        schedule(c, "retrain"), layers, c.has("augment.shift") ? c.get("augment.shift").getAsInt() : 0, d);
+  }
+
+  private static void schedule(JsonObject o, String phase, TrainingSchedule t) {
+    o.addProperty(phase + ".epochs", t.epochs());
+    o.addProperty(phase + ".optimizer", t.optimizer());
+    o.addProperty(phase + ".lr", t.lr());
+    o.addProperty(phase + ".momentum", t.momentum());
+    o.addProperty(phase + ".weight_decay", t.weightDecay());
+    o.addProperty(phase + ".schedule", t.schedule());
+  }
+
+  private static TrainingSchedule schedule(JsonObject c, String phase) {
+    return new TrainingSchedule(c.get(phase + ".epochs").getAsInt(), c.get(phase + ".optimizer").getAsString(),
+        c.get(phase + ".lr").getAsFloat(), c.get(phase + ".momentum").getAsFloat(),
+        c.get(phase + ".weight_decay").getAsFloat(), c.get(phase + ".schedule").getAsString());
+  }
+
+  // ---- records -------------------------------------------------------------------------------------------
+
+  private static JsonObject history(RunHistory h) {
+    JsonObject o = new JsonObject();
+    o.addProperty("started_at", h.startedAt);
+    o.addProperty("command", h.command);
+    JsonObject ps = new JsonObject();
+    h.phasesSeconds.forEach(ps::addProperty);
+    o.add("phases_seconds", ps);
+    o.addProperty("wall_seconds_before", h.wallSecondsBefore);
+    if (h.from != null) {
+      o.addProperty("from", h.from);
+    }
+    if (!Double.isNaN(h.baselineAccuracy)) {
+      o.addProperty("baseline_accuracy", h.baselineAccuracy);
+    }
+    if (!Double.isNaN(h.hardPrunedAccuracy)) {
+      o.addProperty("hard_pruned_accuracy", h.hardPrunedAccuracy);
+    }
+    o.add("dense_epochs", epochs(h.denseEpochs));
+    o.add("admm_iterations", iterations(h.admmIterations));
+    o.add("retrain_epochs", epochs(h.retrainEpochs));
+    if (h.histogramsBefore != null) {
+      o.add("histograms_before", histograms(h.histogramsBefore));
+    }
+    return o;
+  }
+
+  private static RunHistory history(JsonObject o) {
+    RunHistory h = new RunHistory(o.get("started_at").getAsString(), o.get("command").getAsString());
+    h.wallSecondsBefore = o.get("wall_seconds_before").getAsDouble();
+    for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("phases_seconds").entrySet()) {
+      h.phasesSeconds.put(e.getKey(), e.getValue().getAsDouble());
+    }
+    h.from = o.has("from") ? o.get("from").getAsString() : null;
+    h.baselineAccuracy = o.has("baseline_accuracy") ? o.get("baseline_accuracy").getAsDouble() : Double.NaN;
+    h.hardPrunedAccuracy = o.has("hard_pruned_accuracy") ? o.get("hard_pruned_accuracy").getAsDouble() : Double.NaN;
+    if (o.has("dense_epochs")) {
+      o.getAsJsonArray("dense_epochs").forEach(e -> h.denseEpochs.add(epoch(e.getAsJsonObject())));
+    }
+    if (o.has("admm_iterations")) {
+      o.getAsJsonArray("admm_iterations").forEach(e -> h.admmIterations.add(iteration(e.getAsJsonObject())));
+    }
+    if (o.has("retrain_epochs")) {
+      o.getAsJsonArray("retrain_epochs").forEach(e -> h.retrainEpochs.add(epoch(e.getAsJsonObject())));
+    }
+    if (o.has("histograms_before")) {
+      h.histogramsBefore = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("histograms_before").entrySet()) {
+        JsonObject x = e.getValue().getAsJsonObject();
+        JsonArray edges = x.getAsJsonArray("edges");
+        JsonArray counts = x.getAsJsonArray("counts");
+        float[] ed = new float[edges.size()];
+        long[] co = new long[counts.size()];
+        for (int i = 0; i < ed.length; i++) {
+          ed[i] = edges.get(i).getAsFloat();
+        }
+        for (int i = 0; i < co.length; i++) {
+          co[i] = counts.get(i).getAsLong();
+        }
+        h.histogramsBefore.put(e.getKey(), new WeightHistogram(ed, co));
+      }
+    }
+    return h;
+  }
+
+  static JsonArray epochs(List<EpochRecord> records) {
+    JsonArray a = new JsonArray();
+    for (EpochRecord r : records) {
+      JsonObject o = new JsonObject();
+      o.addProperty("epoch", r.epoch());
+      o.addProperty("loss", r.loss());
+      o.addProperty("accuracy", r.accuracy());
+      o.addProperty("lr", r.lr());
+      o.addProperty("images_per_second", r.imagesPerSecond());
+      o.addProperty("seconds", r.seconds());
+      a.add(o);
+    }
+    return a;
+  }
+
+  private static EpochRecord epoch(JsonObject o) {
+    return new EpochRecord(o.get("epoch").getAsInt(), o.get("loss").getAsDouble(), o.get("accuracy").getAsDouble(),
+        o.get("lr").getAsFloat(), o.get("images_per_second").getAsDouble(), o.get("seconds").getAsDouble());
+  }
+
+  static JsonArray iterations(List<AdmmIterationRecord> records) {
+    JsonArray a = new JsonArray();
+    for (AdmmIterationRecord r : records) {
+      JsonObject o = new JsonObject();
+      o.addProperty("iteration", r.iteration());
+      o.addProperty("rho", r.rho());
+      o.addProperty("loss", r.loss());
+      o.addProperty("accuracy", r.accuracy());
+      o.addProperty("lr", r.lr());
+      o.addProperty("images_per_second", r.imagesPerSecond());
+      o.add("primal_residual", residuals(r.primalResidual()));
+      o.add("dual_residual", residuals(r.dualResidual()));
+      o.addProperty("seconds", r.seconds());
+      o.addProperty("zstep_seconds", r.zstepSeconds());
+      a.add(o);
+    }
+    return a;
+  }
+
+  private static AdmmIterationRecord iteration(JsonObject o) {
+    return new AdmmIterationRecord(o.get("iteration").getAsInt(), o.get("rho").getAsDouble(),
+        o.get("loss").getAsDouble(), o.get("accuracy").getAsDouble(), o.get("lr").getAsFloat(),
+        o.get("images_per_second").getAsDouble(), doubles(o.getAsJsonObject("primal_residual")),
+        doubles(o.getAsJsonObject("dual_residual")), o.get("seconds").getAsDouble(),
+        o.get("zstep_seconds").getAsDouble());
+  }
+
+  private static JsonObject residuals(Map<String, Double> m) {
+    JsonObject o = new JsonObject();
+    m.forEach(o::addProperty);
+    return o;
+  }
+
+  private static Map<String, Double> doubles(JsonObject o) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsDouble()));
+    return m;
+  }
+
+  static JsonObject histograms(Map<String, WeightHistogram> h) {
+    JsonObject o = new JsonObject();
+    h.forEach((layer, hist) -> o.add(layer, histogram(hist)));
+    return o;
+  }
+
+  /** {@code {"edges": [...], "counts": [...]}}. */
+  private static JsonObject histogram(WeightHistogram h) {
+    JsonObject o = new JsonObject();
+    JsonArray e = new JsonArray();
+    for (float x : h.edges()) {
+      e.add(x);
+    }
+    JsonArray c = new JsonArray();
+    for (long x : h.counts()) {
+      c.add(x);
+    }
+    o.add("edges", e);
+    o.add("counts", c);
+    return o;
+  }
+
+  /** report.json's per-layer object. */
+  static JsonObject layer(LayerSummary l) {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", l.name());
+    o.addProperty("weights", l.weights());
+    o.addProperty("nonzero", l.nonzero());
+    o.addProperty("kept_fraction", l.keptFraction());
+    o.addProperty("macs_dense", l.macsDense());
+    o.addProperty("macs_pruned", l.macsPruned());
+    return o;
+  }
+}

@@ -1,0 +1,264 @@
+package org.admm4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.pipeline.JsonFiles;
+import org.admm4j.admm.pipeline.Phase;
+import org.admm4j.admm.pipeline.PruneListener;
+import org.admm4j.admm.pipeline.PruneResult;
+import org.admm4j.admm.pipeline.PruneRun;
+import org.admm4j.admm.pipeline.RunException;
+import org.admm4j.admm.pipeline.RunState;
+import org.admm4j.admm.pipeline.TrainingData;
+import org.admm4j.cli.config.ConfigResolver;
+import org.admm4j.cli.config.ConfigSettings;
+import org.admm4j.cli.config.Presets;
+import org.admm4j.cli.config.PruningConfig;
+import org.admm4j.cli.report.HtmlReport;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Models;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code admm4j prune}: the main job. */
+@Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train (or load) a model, prune it with ADMM, hard-prune, retrain with the mask fixed, and write",
+        "model.safetensors, report.json and report.html. With no options: the " + Presets.DEFAULT
+            + " preset on MNIST.",
+        "Settings, lowest precedence first: the preset, --config FILE, then the flags below."})
+final class PruneCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--preset", paramLabel = "NAME", description = "Preset: ${COMPLETION-CANDIDATES} (default "
+      + Presets.DEFAULT + ").", completionCandidates = PresetNames.class)
+  String preset;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Settings file (JSON or properties).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set rho.growth=1.5 (repeatable).")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Option(names = "--keep", paramLabel = "LAYER=FRACTION",
+      description = "Keep this fraction of a layer's weights (name or glob, repeatable); replaces the preset's layer targets.")
+  Map<String, String> keep = new LinkedHashMap<>();
+
+  @Option(names = "--nonzeros", paramLabel = "LAYER=COUNT",
+      description = "Keep exactly COUNT weights of a layer (repeatable); replaces the preset's layer targets.")
+  Map<String, String> nonzeros = new LinkedHashMap<>();
+
+  @Option(names = "--model", description = "Model (sets 'model').")
+  String model;
+
+  @Option(names = "--dataset", description = "mnist or fashion-mnist (sets 'dataset').")
+  String dataset;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Folder holding the dataset's IDX files.")
+  Path data;
+
+  @Option(names = "--from", paramLabel = "FILE", description = "Start from this trained model (safetensors) instead of dense training.")
+  Path from;
+
+  @Option(names = "--dense-epochs", paramLabel = "N", description = "Dense training epochs (sets dense.epochs).")
+  Integer denseEpochs;
+
+  @Option(names = "--iterations", paramLabel = "N", description = "ADMM iterations (sets admm.iterations).")
+  Integer iterations;
+
+  @Option(names = "--admm-epochs", paramLabel = "N", description = "W-step epochs per ADMM iteration (sets admm.epochs).")
+  Integer admmEpochs;
+
+  @Option(names = "--retrain-epochs", paramLabel = "N", description = "Masked retraining epochs (sets retrain.epochs).")
+  Integer retrainEpochs;
+
+  @Option(names = "--rho", paramLabel = "RHO", description = "Initial ADMM penalty ρ (sets rho.initial).")
+  String rho;
+
+  @Option(names = "--lr", paramLabel = "LR", description = "W-step learning rate (sets admm.lr).")
+  String lr;
+
+  @Option(names = "--batch", paramLabel = "B", description = "Batch size (sets batch).")
+  Integer batch;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation and data order (sets seed).")
+  Long seed;
+
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (sets threads; default: all cores).")
+  Integer threads;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<timestamp>).")
+  Path out;
+
+  @Option(names = "--force", description = "Overwrite a non-empty --out folder.")
+  boolean force;
+
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR (its settings are kept).")
+  Path resume;
+
+  @Option(names = "--no-progress", description = "No progress bars (they are also off when no console is attached).")
+  boolean noProgress;
+
+  @Option(names = "--stop-after", hidden = true, description = "Stop after N checkpoints, as if killed (tests).")
+  int stopAfter;
+
+  @Option(names = "--train-limit", hidden = true, description = "Use only the first N training images.")
+  int trainLimit;
+
+  @Option(names = "--test-limit", hidden = true, description = "Use only the first N test images.")
+  int testLimit;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    TerminalProgress progress = new TerminalProgress(out, !noProgress && System.console() != null);
+    String command = "admm4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    PrunePlan plan;
+    int threadCount;
+    Path dir;
+    int trainLim = trainLimit;
+    int testLim = testLimit;
+    if (resume != null) {
+      if (configGiven()) {
+        throw new RunException("--resume continues a run with its saved settings; drop the setting flags"
+            + " (--preset, --config, --set, --keep, ...) or start a new run");
+      }
+      if (!Files.isDirectory(resume)) {
+        throw new RunException("--resume " + resume + ": no such folder");
+      }
+      RunState saved = PruneRun.saved(resume);
+      if (saved.phase() == Phase.DONE) {
+        throw new RunException("the run in " + resume + " has already finished; nothing to resume");
+      }
+      plan = saved.plan();
+      threadCount = saved.threads();
+      trainLim = saved.data().trainLimit();
+      testLim = saved.data().testLimit();
+      dir = resume;
+    } else {
+      PruningConfig cfg = ConfigResolver.resolve(config, flagSettings());
+      plan = cfg.plan();
+      threadCount = cfg.threads();
+      dir = this.out != null ? this.out : OutputFolder.timestamped("");
+      if (from != null && !Files.isRegularFile(from)) {
+        throw new RunException("--from " + from + ": no such file");
+      }
+      OutputFolder.check(dir, force);
+    }
+    TrainingData td = DataSource.load(plan.dataset(), data, trainLim, testLim, progress);
+    if (resume == null) {
+      OutputFolder.prepare(dir, force);
+    }
+    progress.line("admm4j " + VersionInfo.version() + ": preset " + plan.preset() + ", " + plan.model() + " on "
+        + td.name() + " (" + td.trainCount() + " training, " + td.testCount() + " test images), "
+        + threadCount + " threads, seed " + plan.seed() + ", out " + dir);
+    ForkJoinPool pool = new ForkJoinPool(threadCount);
+    try {
+      PruneRun run = resume != null ? PruneRun.resume(resume, PruneCommand::model, td, pool)
+          : PruneRun.of(plan, PruneCommand::model, td, pool).writeTo(dir).startFrom(from).dataLimits(trainLim, testLim);
+      PruneResult r = run.log(progress).command(command).listener(new StopAfter(stopAfter)).run();
+      if (r.finished()) {
+        // the library writes report.json; the page that charts it belongs to the command line
+        Path html = dir.resolve("report.html");
+        HtmlReport.write(JsonFiles.read(r.reportJson()), html);
+        progress.line("wrote " + html);
+      } else {
+        progress.line("stopped; continue with --resume " + dir);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** The model zoo's networks; an unknown name lists the known ones. */
+  private static Model model(String name, long seed) {
+    try {
+      return Models.create(name, seed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (models: " + String.join(", ", Models.names()) + ")", e);
+    }
+  }
+
+  /** The hidden {@code --stop-after N}: stops the run after N epochs or iterations, as if killed (tests). */
+  private static final class StopAfter implements PruneListener {
+    private final int events;
+    private int seen;
+
+    StopAfter(int events) {
+      this.events = events;
+    }
+
+    @Override
+    public Control onEpoch(EpochEvent event) {
+      return next();
+    }
+
+    @Override
+    public Control onAdmmIteration(AdmmIterationEvent event) {
+      return next();
+    }
+
+    private Control next() {
+      return events > 0 && ++seen >= events ? Control.STOP : Control.CONTINUE;
+    }
+  }
+
+  private boolean configGiven() {
+    return preset != null || config != null || !set.isEmpty() || !keep.isEmpty() || !nonzeros.isEmpty()
+        || model != null || dataset != null || from != null || denseEpochs != null || iterations != null
+        || admmEpochs != null || retrainEpochs != null || rho != null || lr != null || batch != null
+        || seed != null || threads != null || out != null || force;
+  }
+
+  private ConfigSettings flagSettings() {
+    ConfigSettings s = new ConfigSettings();
+    put(s, "preset", preset, "--preset");
+    for (Map.Entry<String, String> e : set.entrySet()) {
+      s.put(e.getKey().trim(), e.getValue().trim(), "--set");
+    }
+    for (Map.Entry<String, String> e : keep.entrySet()) {
+      s.put(ConfigSettings.LAYERS_PREFIX + e.getKey().trim() + ConfigSettings.KEEP_SUFFIX, e.getValue().trim(), "--keep");
+    }
+    for (Map.Entry<String, String> e : nonzeros.entrySet()) {
+      s.put(ConfigSettings.LAYERS_PREFIX + e.getKey().trim() + ConfigSettings.NONZEROS_SUFFIX, e.getValue().trim(),
+          "--nonzeros");
+    }
+    put(s, "model", model, "--model");
+    put(s, "dataset", dataset, "--dataset");
+    put(s, "dense.epochs", denseEpochs, "--dense-epochs");
+    put(s, "admm.iterations", iterations, "--iterations");
+    put(s, "admm.epochs", admmEpochs, "--admm-epochs");
+    put(s, "retrain.epochs", retrainEpochs, "--retrain-epochs");
+    put(s, "rho.initial", rho, "--rho");
+    put(s, "admm.lr", lr, "--lr");
+    put(s, "batch", batch, "--batch");
+    put(s, "seed", seed, "--seed");
+    put(s, "threads", threads, "--threads");
+    return s;
+  }
+
+  private static void put(ConfigSettings s, String key, Object value, String flag) {
+    if (value != null) {
+      s.put(key, value.toString(), flag);
+    }
+  }
+
+  /** Completion candidates and help text of --preset. */
+  static final class PresetNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Presets.names().iterator();
+    }
+  }
+}

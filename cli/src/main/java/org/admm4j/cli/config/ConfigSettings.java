@@ -1,0 +1,121 @@
+package org.admm4j.cli.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Flat configuration settings ({@code rho.initial = 0.001}, {@code layers.fc1.keep = 0.015}) with the
+ * place each value came from, so that a validation message can say "from config.json".
+ */
+public final class ConfigSettings {
+
+  /** Prefix of per-layer targets: {@code layers.<name or glob>.keep} / {@code .nonzeros}. */
+  public static final String LAYERS_PREFIX = "layers.";
+  public static final String KEEP_SUFFIX = ".keep";
+  public static final String NONZEROS_SUFFIX = ".nonzeros";
+
+  private final LinkedHashMap<String, String> values = new LinkedHashMap<>();
+  private final Map<String, String> origins = new LinkedHashMap<>();
+
+  /** The settings {@code values} (e.g. {@link PruningConfig#toSettings}), each from {@code origin}. */
+  public static ConfigSettings of(Map<String, String> values, String origin) {
+    ConfigSettings cs = new ConfigSettings();
+    values.forEach((k, v) -> cs.put(k, v, origin));
+    return cs;
+  }
+
+  /** Sets {@code key} to {@code value}; a keep and a non-zero count for the same layer replace each other. */
+  public ConfigSettings put(String key, String value, String origin) {
+    String pattern = layerPattern(key);
+    if (pattern != null) {
+      String other = key.endsWith(KEEP_SUFFIX) ? LAYERS_PREFIX + pattern + NONZEROS_SUFFIX
+          : LAYERS_PREFIX + pattern + KEEP_SUFFIX;
+      values.remove(other);
+      origins.remove(other);
+    }
+    values.remove(key);
+    values.put(key, value);
+    origins.put(key, origin);
+    return this;
+  }
+
+  /** Removes every layer target that came from {@code origin}. */
+  public void removeLayerTargets(String origin) {
+    for (String key : layerKeys()) {
+      if (origin.equals(origins.get(key))) {
+        values.remove(key);
+        origins.remove(key);
+      }
+    }
+  }
+
+  /** Lays {@code over}'s settings over these; when {@code replaceLayers} and over has layer targets, these lose theirs. */
+  public ConfigSettings overlay(ConfigSettings over, boolean replaceLayers) {
+    if (replaceLayers && over.hasLayerTargets()) {
+      for (String key : new ArrayList<>(values.keySet())) {
+        if (key.startsWith(LAYERS_PREFIX)) {
+          values.remove(key);
+          origins.remove(key);
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : over.values.entrySet()) {
+      put(e.getKey(), e.getValue(), over.origins.get(e.getKey()));
+    }
+    return this;
+  }
+
+  /** The value of {@code key}, or null. */
+  public String get(String key) {
+    return values.get(key);
+  }
+
+  /** Where {@code key}'s value came from, e.g. {@code "preset lenet5-40x"} or {@code "--set"}. */
+  public String origin(String key) {
+    return origins.getOrDefault(key, "defaults");
+  }
+
+  /** All settings, in insertion order. */
+  public Map<String, String> values() {
+    return Collections.unmodifiableMap(values);
+  }
+
+  /** Whether any {@code layers.*} setting is present. */
+  public boolean hasLayerTargets() {
+    for (String key : values.keySet()) {
+      if (key.startsWith(LAYERS_PREFIX)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The layer keys, in order. */
+  public List<String> layerKeys() {
+    List<String> keys = new ArrayList<>();
+    for (String key : values.keySet()) {
+      if (key.startsWith(LAYERS_PREFIX)) {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
+  /** The layer pattern of a {@code layers.<pattern>.keep|nonzeros} key, or null for other keys. */
+  public static String layerPattern(String key) {
+    if (!key.startsWith(LAYERS_PREFIX)) {
+      return null;
+    }
+    String rest = key.substring(LAYERS_PREFIX.length());
+    if (rest.endsWith(KEEP_SUFFIX)) {
+      return rest.substring(0, rest.length() - KEEP_SUFFIX.length());
+    }
+    if (rest.endsWith(NONZEROS_SUFFIX)) {
+      return rest.substring(0, rest.length() - NONZEROS_SUFFIX.length());
+    }
+    return null;
+  }
+}

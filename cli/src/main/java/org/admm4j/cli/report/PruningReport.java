@@ -1,0 +1,51 @@
+package org.admm4j.cli.report;
+
+import com.google.gson.JsonElement;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contents of a pruning run's {@code report.json}, checked and typed (schema: API.md, "admm
+ * report.json"). Optional sections are {@code null} when the file lacks them, so the page can say
+ * "not available" instead of failing; required ones are never null.
+ */
+record PruningReport(
+    String model, String dataset, String preset,
+    double baselineAccuracy, double finalAccuracy,
+    long totalWeights, long nonzeroWeights, double compression,
+    List<Layer> layers,
+    List<AdmmIteration> admmIterations,
+    /* optional */ List<Epoch> denseEpochs,
+    /* optional */ Double hardPrunedAccuracy,
+    /* optional */ List<Epoch> retrainEpochs,
+    /* optional */ Map<String, Histogram> histogramsBefore,
+    /* optional */ Map<String, Histogram> histogramsAfter,
+    /* optional */ Map<String, Double> phasesSeconds,
+    double wallSeconds, long seed, long threads, String jdk,
+    /* optional */ String kernels,
+    /* optional */ String admm4jVersion,
+    /* optional */ JsonElement config,
+    /* optional */ String command,
+    /* optional */ String startedAt,
+    /* optional */ String from,
+    /* optional */ Long trainImages,
+    /* optional */ Long testImages) {
+
+  /** One weight tensor: counts of weights and non-zeros, and multiply-accumulates per sample. */
+  record Layer(String name, long weights, long nonzero, double keptFraction,
+      /* optional */ Long macsDense, /* optional */ Long macsPruned) {}
+
+  /**
+   * One ADMM iteration: ρ, training loss, test accuracy (percent) and, per layer, the primal
+   * residual ‖W − Z‖ and the dual residual ρ‖Z − Z_prev‖.
+   */
+  record AdmmIteration(long iteration, double rho, double loss, double accuracy,
+      Map<String, Double> primalResidual, Map<String, Double> dualResidual,
+      /* optional */ Double seconds) {}
+
+  /** One epoch of dense training or of masked retraining: training loss, test accuracy (percent). */
+  record Epoch(long epoch, double loss, double accuracy, /* optional */ Double seconds) {}
+
+  /** A weight-value histogram: {@code counts[i]} values fell in [edges[i], edges[i + 1]). */
+  record Histogram(double[] edges, long[] counts) {}
+}

@@ -1,0 +1,206 @@
+package org.admm4j.cli.report;
+
+import com.google.gson.GsonBuilder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.admm4j.cli.report.PruningReport.AdmmIteration;
+import org.admm4j.cli.report.PruningReport.Layer;
+import org.admm4j.cli.report.PruningReport.Epoch;
+
+/**
+ * The report's tables as HTML: summary, per layer, per ADMM iteration, per retraining epoch,
+ * phase times and the configuration. Every text from the report passes through
+ * {@link HtmlText#escape} in {@link #cell}, {@link #headerCell} or {@link #pre}, nowhere else.
+ */
+final class ReportTables {
+
+  private static final String NA = NumberText.NOT_AVAILABLE;
+
+  private ReportTables() {}
+
+  static void summary(StringBuilder out, PruningReport r) {
+    out.append("<table class=\"summary\">\n");
+    row(out, "Model", r.model());
+    row(out, "Dataset", r.dataset());
+    row(out, "Preset", r.preset());
+    row(out, "Baseline accuracy (dense)", NumberText.percent(r.baselineAccuracy()));
+    double change = r.finalAccuracy() - r.baselineAccuracy();
+    row(out, "Final accuracy (pruned)", NumberText.percent(r.finalAccuracy())
+        + String.format(Locale.ROOT, " (%+.2f points)", change));
+    row(out, "Accuracy after hard pruning (before retraining)",
+        r.hardPrunedAccuracy() == null ? null : NumberText.percent(r.hardPrunedAccuracy()));
+    row(out, "Compression (weights / non-zero weights)", NumberText.ratio(r.compression()));
+    row(out, "Total weights", NumberText.count(r.totalWeights()));
+    row(out, "Non-zero weights", NumberText.count(r.nonzeroWeights()));
+    row(out, "Training / test images", r.trainImages() == null || r.testImages() == null ? null
+        : NumberText.count(r.trainImages()) + " / " + NumberText.count(r.testImages()));
+    row(out, "Started from", r.from() != null ? r.from()
+        : r.denseEpochs() != null && !r.denseEpochs().isEmpty() ? "dense training in this run" : null);
+    row(out, "Wall time", NumberText.seconds(r.wallSeconds()));
+    row(out, "Seed", Long.toString(r.seed()));
+    row(out, "Threads", Long.toString(r.threads()));
+    row(out, "JDK", r.jdk());
+    row(out, "Kernels", r.kernels());
+    row(out, "admm4j version", r.admm4jVersion());
+    row(out, "Started at", r.startedAt());
+    row(out, "Command", r.command());
+    out.append("</table>\n");
+  }
+
+  static void layers(StringBuilder out, List<Layer> layers) {
+    if (layers.isEmpty()) {
+      notAvailable(out, "the report lists no layers");
+      return;
+    }
+    out.append("<table class=\"layers\">\n<thead><tr>");
+    for (String h : List.of("Layer", "Weights", "Non-zero", "Kept", "MACs before", "MACs after",
+        "MAC reduction")) {
+      headerCell(out, h);
+    }
+    out.append("</tr></thead>\n<tbody>\n");
+    long weights = 0;
+    long nonzero = 0;
+    long macsDense = 0;
+    long macsPruned = 0;
+    boolean allMacs = true;
+    for (Layer l : layers) {
+      out.append("<tr class=\"layer\">");
+      cell(out, l.name(), false);
+      cell(out, NumberText.count(l.weights()), true);
+      cell(out, NumberText.count(l.nonzero()), true);
+      cell(out, NumberText.percent(100 * l.keptFraction()), true);
+      cell(out, NumberText.count(l.macsDense()), true);
+      cell(out, NumberText.count(l.macsPruned()), true);
+      cell(out, macReduction(l.macsDense(), l.macsPruned()), true);
+      out.append("</tr>\n");
+      weights += l.weights();
+      nonzero += l.nonzero();
+      if (l.macsDense() == null || l.macsPruned() == null) {
+        allMacs = false;
+      } else {
+        macsDense += l.macsDense();
+        macsPruned += l.macsPruned();
+      }
+    }
+    out.append("</tbody>\n<tfoot><tr class=\"total\">");
+    cell(out, "all layers", false);
+    cell(out, NumberText.count(weights), true);
+    cell(out, NumberText.count(nonzero), true);
+    cell(out, weights == 0 ? NA : NumberText.percent(100.0 * nonzero / weights), true);
+    cell(out, allMacs ? NumberText.count(macsDense) : NA, true);
+    cell(out, allMacs ? NumberText.count(macsPruned) : NA, true);
+    cell(out, allMacs ? macReduction(macsDense, macsPruned) : NA, true);
+    out.append("</tr></tfoot>\n</table>\n");
+  }
+
+  static void admmIterations(StringBuilder out, List<AdmmIteration> iterations) {
+    if (iterations.isEmpty()) {
+      notAvailable(out, "the report lists no ADMM iterations");
+      return;
+    }
+    out.append("<table class=\"iterations\">\n<thead><tr>");
+    for (String h : List.of("Iteration", "ρ", "Loss", "Test accuracy", "Seconds")) {
+      headerCell(out, h);
+    }
+    out.append("</tr></thead>\n<tbody>\n");
+    for (AdmmIteration it : iterations) {
+      out.append("<tr>");
+      cell(out, Long.toString(it.iteration()), true);
+      cell(out, NumberText.number(it.rho(), 4), true);
+      cell(out, NumberText.number(it.loss(), 4), true);
+      cell(out, NumberText.percent(it.accuracy()), true);
+      cell(out, it.seconds() == null ? NA : NumberText.number(it.seconds(), 4), true);
+      out.append("</tr>\n");
+    }
+    out.append("</tbody>\n</table>\n");
+  }
+
+  /** Dense training or retraining epochs; {@code what} names them in the "not available" line. */
+  static void epochs(StringBuilder out, List<Epoch> epochs, String what) {
+    if (epochs == null || epochs.isEmpty()) {
+      notAvailable(out, epochs == null ? "the report has no " + what : "no " + what + " were run");
+      return;
+    }
+    out.append("<table class=\"epochs\">\n<thead><tr>");
+    for (String h : List.of("Epoch", "Loss", "Test accuracy", "Seconds")) {
+      headerCell(out, h);
+    }
+    out.append("</tr></thead>\n<tbody>\n");
+    for (Epoch e : epochs) {
+      out.append("<tr>");
+      cell(out, Long.toString(e.epoch()), true);
+      cell(out, NumberText.number(e.loss(), 4), true);
+      cell(out, NumberText.percent(e.accuracy()), true);
+      cell(out, e.seconds() == null ? NA : NumberText.number(e.seconds(), 4), true);
+      out.append("</tr>\n");
+    }
+    out.append("</tbody>\n</table>\n");
+  }
+
+  static void phases(StringBuilder out, Map<String, Double> phases, double wallSeconds) {
+    if (phases == null || phases.isEmpty()) {
+      notAvailable(out, "the report has no phase times");
+      return;
+    }
+    out.append("<table class=\"phases\">\n<thead><tr>");
+    for (String h : List.of("Phase", "Seconds", "Share of wall time")) {
+      headerCell(out, h);
+    }
+    out.append("</tr></thead>\n<tbody>\n");
+    for (Map.Entry<String, Double> p : phases.entrySet()) {
+      out.append("<tr>");
+      cell(out, p.getKey(), false);
+      cell(out, NumberText.number(p.getValue(), 4), true);
+      cell(out, wallSeconds > 0 ? NumberText.percent(100 * p.getValue() / wallSeconds) : NA, true);
+      out.append("</tr>\n");
+    }
+    out.append("</tbody>\n</table>\n");
+  }
+
+  static void config(StringBuilder out, PruningReport r) {
+    if (r.config() == null) {
+      notAvailable(out, "the report has no configuration");
+      return;
+    }
+    pre(out, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+        .disableHtmlEscaping().create().toJson(r.config()));
+  }
+
+  static void notAvailable(StringBuilder out, String why) {
+    out.append("<p class=\"na\">Not available: ").append(HtmlText.escape(why)).append(".</p>\n");
+  }
+
+  private static String macReduction(Long dense, Long pruned) {
+    if (dense == null || pruned == null) {
+      return NA;
+    }
+    if (pruned == 0) {
+      return dense == 0 ? "none" : "all removed";
+    }
+    return NumberText.ratio((double) dense / pruned);
+  }
+
+  private static void row(StringBuilder out, String label, String value) {
+    out.append("<tr>");
+    headerCell(out, label);
+    if (value == null) {
+      out.append("<td class=\"na\">").append(NA).append("</td>");
+    } else {
+      cell(out, value, false);
+    }
+    out.append("</tr>\n");
+  }
+
+  private static void headerCell(StringBuilder out, String text) {
+    out.append("<th>").append(HtmlText.escape(text)).append("</th>");
+  }
+
+  private static void cell(StringBuilder out, String text, boolean numeric) {
+    out.append(numeric ? "<td class=\"num\">" : "<td>").append(HtmlText.escape(text)).append("</td>");
+  }
+
+  private static void pre(StringBuilder out, String text) {
+    out.append("<pre>").append(HtmlText.escape(text)).append("</pre>\n");
+  }
+}

@@ -1,0 +1,197 @@
+package org.admm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.admm4j.admm.pipeline.JsonFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+  @TempDir
+  Path dir;
+
+  /** Exit code, stdout and stderr of one command line. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static void assertCleanFailure(Run r, int code, String... fragments) {
+    assertEquals(code, r.code(), r.err());
+    for (String f : fragments) {
+      assertTrue(r.err().contains(f), "stderr lacks '" + f + "': " + r.err());
+    }
+    assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "a stack trace: " + r.err());
+  }
+
+  /** A small prune run of LeNet-300-100 on the synthetic dataset. */
+  private static String[] smallPrune(Path out, String... more) {
+    String[] base = {"prune", "--model", "lenet-300-100", "--dataset", "synthetic", "--keep", "fc*=0.1",
+        "--dense-epochs", "1", "--iterations", "2", "--retrain-epochs", "1", "--train-limit", "256",
+        "--test-limit", "128", "--threads", "2", "--no-progress", "--out", out.toString()};
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void badFlagsExitTwoWithAMessage() {
+    assertCleanFailure(run("prune", "--bogus"), Main.EXIT_USAGE, "Unknown option: '--bogus'", "admm4j prune --help");
+    assertCleanFailure(run("prune", "--iterations", "many"), Main.EXIT_USAGE, "--iterations", "many");
+    assertCleanFailure(run("frobnicate"), Main.EXIT_USAGE, "frobnicate");
+    assertCleanFailure(run(), Main.EXIT_USAGE, "missing command");
+    assertCleanFailure(run("train", "--epochs", "-1"), Main.EXIT_USAGE, "--epochs must be ≥ 0");
+    assertCleanFailure(run("train", "--shift", "9"), Main.EXIT_USAGE, "--shift must be in [0, 8]");
+    assertCleanFailure(run("train", "--optimizer", "rmsprop"), Main.EXIT_USAGE, "rmsprop");
+  }
+
+  @Test
+  void badConfigurationExitsOneNamingTheValue() throws Exception {
+    assertCleanFailure(run("prune", "--keep", "conv2=1.5", "--out", dir.resolve("a").toString()),
+        Main.EXIT_FAILED, "layers.conv2.keep = 1.5 (--keep)", "(0, 1]");
+    assertCleanFailure(run("prune", "--rho", "-1", "--out", dir.resolve("a").toString()), Main.EXIT_FAILED,
+        "rho.initial = -1 (--rho)");
+    assertCleanFailure(run("prune", "--preset", "nope"), Main.EXIT_FAILED, "unknown preset 'nope'", "lenet5-40x");
+    Path cfg = dir.resolve("bad.properties");
+    Files.writeString(cfg, "admm.iterations=zero\n", StandardCharsets.UTF_8);
+    assertCleanFailure(run("prune", "--config", cfg.toString()), Main.EXIT_FAILED,
+        "admm.iterations = zero (from bad.properties)");
+    assertCleanFailure(run("prune", "--dataset", "synthetic", "--model", "lenet-300-100", "--keep", "fc9=0.1",
+        "--out", dir.resolve("b").toString(), "--no-progress"), Main.EXIT_FAILED, "unknown layer 'fc9'", "fc1");
+    assertFalse(Files.exists(dir.resolve("a")));
+  }
+
+  /** A model no preset is for gets no silent LeNet-5 targets: the message says which flag to give. */
+  @Test
+  void aModelWithoutTargetsIsToldWhichFlagToGive() {
+    Path out = dir.resolve("none");
+    assertCleanFailure(run("prune", "--dataset", "synthetic", "--model", "lenet-300-100", "--out", out.toString(),
+        "--no-progress"), Main.EXIT_FAILED, "nothing to prune", "--keep", "kind:linear", "--preset");
+    assertFalse(Files.exists(out));
+  }
+
+  /** kind: targets reach the model's linear weights (lenet-300-100 has no conv layer). */
+  @Test
+  void kindTargetsPruneEveryLinearLayer() throws Exception {
+    Path out = dir.resolve("kind");
+    Run r = run("prune", "--dataset", "synthetic", "--model", "lenet-300-100", "--keep", "kind:linear=0.1",
+        "--dense-epochs", "1", "--iterations", "1", "--retrain-epochs", "1", "--train-limit", "256",
+        "--test-limit", "64", "--threads", "2", "--out", out.toString(), "--no-progress");
+    assertEquals(0, r.code(), r.err() + r.out());
+    JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+    for (var l : rep.getAsJsonArray("layers")) {
+      JsonObject o = l.getAsJsonObject();
+      assertEquals(Math.max(1, Math.round(0.1 * o.get("weights").getAsLong())), o.get("nonzero").getAsLong(),
+          o.get("name").getAsString());
+    }
+  }
+
+  @Test
+  void missingDataIsOneClearMessage() {
+    Path out = dir.resolve("never");
+    assertCleanFailure(run("prune", "--data", dir.resolve("nothing-here").toString(), "--out", out.toString(),
+        "--no-progress"), Main.EXIT_FAILED, "--data", "nothing-here");
+    assertFalse(Files.exists(out), "no output folder for a run that could not start");
+    assertCleanFailure(run("prune", "--dataset", "cifar", "--out", out.toString()), Main.EXIT_FAILED, "cifar");
+    assertCleanFailure(run("prune", "--from", dir.resolve("none.safetensors").toString()), Main.EXIT_FAILED,
+        "--from", "no such file");
+    assertCleanFailure(run("prune", "--resume", dir.resolve("none").toString()), Main.EXIT_FAILED, "--resume");
+  }
+
+  @Test
+  void pruneOnSyntheticDataWritesModelAndReports() throws Exception {
+    Path out = dir.resolve("run");
+    Run r = run(smallPrune(out));
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(Files.isRegularFile(out.resolve("model.safetensors")));
+    String html = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
+    assertTrue(html.contains("<html") && html.contains("fc1"), "report.html");
+    JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+    for (String f : new String[] {"model", "dataset", "preset", "baseline_accuracy", "final_accuracy",
+        "total_weights", "nonzero_weights", "compression", "layers", "admm_iterations", "wall_seconds", "seed",
+        "threads", "jdk", "histograms", "phases_seconds"}) {
+      assertTrue(rep.has(f), "report.json lacks " + f);
+    }
+    assertEquals(266_200, rep.get("total_weights").getAsLong());
+    assertEquals(26_620, rep.get("nonzero_weights").getAsLong());
+    assertTrue(r.out().contains("kept %") && r.out().contains("fc1") && r.out().contains("compression 10.0x"),
+        r.out());
+    assertTrue(rep.get("command").getAsString().startsWith("admm4j prune --model lenet-300-100"));
+
+    // an existing, non-empty --out is left alone without --force
+    long before = Files.getLastModifiedTime(out.resolve("report.json")).toMillis();
+    Run again = run(smallPrune(out));
+    assertCleanFailure(again, Main.EXIT_FAILED, "exists and is not empty", "--force");
+    assertEquals(before, Files.getLastModifiedTime(out.resolve("report.json")).toMillis());
+    Path other = dir.resolve("mine");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("notes.txt"), "keep me", StandardCharsets.UTF_8);
+    assertCleanFailure(run(smallPrune(other)), Main.EXIT_FAILED, "exists and is not empty");
+    assertEquals("keep me", Files.readString(other.resolve("notes.txt"), StandardCharsets.UTF_8));
+    assertFalse(Files.exists(other.resolve("report.json")));
+    assertEquals(0, run(smallPrune(other, "--force")).code());
+    assertTrue(Files.exists(other.resolve("report.json")));
+  }
+
+  @Test
+  void stoppedRunResumesFromTheCommandLine() throws Exception {
+    Path out = dir.resolve("r");
+    Run first = run(smallPrune(out, "--stop-after", "2"));
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("--resume"), first.out());
+    assertFalse(Files.exists(out.resolve("report.json")));
+    assertCleanFailure(run("prune", "--resume", out.toString(), "--iterations", "5"), Main.EXIT_FAILED,
+        "--resume continues a run with its saved settings");
+    Run second = run("prune", "--resume", out.toString(), "--no-progress");
+    assertEquals(0, second.code(), second.err());
+    assertTrue(second.out().contains("resuming"), second.out());
+    assertTrue(Files.exists(out.resolve("report.json")));
+    assertCleanFailure(run("prune", "--resume", out.toString()), Main.EXIT_FAILED, "already finished");
+  }
+
+  @Test
+  void trainWritesModelAndReport() throws Exception {
+    Path out = dir.resolve("t");
+    Run r = run("train", "--model", "lenet-300-100", "--dataset", "synthetic", "--epochs", "2", "--train-limit",
+        "256", "--test-limit", "128", "--no-progress", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("epoch  1/2") && r.out().contains("img/s") && r.out().contains("test"), r.out());
+    JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+    for (String f : new String[] {"model", "dataset", "epochs", "threads", "seed", "test_accuracy",
+        "train_images_per_second", "wall_seconds", "jdk", "epochs_detail"}) {
+      assertTrue(rep.has(f), "report.json lacks " + f);
+    }
+    assertEquals(2, rep.getAsJsonArray("epochs_detail").size());
+    assertTrue(Files.isRegularFile(out.resolve("model.safetensors")));
+  }
+
+  @Test
+  void versionAndInfo() {
+    Run v = run("--version");
+    assertEquals(0, v.code());
+    assertTrue(v.out().startsWith("admm4j ") && v.out().contains("JDK"), v.out());
+    Run h = run("--help");
+    assertEquals(0, h.code());
+    for (String c : new String[] {"prune", "train", "eval", "export", "info"}) {
+      assertTrue(h.out().contains("  " + c + " "), "--help lists " + c + ": " + h.out());
+    }
+    Run i = run("info", "--threads", "1");
+    assertEquals(0, i.code(), i.err());
+    assertTrue(i.out().contains("kernels") && i.out().contains("lenet5-40x") && i.out().contains("threads    1"),
+        i.out());
+  }
+}

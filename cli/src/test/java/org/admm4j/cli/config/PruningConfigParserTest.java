@@ -1,0 +1,167 @@
+package org.admm4j.cli.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.admm4j.admm.config.ConfigException;
+import org.admm4j.admm.config.Distillation;
+import org.admm4j.admm.config.LayerRule;
+import org.admm4j.admm.config.RhoSchedule;
+import org.admm4j.admm.config.TrainingSchedule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PruningConfigParserTest {
+
+  @TempDir
+  Path dir;
+
+  private static ConfigSettings flags(String... kv) {
+    ConfigSettings s = new ConfigSettings();
+    for (int i = 0; i < kv.length; i += 2) {
+      s.put(kv[i], kv[i + 1], "--set");
+    }
+    return s;
+  }
+
+  private static String error(ConfigSettings flags) {
+    return assertThrows(ConfigException.class, () -> ConfigResolver.resolve(null, flags)).getMessage();
+  }
+
+  @Test
+  void defaultPresetResolves() throws Exception {
+    PruningConfig c = ConfigResolver.resolve(null, new ConfigSettings());
+    assertEquals(Presets.DEFAULT, c.preset());
+    assertEquals("lenet5", c.model());
+    assertEquals(4, c.layers().size());
+    assertTrue(c.threads() >= 1);
+    assertEquals(c, PruningConfigParser.parse(ConfigSettings.of(c.toSettings(), "saved")));
+    PruningConfig kd = ConfigResolver.resolve(null, flags("distill.weight", "0.25", "distill.phases", "admm, retrain",
+        "augment.shift", "2"));
+    assertEquals(new Distillation(0.25f, 4f, true, true), kd.distillation());
+    assertEquals(2, kd.augmentShift());
+    assertEquals(kd, PruningConfigParser.parse(ConfigSettings.of(kd.toSettings(), "saved")));
+  }
+
+  /** A checkpoint saved before augmentation and distillation existed resumes with both off. */
+  @Test
+  void settingsWithoutTheLaterKeysMeanOff() throws Exception {
+    ConfigSettings old = ConfigSettings.of(ConfigResolver.resolve(null, new ConfigSettings()).toSettings(), "saved");
+    ConfigSettings trimmed = new ConfigSettings();
+    old.values().forEach((k, v) -> {
+      if (!k.startsWith("augment.") && !k.startsWith("distill.")) {
+        trimmed.put(k, v, "saved");
+      }
+    });
+    PruningConfig c = PruningConfigParser.parse(trimmed);
+    assertEquals(0, c.augmentShift());
+    assertEquals(0f, c.distillation().weight());
+  }
+
+  @Test
+  void keepOutsideUnitIntervalIsNamed() {
+    String m = error(flags("layers.conv2.keep", "1.5"));
+    assertTrue(m.contains("layers.conv2.keep") && m.contains("1.5") && m.contains("(0, 1]"), m);
+    m = error(flags("layers.conv2.keep", "0"));
+    assertTrue(m.contains("layers.conv2.keep = 0"), m);
+  }
+
+  @Test
+  void negativeRhoIsNamed() {
+    String m = error(flags("rho.initial", "-0.01"));
+    assertTrue(m.contains("rho.initial = -0.01") && m.contains("--set") && m.contains("positive"), m);
+    m = error(flags("rho.growth", "0.5"));
+    assertTrue(m.contains("rho.growth = 0.5"), m);
+    m = error(flags("rho.max", "0.0001"));
+    assertTrue(m.contains("rho.max"), m);
+  }
+
+  @Test
+  void otherBadValuesAreNamed() {
+    assertTrue(error(flags("admm.iterations", "0")).contains("admm.iterations = 0"));
+    assertTrue(error(flags("batch", "ten")).contains("batch = ten"));
+    assertTrue(error(flags("retrain.optimizer", "rmsprop")).contains("retrain.optimizer = rmsprop"));
+    assertTrue(error(flags("dense.lr", "NaN")).contains("dense.lr = NaN"));
+    assertTrue(error(flags("admm.momentum", "1")).contains("admm.momentum = 1"));
+    assertTrue(error(flags("prune.support", "x")).contains("prune.support = x"));
+    assertTrue(error(flags("layers.fc1.nonzeros", "0")).contains("layers.fc1.nonzeros = 0"));
+    assertTrue(error(flags("rho.intial", "1")).contains("unknown setting 'rho.intial'"));
+    assertTrue(error(flags("layers.fc1.keeep", "1")).contains("layers.fc1.keeep"));
+    assertTrue(error(flags("preset", "lenet5-9000x")).contains("unknown preset 'lenet5-9000x'"));
+    assertTrue(error(flags("augment.shift", "-1")).contains("augment.shift = -1"));
+    assertTrue(error(flags("distill.weight", "2")).contains("distill.weight = 2"));
+    assertTrue(error(flags("distill.temperature", "0")).contains("distill.temperature = 0"));
+    assertTrue(error(flags("distill.phases", "dense")).contains("distill.phases = dense"));
+  }
+
+  @Test
+  void fileThenFlagsOverridePreset() throws Exception {
+    Path json = dir.resolve("c.json");
+    Files.writeString(json, "{\"preset\": \"lenet5-71x\", \"rho\": {\"initial\": 0.002, \"growth\": 1.5},"
+        + " \"admm\": {\"iterations\": 3}, \"layers\": {\"fc1\": {\"keep\": 0.01}}}", StandardCharsets.UTF_8);
+    PruningConfig c = ConfigResolver.resolve(json, flags("admm.iterations", "4", "layers.conv2.nonzeros", "77"));
+    assertEquals("lenet5-71x", c.preset());
+    assertEquals(0.002, c.rho().initial());
+    assertEquals(1.5, c.rho().growth());
+    assertEquals(4, c.admmIterations());
+    // the flags' layer targets replace the file's, which replace the preset's
+    assertEquals(1, c.layers().size());
+    assertEquals(77, c.layers().get(0).nonzeros());
+    c = ConfigResolver.resolve(json, new ConfigSettings());
+    assertEquals(1, c.layers().size());
+    assertEquals(0.01, c.layers().get(0).keepFraction());
+
+    Path props = dir.resolve("c.properties");
+    Files.writeString(props, "rho.initial=0.004\nlayers.fc*.keep=0.05\n", StandardCharsets.UTF_8);
+    c = ConfigResolver.resolve(props, new ConfigSettings());
+    assertEquals(0.004, c.rho().initial());
+    assertEquals(1, c.layers().size());
+    assertEquals("fc*", c.layers().get(0).pattern());
+  }
+
+  @Test
+  void badFilesAreNamed() throws Exception {
+    Path json = dir.resolve("bad.json");
+    Files.writeString(json, "{\"rho\": [1, 2]}", StandardCharsets.UTF_8);
+    String m = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(json, new ConfigSettings())).getMessage();
+    assertTrue(m.contains("bad.json") && m.contains("'rho'"), m);
+    Files.writeString(json, "{\"rho\": ", StandardCharsets.UTF_8);
+    m = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(json, new ConfigSettings())).getMessage();
+    assertTrue(m.contains("not valid JSON"), m);
+    Path missing = dir.resolve("missing.json");
+    m = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(missing, new ConfigSettings())).getMessage();
+    assertTrue(m.contains("does not exist"), m);
+    Path props = dir.resolve("p.properties");
+    Files.writeString(props, "rho.initial=-1\n", StandardCharsets.UTF_8);
+    m = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(props, new ConfigSettings())).getMessage();
+    assertTrue(m.contains("rho.initial = -1 (from p.properties)"), m);
+  }
+
+  @Test
+  void keepAndNonzerosReplaceEachOther() throws Exception {
+    ConfigSettings s = Presets.settings(Presets.DEFAULT);
+    s.put("layers.fc1.nonzeros", "5000", "--nonzeros");
+    PruningConfig c = PruningConfigParser.parse(s);
+    LayerRule fc1 = c.layers().stream().filter(r -> r.pattern().equals("fc1")).findFirst().orElseThrow();
+    assertEquals(5000, fc1.nonzeros());
+    assertTrue(Double.isNaN(fc1.keepFraction()));
+  }
+
+  @Test
+  void learningRateSchedules() {
+    TrainingSchedule cos = new TrainingSchedule(4, "sgd", 0.1f, 0.9f, 0f, "cosine");
+    assertEquals(0.1f, cos.lrAt(0, 4), 1e-7);
+    assertEquals(0.05f, cos.lrAt(2, 4), 1e-7);
+    TrainingSchedule step = new TrainingSchedule(4, "sgd", 0.1f, 0.9f, 0f, "step");
+    assertEquals(0.1f, step.lrAt(1, 4), 1e-7);
+    assertEquals(0.01f, step.lrAt(2, 4), 1e-7);
+    assertEquals(0.001f, step.lrAt(3, 4), 1e-7);
+    RhoSchedule rho = new RhoSchedule(0.001, 2, 0.005);
+    assertEquals(0.004, rho.at(2), 1e-12);
+    assertEquals(0.005, rho.at(3), 1e-12);
+  }
+}
