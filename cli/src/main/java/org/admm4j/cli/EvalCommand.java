@@ -17,18 +17,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.admm4j.admm.pipeline.JsonFiles;
-import org.admm4j.datasets.SyntheticDataset;
-import org.admm4j.datasets.DatasetResolver;
-import org.admm4j.datasets.DatasetSplits;
-import org.admm4j.datasets.ImageDataset;
-import org.admm4j.datasets.Normalization;
+import org.admm4j.admm.pipeline.RunException;
+import org.admm4j.admm.pipeline.RunListener;
+import org.admm4j.admm.pipeline.TrainingData;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.compact.CompactModel;
 import org.admm4j.nn.compact.CompactModelReader;
 import org.admm4j.nn.compact.CompactModelWriter;
+import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.inference.Execution;
 import org.admm4j.nn.inference.InferenceModel;
+import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
@@ -60,8 +61,13 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   Path json;
 
-  @Option(names = "--dataset", description = "mnist or fashion-mnist (default: the run's report.json, else mnist).")
+  @Option(names = "--dataset", description = "mnist, fashion-mnist, npy:DIR, cifar10:DIR or folder:DIR "
+      + "(default: the run's report.json, else mnist).")
   String dataset;
+
+  @Option(names = "--predictions", paramLabel = "FILE",
+      description = "Also write the sparse path's class of every test image to FILE, one per line.")
+  Path predictions;
 
   @Option(names = "--data", paramLabel = "DIR", description = "Folder holding the dataset's IDX files.")
   Path data;
@@ -95,36 +101,39 @@ final class EvalCommand implements Callable<Integer> {
     InferenceModel dense = InferenceModel.load(file, Execution.DENSE);
     InferenceModel sparse = InferenceModel.load(file, Execution.AUTO);
     long[] sizes = sizes(file);
-    out.println("admm4j eval: " + file + " (" + dense.modelName() + "), kernels " + Kernels.describe());
+    out.println("admm4j eval: " + file + " (" + dense.modelName() + ", input " + Arrays.toString(dense.inputShape())
+        + ", " + dense.classes() + " classes), kernels " + Kernels.describe());
     for (String line : sparse.plan()) {
       out.println("  sparse path  " + line);
     }
 
-    // accuracy on the test split, normalised as in training
-    // "synthetic" (undocumented, as in the other commands): generated 28×28 images, for tests
-    DatasetSplits splits = name.equals("synthetic") ? SyntheticDataset.generate(64, 512, 28, 28, 10, 7)
-        : DatasetResolver.resolve(name, data, out::println);
-    ImageDataset test = splits.test();
-    if (testLimit > 0 && testLimit < test.count()) {
-      test = test.subset(0, testLimit);
+    // accuracy on the test split, normalised as the model file records (else as the dataset's usual)
+    StoredModel stored = ModelFiles.read(file);
+    TrainingData td = DataSource.load(name, data, 1, testLimit, stored.normalization(),
+        RunListener.lines(out::println));
+    if (!Arrays.equals(td.shape(), dense.inputShape())) {
+      throw new RunException(file + ": the model takes samples of shape " + Arrays.toString(dense.inputShape())
+          + " but " + name + " has " + Arrays.toString(td.shape()));
     }
-    if (test.imageSize() != dense.inputSize()) {
-      throw new IOException(file + ": the model takes " + dense.inputSize() + " floats per image but " + name
-          + " images have " + test.imageSize());
+    if (td.classes() > dense.classes()) {
+      throw new RunException(file + ": the model gives " + dense.classes() + " classes but " + name + " has "
+          + td.classes());
     }
-    Normalization norm = Normalization.forDataset(splits.train());
-    float[] images = test.normalizedPixels(norm.mean(), norm.std());
-    int count = test.count();
+    float[] images = td.testImages();
+    int count = td.testCount();
     int[] densePredictions = dense.predictBatch(images, count);
     int[] sparsePredictions = sparse.predictBatch(images, count);
     int correct = 0, denseCorrect = 0, same = 0;
     for (int i = 0; i < count; i++) {
-      int label = test.labels()[i] & 0xff;
+      int label = td.testLabels()[i] & 0xff;
       correct += sparsePredictions[i] == label ? 1 : 0;
       denseCorrect += densePredictions[i] == label ? 1 : 0;
       same += sparsePredictions[i] == densePredictions[i] ? 1 : 0;
     }
     double accuracy = 100.0 * correct / count, denseAccuracy = 100.0 * denseCorrect / count;
+    if (predictions != null) {
+      writePredictions(predictions, sparsePredictions);
+    }
 
     // timings: batch-1 latency on this thread, batch-64 throughput from t threads at once
     double denseLatency = latencyMillis(dense, images, count);
@@ -168,6 +177,16 @@ final class EvalCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** One class per line, written beside and then moved over the target. */
+  private static void writePredictions(Path file, int[] classes) throws IOException {
+    StringBuilder sb = new StringBuilder(classes.length * 2);
+    for (int c : classes) {
+      sb.append(c).append('\n');
+    }
+    byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+    AtomicFile.write(file, fresh -> Files.write(fresh, bytes, java.nio.file.StandardOpenOption.CREATE_NEW));
   }
 
   private Path modelFile() throws IOException {

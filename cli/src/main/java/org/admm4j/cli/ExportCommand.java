@@ -12,6 +12,9 @@ import java.util.concurrent.Callable;
 import org.admm4j.nn.compact.CompactModel;
 import org.admm4j.nn.compact.CompactModelReader;
 import org.admm4j.nn.compact.CompactModelWriter;
+import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.files.StoredModel;
+import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
@@ -54,6 +57,10 @@ final class ExportCommand implements Callable<Integer> {
     SafeTensorsFile f = SafeTensors.read(in);
     LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>(f.tensors());
     Map<String, String> metadata = new LinkedHashMap<>(f.metadata());
+    // the compact file must rebuild its network alone: check the tensors fit, and record the spec of a
+    // file that names a built-in model only
+    StoredModel stored = ModelFiles.read(in);
+    metadata.putIfAbsent(ModelMetadata.SPEC, stored.model().spec().toJson());
     CompactModelWriter.write(target, tensors, metadata);
 
     // read back: the export must give the same floats, bit for bit

@@ -72,7 +72,7 @@ public final class Main implements Callable<Integer> {
   /** One line for a failure: the message of an expected error, the type and message of a bug. */
   static String describe(Throwable ex) {
     if (ex instanceof ConfigException || ex instanceof DatasetException || ex instanceof RunException
-        || ex instanceof IOException) {
+        || ex instanceof IOException || ex instanceof org.admm4j.nn.spec.SpecException) {
       String m = ex.getMessage();
       return ex instanceof IOException && !(ex instanceof java.nio.file.FileSystemException)
           ? "I/O error: " + m : ex instanceof java.nio.file.FileSystemException ? "cannot access " + m : m;

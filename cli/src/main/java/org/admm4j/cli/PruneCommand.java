@@ -1,5 +1,6 @@
 package org.admm4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +22,9 @@ import org.admm4j.cli.config.ConfigSettings;
 import org.admm4j.cli.config.Presets;
 import org.admm4j.cli.config.PruningConfig;
 import org.admm4j.cli.report.HtmlReport;
-import org.admm4j.nn.Model;
+import org.admm4j.admm.config.ConfigException;
 import org.admm4j.nn.Models;
+import org.admm4j.nn.spec.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,16 +59,17 @@ final class PruneCommand implements Callable<Integer> {
       description = "Keep exactly COUNT weights of a layer (repeatable); replaces the preset's layer targets.")
   Map<String, String> nonzeros = new LinkedHashMap<>();
 
-  @Option(names = "--model", description = "Model (sets 'model').")
+  @Option(names = "--model", description = "Model: a built-in name or an architecture spec FILE.json (sets 'model').")
   String model;
 
-  @Option(names = "--dataset", description = "mnist or fashion-mnist (sets 'dataset').")
+  @Option(names = "--dataset", description = "mnist, fashion-mnist, npy:DIR, cifar10:DIR or folder:DIR (sets 'dataset').")
   String dataset;
 
   @Option(names = "--data", paramLabel = "DIR", description = "Folder holding the dataset's IDX files.")
   Path data;
 
-  @Option(names = "--from", paramLabel = "FILE", description = "Start from this trained model (safetensors) instead of dense training.")
+  @Option(names = "--from", paramLabel = "FILE", description = "Start from this trained model (any model file admm4j wrote; its "
+      + "architecture unless --model is given) instead of dense training.")
   Path from;
 
   @Option(names = "--dense-epochs", paramLabel = "N", description = "Dense training epochs (sets dense.epochs).")
@@ -163,8 +166,8 @@ final class PruneCommand implements Callable<Integer> {
         + threadCount + " threads, seed " + plan.seed() + ", out " + dir);
     ForkJoinPool pool = new ForkJoinPool(threadCount);
     try {
-      PruneRun run = resume != null ? PruneRun.resume(resume, PruneCommand::model, td, pool)
-          : PruneRun.of(plan, PruneCommand::model, td, pool).writeTo(dir).startFrom(from).dataLimits(trainLim, testLim);
+      PruneRun run = resume != null ? PruneRun.resume(resume, ModelSource::create, td, pool)
+          : PruneRun.of(plan, ModelSource::create, td, pool).writeTo(dir).startFrom(from).dataLimits(trainLim, testLim);
       PruneResult r = run.log(progress).command(command).listener(new StopAfter(stopAfter)).run();
       if (r.finished()) {
         // the library writes report.json; the page that charts it belongs to the command line
@@ -181,13 +184,27 @@ final class PruneCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The model zoo's networks; an unknown name lists the known ones. */
-  private static Model model(String name, long seed) {
-    try {
-      return Models.create(name, seed);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage() + " (models: " + String.join(", ", Models.names()) + ")", e);
+
+  /**
+   * The network {@code --from}'s file carries: a built-in name when it is a zoo network (so a preset's
+   * layer targets still apply), else the file itself ({@link ModelSource} reads its architecture).
+   */
+  private String fromArchitecture() throws ConfigException {
+    if (!Files.isRegularFile(from)) {
+      return null; // call() reports the missing file
     }
+    ModelSpec spec;
+    try {
+      spec = ModelSource.spec(from.toString());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("--from " + from + ": " + e.getMessage());
+    }
+    for (String name : Models.names()) {
+      if (Models.spec(name).equals(spec)) {
+        return name;
+      }
+    }
+    return from.toString();
   }
 
   /** The hidden {@code --stop-after N}: stops the run after N epochs or iterations, as if killed (tests). */
@@ -221,7 +238,7 @@ final class PruneCommand implements Callable<Integer> {
         || seed != null || threads != null || out != null || force;
   }
 
-  private ConfigSettings flagSettings() {
+  private ConfigSettings flagSettings() throws ConfigException {
     ConfigSettings s = new ConfigSettings();
     put(s, "preset", preset, "--preset");
     for (Map.Entry<String, String> e : set.entrySet()) {
@@ -234,7 +251,11 @@ final class PruneCommand implements Callable<Integer> {
       s.put(ConfigSettings.LAYERS_PREFIX + e.getKey().trim() + ConfigSettings.NONZEROS_SUFFIX, e.getValue().trim(),
           "--nonzeros");
     }
-    put(s, "model", model, "--model");
+    if (model != null) {
+      put(s, "model", model, "--model");
+    } else if (from != null) {
+      put(s, "model", fromArchitecture(), "--from");
+    }
     put(s, "dataset", dataset, "--dataset");
     put(s, "dense.epochs", denseEpochs, "--dense-epochs");
     put(s, "admm.iterations", iterations, "--iterations");

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import org.admm4j.admm.config.TrainingSchedule;
+import org.admm4j.admm.pipeline.DataFit;
 import org.admm4j.admm.pipeline.DenseTraining;
 import org.admm4j.admm.pipeline.JsonFiles;
 import org.admm4j.admm.pipeline.RunException;
@@ -17,6 +18,7 @@ import org.admm4j.admm.pipeline.TrainingData;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
+import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,10 +34,12 @@ final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--model", description = "Model: lenet5, lenet-300-100, convnet (default ${DEFAULT-VALUE}).")
+  @Option(names = "--model", description = "Model: lenet5, lenet-300-100, convnet, or an architecture spec FILE.json "
+      + "(default ${DEFAULT-VALUE}).")
   String model = "lenet5";
 
-  @Option(names = "--dataset", description = "mnist or fashion-mnist (default ${DEFAULT-VALUE}).")
+  @Option(names = "--dataset", description = "mnist, fashion-mnist, npy:DIR, cifar10:DIR or folder:DIR "
+      + "(default ${DEFAULT-VALUE}).")
   String dataset = "mnist";
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default ${DEFAULT-VALUE}).")
@@ -75,6 +79,9 @@ final class TrainCommand implements Callable<Integer> {
       + "(augmentation; default ${DEFAULT-VALUE} = off).")
   int shift = 0;
 
+  @Option(names = "--flip", description = "Mirror training images horizontally at random (augmentation).")
+  boolean flip;
+
   @Option(names = "--force", description = "Overwrite a non-empty --out folder.")
   boolean force;
 
@@ -97,11 +104,12 @@ final class TrainCommand implements Callable<Integer> {
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Model m;
     try {
-      m = Models.create(model, seed);
+      m = ModelSource.spec(model).build(seed);
     } catch (IllegalArgumentException e) {
       throw new RunException("--model " + model + ": " + e.getMessage());
     }
     TrainingData td = DataSource.load(dataset, data, trainLimit, testLimit, listener);
+    DataFit.check(m, td, model);
     OutputFolder.prepare(dir, force);
     String started = Instant.now().toString();
     long t0 = System.nanoTime();
@@ -111,13 +119,14 @@ final class TrainCommand implements Callable<Integer> {
     ForkJoinPool pool = new ForkJoinPool(t);
     DenseTraining.Outcome r;
     try {
-      r = DenseTraining.run(m, td, sched, pool, batch, seed, shift, listener);
+      r = DenseTraining.run(m, td, sched, pool, batch, seed, shift, flip, listener);
     } finally {
       pool.shutdown();
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     Path modelFile = dir.resolve("model.safetensors");
-    SafeTensors.saveModel(m, modelFile, Map.of("test_accuracy", String.format(Locale.ROOT, "%.2f", r.accuracy())));
+    SafeTensors.saveModel(m, modelFile, ModelMetadata.of(m, td.normalization(),
+        Map.of("test_accuracy", String.format(Locale.ROOT, "%.2f", r.accuracy()))));
     JsonObject rep = new JsonObject();
     rep.addProperty("model", model);
     rep.addProperty("dataset", td.name());
@@ -129,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
     rep.addProperty("lr", lr);
     rep.addProperty("schedule", schedule);
     rep.addProperty("augment_shift", shift);
+    rep.addProperty("augment_flip", flip);
     rep.addProperty("test_accuracy", r.accuracy());
     rep.addProperty("train_images_per_second", r.imagesPerSecond());
     rep.addProperty("wall_seconds", wall);

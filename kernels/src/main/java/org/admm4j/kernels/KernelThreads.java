@@ -7,16 +7,18 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * The one ForkJoin pool the kernels run their parallel work on. Default: as many workers as cores.
  * Kernels never create pools; the CLI's {@code --threads} sets this one.
  *
- * <p>Ownership: a pool made here ({@link #setThreads} or the default) is shut down when it is replaced;
- * a pool installed by the caller ({@link #setPool}) is never shut down or resized here, only stopped
- * being used when something else replaces it.
+ * <p>Ownership: {@link #setThreads} shuts down the pool it replaces only when that pool was made here
+ * (by an earlier {@code setThreads} or as the default). {@link #setPool} never shuts down or resizes
+ * anything: the pool it installs stays the caller's, and the pool it replaces stays usable, so a caller
+ * may install its own pool for a while and then put the previous one back. (An idle pool's workers end
+ * by themselves after the pool's keep-alive time.)
  */
 public final class KernelThreads {
 
   private static volatile ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
-  /** Whether {@link #pool} was made here, so that replacing it must shut it down. */
-  private static boolean owned = true;
+  /** The last pool made here; {@link #setThreads} shuts it down when it replaces it in use. */
+  private static ForkJoinPool made = pool;
 
   private KernelThreads() {}
 
@@ -48,8 +50,8 @@ public final class KernelThreads {
 
   /**
    * Makes the kernels use {@code threads} workers: keeps the current pool when it already has that
-   * many, else replaces it by a new pool made here. The old pool is shut down only if it was made here;
-   * a pool given to {@link #setPool} is left running, untouched.
+   * many, else installs a new pool made here, shutting down the one it replaces if that was made here
+   * too; a pool given to {@link #setPool} is left running, untouched.
    *
    * @throws IllegalArgumentException if threads &lt; 1
    */
@@ -60,12 +62,19 @@ public final class KernelThreads {
     if (threads == pool.getParallelism()) {
       return;
     }
-    replace(new ForkJoinPool(threads), true);
+    ForkJoinPool old = pool;
+    ForkJoinPool next = new ForkJoinPool(threads);
+    pool = next;
+    if (old == made) {
+      // tasks already submitted still finish: shutdown() only refuses new ones
+      old.shutdown();
+    }
+    made = next;
   }
 
   /**
-   * Uses {@code custom} for parallel kernels. It stays the caller's: never shut down or resized here.
-   * A pool made here that it replaces is shut down.
+   * Uses {@code custom} for parallel kernels. It stays the caller's: never shut down or resized here;
+   * the pool it replaces is not shut down either, so the caller can put it back afterwards.
    *
    * @throws IllegalArgumentException if custom is null
    */
@@ -73,20 +82,6 @@ public final class KernelThreads {
     if (custom == null) {
       throw new IllegalArgumentException("pool must not be null");
     }
-    if (custom == pool) {
-      return; // already in use (e.g. handed back from pool()): ownership unchanged
-    }
-    replace(custom, false);
-  }
-
-  private static void replace(ForkJoinPool next, boolean madeHere) {
-    ForkJoinPool old = pool;
-    boolean oldOwned = owned;
-    pool = next;
-    owned = madeHere;
-    if (oldOwned) {
-      // tasks already submitted still finish: shutdown() only refuses new ones
-      old.shutdown();
-    }
+    pool = custom;
   }
 }

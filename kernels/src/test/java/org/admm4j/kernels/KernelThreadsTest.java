@@ -70,7 +70,20 @@ class KernelThreadsTest {
 
     custom = new ForkJoinPool(2);
     KernelThreads.setPool(custom);
-    assertTrue(madeAgain.isShutdown(), "setPool leaked the pool KernelThreads had made");
+    assertFalse(custom.isShutdown());
+  }
+
+  /** The scoped pattern a library run uses: install the caller's pool, then put the previous one back. */
+  @Test
+  void thePoolSetPoolReplacesCanBePutBack() throws Exception {
+    KernelThreads.setThreads(threadsBefore + 1);
+    ForkJoinPool previous = KernelThreads.pool();
+    custom = new ForkJoinPool(2);
+    KernelThreads.setPool(custom);
+    assertFalse(previous.isShutdown(), "setPool shut down the pool a caller will put back");
+    KernelThreads.setPool(previous);
+    assertSame(previous, KernelThreads.pool());
+    assertEquals(42, previous.submit(() -> 6 * 7).get());
     assertFalse(custom.isShutdown());
   }
 

@@ -20,12 +20,13 @@ import java.util.List;
  * @param retrain the masked retraining after hard pruning
  * @param augmentShift random translations of the training images by up to this many pixels, in every
  *     training phase (dense, ADMM, retraining); 0 = none
+ * @param augmentFlip random horizontal flips of the training images in every training phase
  * @param distillation distillation from the dense model in the ADMM and/or retraining phases
  */
 public record PrunePlan(String preset, String model, String dataset, int batch, long seed,
     TrainingSchedule dense, int admmIterations, TrainingSchedule admm, RhoSchedule rho,
     HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers, int augmentShift,
-    Distillation distillation) {
+    boolean augmentFlip, Distillation distillation) {
 
   public PrunePlan {
     layers = List.copyOf(layers);
@@ -59,6 +60,7 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
     private TrainingSchedule retrain = new TrainingSchedule(8, "sgd", 0.01f, 0.9f, 0.0005f, "cosine");
     private final List<LayerRule> layers = new ArrayList<>();
     private int augmentShift = 2;
+    private boolean augmentFlip;
     private Distillation distillation = Distillation.NONE;
 
     private Builder() {}
@@ -83,11 +85,13 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
     /** Adds rules (later rules win over earlier globs, exact names over globs: {@link LayerTargets}). */
     public Builder layers(List<LayerRule> rules) { layers.addAll(rules); return this; }
     public Builder augmentShift(int pixels) { augmentShift = pixels; return this; }
+    /** Random horizontal flips (off by default: digits are not mirror-symmetric). */
+    public Builder augmentFlip(boolean flip) { augmentFlip = flip; return this; }
     public Builder distillation(Distillation d) { distillation = d; return this; }
 
     public PrunePlan build() {
       return new PrunePlan(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune,
-          retrain, layers, augmentShift, distillation);
+          retrain, layers, augmentShift, augmentFlip, distillation);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
@@ -79,7 +80,11 @@ public final class Checkpoint {
         tensors.put("opt/" + e.getKey(), Tensor.of(e.getValue()));
       }
     }
-    SafeTensors.write(dir.resolve(tensorFile), tensors, Map.of("format", FORMAT));
+    // the weights are w/<name>: the spec records which network they belong to
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    meta.put("format", FORMAT);
+    meta.put(ModelMetadata.SPEC, model.spec().toJson());
+    SafeTensors.write(dir.resolve(tensorFile), tensors, meta);
     writeState(state, tensorFile);
     try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "checkpoint-*.safetensors")) {
       for (Path p : old) {

@@ -30,21 +30,21 @@ public final class DenseTraining {
   public record Outcome(double accuracy, double imagesPerSecond, List<Epoch> epochs) {}
 
   public static Outcome run(Model model, TrainingData data, TrainingSchedule s, ForkJoinPool pool, int batch,
-      long seed, int shift, RunListener log) {
+      long seed, int shift, boolean flip, RunListener log) {
     ForkJoinPool previous = KernelThreads.pool();
     KernelThreads.setPool(pool);
     try {
-      return train(model, data, s, pool.getParallelism(), batch, seed, shift, log);
+      return train(model, data, s, pool.getParallelism(), batch, seed, shift, flip, log);
     } finally {
       KernelThreads.setPool(previous);
     }
   }
 
   private static Outcome train(Model model, TrainingData data, TrainingSchedule s, int threads, int batch, long seed,
-      int shift, RunListener log) {
+      int shift, boolean flip, RunListener log) {
     Optimizer opt = Optimizers.create(s, model.parameters());
     Trainer trainer = new Trainer(model, opt, threads, batch);
-    trainer.setAugmentation(shift, data.blankPixel(), seed);
+    trainer.setAugmentation(DataFit.augmentation(shift, flip, data, seed));
     List<Epoch> epochs = new ArrayList<>();
     double trainSeconds = 0;
     long images = 0;

@@ -21,6 +21,7 @@ import org.admm4j.admm.pipeline.PruneListener.Control;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.optim.Optimizer;
@@ -265,7 +266,8 @@ public final class PruneRun {
     List<EpochRecord> done = history.denseEpochs;
     history.baselineAccuracy = epochs > 0 && !done.isEmpty() ? done.get(done.size() - 1).accuracy() : accuracy(trainer);
     if (out != null) {
-      SafeTensors.saveModel(model, out.resolve("dense.safetensors"), Map.of("phase", "dense"));
+      SafeTensors.saveModel(model, out.resolve("dense.safetensors"),
+          ModelMetadata.of(model, data.normalization(), Map.of("phase", "dense")));
     } else {
       denseWeights = snapshot(model);
     }
@@ -454,12 +456,7 @@ public final class PruneRun {
   }
 
   private void checkInput() throws RunException {
-    int size = model.inputChannels() * model.inputHeight() * model.inputWidth();
-    if (data.rows() * data.cols() != size) {
-      throw new RunException("dataset " + data.name() + " has " + data.rows() + "x" + data.cols()
-          + " images but model " + plan.model() + " takes " + model.inputChannels() + "x" + model.inputHeight() + "x"
-          + model.inputWidth());
-    }
+    DataFit.check(model, data, plan.model());
     if (data.trainCount() == 0 || data.testCount() == 0) {
       throw new RunException("dataset " + data.name() + " has no training or no test images");
     }
@@ -478,7 +475,7 @@ public final class PruneRun {
   private Trainer trainer(Optimizer opt, SafeTensorsFile saved, String phase) throws IOException {
     Trainer t = new Trainer(model, opt, pool.getParallelism(), plan.batch());
     t.setSteps(trainerSteps);
-    t.setAugmentation(plan.augmentShift(), data.blankPixel(), plan.seed());
+    t.setAugmentation(DataFit.augmentation(plan.augmentShift(), plan.augmentFlip(), data, plan.seed()));
     Distillation d = plan.distillation();
     if (d.activeIn(phase)) {
       t.setTeacher(teacher(), d.weight(), d.temperature());

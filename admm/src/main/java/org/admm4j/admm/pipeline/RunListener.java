@@ -17,6 +17,21 @@ public interface RunListener {
     public void line(String text) {}
   };
 
+  /** Prints lines to {@code out}, draws no progress. */
+  static RunListener lines(java.util.function.Consumer<String> out) {
+    return new RunListener() {
+      @Override
+      public ProgressTask begin(String label, long total) {
+        return ProgressTask.NONE;
+      }
+
+      @Override
+      public void line(String text) {
+        out.accept(text);
+      }
+    };
+  }
+
   /** A long phase of {@code total} steps begins; close the task when it ends. */
   ProgressTask begin(String label, long total);
 

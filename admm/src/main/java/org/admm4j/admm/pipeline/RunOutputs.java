@@ -13,6 +13,7 @@ import org.admm4j.admm.AdmmVersion;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.compact.CompactModelWriter;
+import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 
@@ -37,7 +38,7 @@ final class RunOutputs {
     meta.put("preset", s.state().plan().preset());
     meta.put("compression", String.format(Locale.ROOT, "%.2f", s.compression()));
     meta.put("final_accuracy", String.format(Locale.ROOT, "%.2f", s.accuracies().finalAccuracy()));
-    SafeTensors.saveModel(model, modelFile, meta);
+    SafeTensors.saveModel(model, modelFile, ModelMetadata.of(model, s.data().normalization(), meta));
     // the compact form an embedding service loads (InferenceModel), from the file just written
     Path compactFile = dir.resolve("model.a4jc");
     SafeTensorsFile written = SafeTensors.read(modelFile);

@@ -78,6 +78,7 @@ public final class RunStateJson {
     o.addProperty("prune.support", p.hardPrune().name().toLowerCase(Locale.ROOT));
     schedule(o, "retrain", p.retrain());
     o.addProperty("augment.shift", p.augmentShift());
+    o.addProperty("augment.flip", p.augmentFlip());
     o.addProperty("distill.weight", p.distillation().weight());
     o.addProperty("distill.temperature", p.distillation().temperature());
     o.addProperty("distill.phases", p.distillation().phases());
@@ -113,7 +114,8 @@ public final class RunStateJson {
         schedule(c, "admm"), new RhoSchedule(c.get("rho.initial").getAsDouble(), c.get("rho.growth").getAsDouble(),
             c.get("rho.max").getAsDouble()),
         HardPruneSupport.valueOf(c.get("prune.support").getAsString().toUpperCase(Locale.ROOT)),
-        schedule(c, "retrain"), layers, c.has("augment.shift") ? c.get("augment.shift").getAsInt() : 0, d);
+        schedule(c, "retrain"), layers, c.has("augment.shift") ? c.get("augment.shift").getAsInt() : 0,
+        c.has("augment.flip") && c.get("augment.flip").getAsBoolean(), d);
   }
 
   private static void schedule(JsonObject o, String phase, TrainingSchedule t) {

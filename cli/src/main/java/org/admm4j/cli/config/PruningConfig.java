@@ -44,6 +44,7 @@ public record PruningConfig(PrunePlan plan, int threads) {
     s.put("prune.support", plan.hardPrune().name().toLowerCase(Locale.ROOT));
     putSchedule(s, "retrain", plan.retrain());
     s.put("augment.shift", Integer.toString(plan.augmentShift()));
+    s.put("augment.flip", Boolean.toString(plan.augmentFlip()));
     s.put("distill.weight", Float.toString(plan.distillation().weight()));
     s.put("distill.temperature", Float.toString(plan.distillation().temperature()));
     s.put("distill.phases", plan.distillation().phases());

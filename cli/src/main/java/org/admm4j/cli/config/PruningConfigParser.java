@@ -26,7 +26,8 @@ public final class PruningConfigParser {
 
   static {
     Set<String> keys = new TreeSet<>(List.of("preset", "model", "dataset", "batch", "seed", "threads",
-        "admm.iterations", "rho.initial", "rho.growth", "rho.max", "prune.support", "augment.shift", "distill.weight",
+        "admm.iterations", "rho.initial", "rho.growth", "rho.max", "prune.support", "augment.shift", "augment.flip",
+        "distill.weight",
         "distill.temperature", "distill.phases"));
     for (String phase : PHASES) {
       for (String k : PHASE_KEYS) {
@@ -96,8 +97,25 @@ public final class PruningConfigParser {
     TrainingSchedule retrain = schedule("retrain", 0);
     // settings added after the first release: absent (an older checkpoint's configuration) means off
     int shift = s.get("augment.shift") == null ? 0 : integer("augment.shift", 0, 8);
+    boolean flip = flag("augment.flip");
     return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
-        new RhoSchedule(rho0, growth, rhoMax), support, retrain, layers(), shift, distillation()), threads);
+        new RhoSchedule(rho0, growth, rhoMax), support, retrain, layers(), shift, flip, distillation()), threads);
+  }
+
+  /** An optional true/false setting, false when absent. */
+  private boolean flag(String key) throws ConfigException {
+    String v = s.get(key);
+    if (v == null) {
+      return false;
+    }
+    switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw bad(key, "true or false");
+    }
   }
 
   private Distillation distillation() throws ConfigException {

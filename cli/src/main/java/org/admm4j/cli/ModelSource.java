@@ -1,0 +1,56 @@
+package org.admm4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Models;
+import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.io.SafeTensors;
+import org.admm4j.nn.spec.ModelSpec;
+import org.admm4j.nn.spec.SpecException;
+import org.admm4j.nn.spec.SpecReader;
+
+/**
+ * What {@code --model} names: a zoo network ({@code lenet5}, ...), an architecture spec file
+ * ({@code net.json}), or a model file whose metadata carries the architecture ({@code .safetensors},
+ * {@code .a4jc}).
+ */
+final class ModelSource {
+
+  private ModelSource() {}
+
+  /**
+   * The architecture {@code ref} names.
+   *
+   * @throws SpecException when a spec file does not fit together (its message names layer and key)
+   * @throws IOException when a file cannot be read or carries no architecture
+   * @throws IllegalArgumentException for a name that is neither a zoo model nor a file
+   */
+  static ModelSpec spec(String ref) throws IOException {
+    if (Models.names().contains(ref)) {
+      return Models.spec(ref);
+    }
+    Path file = Path.of(ref);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("model '" + ref + "' is neither a built-in model ("
+          + String.join(", ", Models.names()) + ") nor a file (an architecture spec .json or a model file)");
+    }
+    if (ref.endsWith(".json")) {
+      ModelSpec spec = SpecReader.read(file);
+      spec.build(0); // shape errors now, before any data is loaded
+      return spec;
+    }
+    return ModelFiles.architecture(file, ModelFiles.formatOf(file) == ModelFiles.Format.COMPACT
+        ? org.admm4j.nn.compact.CompactModelReader.read(file).metadata() : SafeTensors.read(file).metadata());
+  }
+
+  /** A freshly initialised network of {@code ref} (the {@code ModelFactory} of the commands). */
+  static Model create(String ref, long seed) {
+    try {
+      return spec(ref).build(seed);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+}
