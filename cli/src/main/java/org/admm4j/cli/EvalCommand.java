@@ -18,8 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.admm4j.admm.pipeline.JsonFiles;
 import org.admm4j.admm.pipeline.RunException;
-import org.admm4j.admm.pipeline.RunListener;
 import org.admm4j.admm.pipeline.TrainingData;
+import org.admm4j.datasets.DatasetLocator;
+import org.admm4j.datasets.TrainTestSplit;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.compact.CompactModel;
@@ -109,15 +110,22 @@ final class EvalCommand implements Callable<Integer> {
 
     // accuracy on the test split, normalised as the model file records (else as the dataset's usual)
     StoredModel stored = ModelFiles.read(file);
-    TrainingData td = DataSource.load(name, data, 1, testLimit, stored.normalization(),
-        RunListener.lines(out::println));
-    if (!Arrays.equals(td.shape(), dense.inputShape())) {
+    TrainTestSplit split = DatasetLocator.load(name, data, out::println);
+    int[] shape = split.test().sampleShape();
+    if (!Arrays.equals(shape, dense.inputShape())) {
       throw new RunException(file + ": the model takes samples of shape " + Arrays.toString(dense.inputShape())
-          + " but " + name + " has " + Arrays.toString(td.shape()));
+          + " but " + name + " has " + Arrays.toString(shape));
     }
-    if (td.classes() > dense.classes()) {
+    int classes = Math.max(split.train().classes(), split.test().classes());
+    if (classes > dense.classes()) {
       throw new RunException(file + ": the model gives " + dense.classes() + " classes but " + name + " has "
-          + td.classes());
+          + classes);
+    }
+    TrainingData td;
+    try {
+      td = TrainingData.of(split, 1, testLimit, stored.normalization());
+    } catch (IllegalArgumentException e) {
+      throw new RunException(file + " on " + name + ": " + e.getMessage());
     }
     float[] images = td.testImages();
     int count = td.testCount();
