@@ -22,24 +22,18 @@ import org.junit.jupiter.api.Test;
  * nn never reaches up, admm holds no user-interface library, and nothing but bench sees bench.
  *
  * <p>bench sees every module (it may import {@code org.admm4j.kernels.internal} for A/B runs of the two
- * implementation sets). A module directory that does not exist yet (cli) is skipped. Until the cli
- * module exists, the CLI still lives in admm's {@code org.admm4j.admm.cli} package and may use picocli
- * and the progress bars; the exemption ends when a {@code cli/} module directory appears.
+ * implementation sets). A module directory that does not exist is skipped.
  */
 class ArchitectureTest {
 
   /** Every module, in dependency order; missing directories are skipped. */
-  static final List<String> MODULES = List.of("kernels", "datasets", "nn", "admm", "cli", "bench");
+  static final List<String> MODULES = List.of("kernels", "datasets", "nn", "admm", "cli", "bench", "examples");
 
   private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+)\\s*(?:\\.\\s*\\*)?\\s*;");
-
-  /** The legacy home of the CLI inside admm, exempt from the UI-library rule while cli/ is missing. */
-  private static final String LEGACY_CLI_PACKAGE = "/org/admm4j/admm/cli/";
 
   @Test
   void noModuleImportsAcrossAForbiddenArrow() throws IOException {
     Path root = repositoryRoot();
-    boolean cliModuleExists = Files.isDirectory(root.resolve("cli"));
     List<String> violations = new ArrayList<>();
     int scanned = 0;
     for (String module : MODULES) {
@@ -54,7 +48,7 @@ class ArchitectureTest {
       for (Path file : files) {
         String relative = root.relativize(file).toString().replace('\\', '/');
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        violations.addAll(violations(module, relative, lines, cliModuleExists));
+        violations.addAll(violations(module, relative, lines));
         scanned++;
       }
     }
@@ -82,9 +76,11 @@ class ArchitectureTest {
       {"admm", "import me.tongfei.progressbar.ProgressBar;"},
       {"nn", "import picocli.CommandLine;"},
       {"cli", "import org.admm4j.bench.SgemmBench;"},
+      {"nn", "import org.admm4j.datasets.Dataset;"},
+      {"cli", "import org.admm4j.examples.ServeModel;"},
     };
     for (String[] c : bad) {
-      List<String> found = violations(c[0], c[0] + "/src/main/java/X.java", List.of("package x;", c[1]), true);
+      List<String> found = violations(c[0], c[0] + "/src/main/java/X.java", List.of("package x;", c[1]));
       assertEquals(1, found.size(), () -> c[0] + ": " + c[1] + " not caught");
       assertTrue(found.get(0).startsWith(c[0] + "/src/main/java/X.java:2: "), found.get(0));
     }
@@ -98,15 +94,12 @@ class ArchitectureTest {
       {"datasets", "import org.admm4j.datasets.IdxReader;"},
     };
     for (String[] c : good) {
-      assertEquals(List.of(), violations(c[0], c[0] + "/src/main/java/X.java", List.of(c[1]), true), c[1]);
+      assertEquals(List.of(), violations(c[0], c[0] + "/src/main/java/X.java", List.of(c[1])), c[1]);
     }
-    String legacy = "admm/src/main/java/org/admm4j/admm/cli/Main.java";
-    assertEquals(List.of(), violations("admm", legacy, List.of("import picocli.CommandLine;"), false));
-    assertEquals(1, violations("admm", legacy, List.of("import picocli.CommandLine;"), true).size());
   }
 
   /** The forbidden imports of one file, each as {@code path:line: import — rule}. */
-  static List<String> violations(String module, String path, List<String> lines, boolean cliModuleExists) {
+  static List<String> violations(String module, String path, List<String> lines) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       Matcher m = IMPORT.matcher(lines.get(i));
@@ -114,7 +107,7 @@ class ArchitectureTest {
         continue;
       }
       String imported = m.group(1);
-      String rule = rule(module, path, imported, cliModuleExists);
+      String rule = rule(module, imported);
       if (rule != null) {
         out.add(path + ":" + (i + 1) + ": import " + imported + " — " + rule);
       }
@@ -122,7 +115,7 @@ class ArchitectureTest {
     return out;
   }
 
-  private static String rule(String module, String path, String imported, boolean cliModuleExists) {
+  private static String rule(String module, String imported) {
     if (!module.equals("kernels") && within(imported, "jdk.incubator.vector")) {
       return "the Vector API stays inside kernels";
     }
@@ -134,6 +127,9 @@ class ArchitectureTest {
     }
     if (!module.equals("cli") && !module.equals("bench") && within(imported, "org.admm4j.cli")) {
       return "nothing but bench depends on cli";
+    }
+    if (!module.equals("examples") && within(imported, "org.admm4j.examples")) {
+      return "nothing depends on examples";
     }
     switch (module) {
       case "kernels":
@@ -149,13 +145,12 @@ class ArchitectureTest {
         }
         return null;
       case "nn":
-        if (within(imported, "org.admm4j.admm")) {
-          return "nn must not depend on admm";
+        if (within(imported, "org.admm4j.admm") || within(imported, "org.admm4j.datasets")) {
+          return "nn depends on kernels only";
         }
         return uiLibrary(imported) ? "user-interface libraries belong to cli" : null;
       case "admm":
-        boolean legacyCli = !cliModuleExists && path.contains(LEGACY_CLI_PACKAGE);
-        return uiLibrary(imported) && !legacyCli ? "user-interface libraries belong to cli" : null;
+        return uiLibrary(imported) ? "user-interface libraries belong to cli" : null;
       default:
         return null;
     }

@@ -60,8 +60,8 @@ public final class Presets {
         "layers.conv2.keep", "0.12",
         "layers.fc1.keep", "0.0155",
         "layers.fc2.keep", "0.2"));
-    // All presets share the schedule above: 15 ADMM iterations at ρ ×1.3 and 8 retraining epochs, first
-    // chosen for 71× and 100× (session 2) and since session 3 for 40× too (admm/README.md).
+    // All presets share the schedule above: 15 ADMM iterations at ρ ×1.3 and 8 retraining epochs (the
+    // runs behind it: bench/RESULTS.md).
     // 400 + 2,000 + 3,200 + 450 = 6,050 non-zeros: 71.2×
     PRESETS.put("lenet5-71x", map(
         "layers.conv1.keep", "0.8",
@@ -70,7 +70,7 @@ public final class Presets {
         "layers.fc2.keep", "0.09"));
     // 350 + 1,500 + 2,000 + 450 = 4,300 non-zeros: 100.1×
     // 12 retraining epochs at lr 0.005 instead of 8 at 0.01: at this sparsity the retraining loss is still
-    // falling after 8 epochs (session 3, seeds 42/1/2: −0.12/−0.13/−0.16 → −0.03/−0.08/−0.15)
+    // falling after 8 epochs (seeds 42/1/2: −0.12/−0.13/−0.16 → −0.03/−0.08/−0.15)
     PRESETS.put("lenet5-100x", map(
         "retrain.epochs", "12",
         "retrain.lr", "0.005",
