@@ -149,7 +149,12 @@ public final class Residual extends Layer {
   }
 
   private static void merge(List<Layer> chain, Context[] shards, int[] counts, boolean body) {
-    Context[] sub = new Context[shards.length];
+    // the first shard's context keeps the scratch array, so a training step allocates nothing
+    State first = (State) shards[0];
+    if (first.mergeScratch == null || first.mergeScratch.length != shards.length) {
+      first.mergeScratch = new Context[shards.length];
+    }
+    Context[] sub = first.mergeScratch;
     for (int i = 0; i < chain.size(); i++) {
       if (chain.get(i).buffers().isEmpty()) {
         continue;
@@ -168,6 +173,8 @@ public final class Residual extends Layer {
     final float[] output;
     final float[] branchGradient;
     final float[] inputGradient;
+    /** Sub-layer contexts of every shard, one layer at a time, while statistics are merged. */
+    Context[] mergeScratch;
 
     State(int capacity, float[][] gradients) {
       super(capacity, gradients);
