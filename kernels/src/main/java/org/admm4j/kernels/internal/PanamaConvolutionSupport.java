@@ -712,6 +712,6 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     for (; i < bound; i += LANES) {
       s0 = s0.add(FloatVector.fromArray(FLOATS, a, off + i));
     }
-    return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    return OrderedLanes.sum(s0.add(s1).add(s2.add(s3)));
   }
 }

@@ -124,7 +124,7 @@ final class PanamaElementwiseSupport extends ScalarElementwiseSupport {
       s0 = s0.add(FloatVector.fromArray(FLOATS, a, off + i));
     }
     // reduce
-    return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    return OrderedLanes.sum(s0.add(s1).add(s2.add(s3)));
   }
 
   @Override
@@ -185,7 +185,7 @@ final class PanamaElementwiseSupport extends ScalarElementwiseSupport {
       s0 = FloatVector.fromArray(FLOATS, x, xOff + i).fma(FloatVector.fromArray(FLOATS, y, yOff + i), s0);
     }
     // reduce
-    return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    return OrderedLanes.sum(s0.add(s1).add(s2.add(s3)));
   }
 
   @Override
