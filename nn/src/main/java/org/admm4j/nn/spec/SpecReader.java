@@ -299,10 +299,16 @@ public final class SpecReader {
     }
   }
 
+  /**
+   * Largest value of any size in a spec (a dimension, channel or feature count, kernel, stride or
+   * padding): products of a few such values stay far from int overflow in the shape arithmetic.
+   */
+  static final int MAX_SIZE = 1 << 20;
+
   private int positive(JsonElement e, String key, String where) {
     int v = integer(e, key, where);
-    if (v < 1) {
-      throw error(where, "key '" + key + "': expected a positive whole number, found " + v);
+    if (v < 1 || v > MAX_SIZE) {
+      throw error(where, "key '" + key + "': expected a whole number in 1.." + MAX_SIZE + ", found " + v);
     }
     return v;
   }
@@ -316,8 +322,8 @@ public final class SpecReader {
       return fallback;
     }
     int v = integer(o.get(key), key, where);
-    if (v < 0) {
-      throw error(where, "key '" + key + "': expected 0 or more, found " + v);
+    if (v < 0 || v > MAX_SIZE) {
+      throw error(where, "key '" + key + "': expected a whole number in 0.." + MAX_SIZE + ", found " + v);
     }
     return v;
   }

@@ -155,6 +155,10 @@ class SpecReaderTest {
          {"type": "conv2d", "name": "c", "out_channels": 4, "kernel": 1}, {"type": "flatten"}]}""",
         "two tensors named 'c.weight'");
     assertMessage("{\"input\": [1, 8, 8], ", "not valid JSON");
+    assertMessage("""
+        {"input": [1, 8, 8], "classes": 4, "layers": [{"type": "conv2d", "name": "c", "out_channels": 2, "kernel": 3,
+          "padding": 2000000000}]}""", "'padding'", "0..1048576");
+    assertMessage("[".repeat(5000), "not valid JSON");
   }
 
   private static void assertMessage(String json, String... parts) {
