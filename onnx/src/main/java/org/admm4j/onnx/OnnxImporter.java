@@ -66,6 +66,11 @@ public final class OnnxImporter {
   /** Decimals a BatchNorm momentum is rounded to on import (see the class comment). */
   private static final int MOMENTUM_DECIMALS = 7;
   private static final String ANONYMOUS_PREFIX = "onnx::";
+  /**
+   * Most floats one sample may take at any layer (64 Mi = 256 MiB): a file that claims a larger input or
+   * activation is refused instead of making inference allocate it.
+   */
+  static final long MAX_SAMPLE_FLOATS = 1L << 26;
 
   private final String source;
   private final GraphProto graph;
@@ -296,6 +301,7 @@ public final class OnnxImporter {
           + "reads models with one input (the images)");
     }
     int[] input = inputShape(real.get(0));
+    checkSize(input, "input '" + real.get(0).getName() + "'");
     Segment top = chain(real.get(0).getName(), null, input);
     if (top.merge() != null) {
       throw new OnnxFormatException(where(top.merge()) + ": adds a value that is not a branch of a residual block");
@@ -382,6 +388,7 @@ public final class OnnxImporter {
       visited.add(node);
       String out = output(node, 0);
       shape = layer(node, shape, layers);
+      checkSize(shape, "node '" + node.getName() + "' (" + node.getOpType() + ")");
       value = out;
       if (node.getOpType().equals("MatMul")) {
         value = matMulBias(node, layers, value);
@@ -773,6 +780,17 @@ public final class OnnxImporter {
       }
     }
     return t;
+  }
+
+  private void checkSize(int[] shape, String what) throws OnnxFormatException {
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    if (n > MAX_SAMPLE_FLOATS) {
+      throw new OnnxFormatException(source + ": " + what + " gives " + Arrays.toString(shape) + " = " + n
+          + " floats per sample, more than the " + MAX_SAMPLE_FLOATS + " admm4j accepts");
+    }
   }
 
   private void spatial(NodeProto n, int[] shape) throws OnnxFormatException {

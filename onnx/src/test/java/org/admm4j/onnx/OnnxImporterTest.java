@@ -164,6 +164,16 @@ class OnnxImporterTest {
   }
 
   @Test
+  void refusesInputsTooLargeToServe() {
+    GraphProto.Builder g = lenet().getGraph().toBuilder();
+    onnx.Onnx.ValueInfoProto in = g.getInput(0);
+    g.setInput(0, OnnxTestGraphs.input(in.getName(), 1, 100_000, 100_000));
+    OnnxFormatException e = assertThrows(OnnxFormatException.class,
+        () -> OnnxImporter.parse(lenet().toBuilder().setGraph(g).build().toByteArray(), null));
+    assertTrue(e.getMessage().contains("floats per sample"), e.getMessage());
+  }
+
+  @Test
   void refusesSoftmaxBeforeTheEnd() {
     GraphProto.Builder g = lenet().getGraph().toBuilder();
     int relu = indexOf(g, "Relu");
