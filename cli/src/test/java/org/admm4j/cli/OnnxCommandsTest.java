@@ -85,6 +85,23 @@ class OnnxCommandsTest {
   }
 
   @Test
+  void resumeNormalizesAsTheInterruptedRunDid() throws IOException {
+    Path run = dir.resolve("resumed");
+    MainTest.Run p = MainTest.run("prune", "--model", "lenet-300-100", "--dataset", "synthetic", "--normalize",
+        NORMALIZE, "--keep", "fc*=0.1", "--dense-epochs", "1", "--iterations", "2", "--admm-epochs", "1",
+        "--retrain-epochs", "1", "--train-limit", "128", "--test-limit", "32", "--threads", "1", "--no-progress",
+        "--stop-after", "2", "--out", run.toString());
+    assertEquals(0, p.code(), p.err());
+    assertFalse(Files.exists(run.resolve("model.safetensors")), "stopped before the end");
+    MainTest.Run r = MainTest.run("prune", "--resume", run.toString(), "--normalize", "0.1/0.2");
+    assertEquals(1, r.code(), "a new normalisation is refused on --resume: " + r.err());
+    assertTrue(r.err().contains("--resume"), r.err());
+    MainTest.Run ok = MainTest.run("prune", "--resume", run.toString(), "--no-progress");
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals(EXPECTED, ModelFiles.read(run.resolve("model.safetensors")).normalization());
+  }
+
+  @Test
   void trainRecordsNormalize() throws IOException {
     Path run = dir.resolve("trained");
     MainTest.Run t = MainTest.run("train", "--model", "lenet-300-100", "--dataset", "synthetic", "--normalize",

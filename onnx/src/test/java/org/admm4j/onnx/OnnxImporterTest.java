@@ -99,6 +99,24 @@ class OnnxImporterTest {
   }
 
   @Test
+  void identityAliasesOfWeightsAndActivationsAreResolved() throws IOException {
+    // torch writes a shared weight once and reads it through Identity nodes; activations may pass one too.
+    GraphProto.Builder g = lenet().getGraph().toBuilder();
+    NodeProto conv1 = g.getNode(0);
+    String weight = conv1.getInput(1);
+    g.setNode(0, conv1.toBuilder().setInput(1, "shared_w").setOutput(0, "conv1_raw"));
+    g.addNode(0, NodeProto.newBuilder().setName("/Identity").setOpType("Identity").addInput(weight).addOutput("shared_w"));
+    g.addNode(2, NodeProto.newBuilder().setName("/Identity_1").setOpType("Identity").addInput("conv1_raw")
+        .addOutput(conv1.getOutput(0)));
+    OnnxModel m = OnnxImporter.parse(lenet().toBuilder().setGraph(g).build().toByteArray(), null);
+    OnnxModel plain = OnnxImporter.read(TorchFixtures.onnx("lenet5"));
+    assertEquals(plain.spec().layers(), m.spec().layers());
+    assertEquals(plain.tensors().keySet(), m.tensors().keySet());
+    TorchFixtures.Logits t = TorchFixtures.logits("lenet5");
+    assertTrue(TorchFixtures.maxDiff(t.logits(), m.model().predictLogits(t.input(), t.count())) <= 1e-4f);
+  }
+
+  @Test
   void refusesTruncatedFiles() throws IOException {
     byte[] bytes = Files.readAllBytes(TorchFixtures.onnx("resnet_bn"));
     for (int cut : new int[] {1, 7, bytes.length / 3, bytes.length / 2, bytes.length - 5}) {
