@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   /** Every module, in dependency order; missing directories are skipped. */
-  static final List<String> MODULES = List.of("kernels", "datasets", "nn", "admm", "cli", "bench", "examples");
+  static final List<String> MODULES = List.of("kernels", "datasets", "nn", "onnx", "admm", "cli", "bench", "examples");
 
   private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+)\\s*(?:\\.\\s*\\*)?\\s*;");
 
@@ -78,6 +78,11 @@ class ArchitectureTest {
       {"cli", "import org.admm4j.bench.SgemmBench;"},
       {"nn", "import org.admm4j.datasets.Dataset;"},
       {"cli", "import org.admm4j.examples.ServeModel;"},
+      {"nn", "import org.admm4j.onnx.OnnxImporter;"},
+      {"admm", "import org.admm4j.onnx.OnnxImporter;"},
+      {"onnx", "import org.admm4j.admm.AdmmSolver;"},
+      {"onnx", "import org.admm4j.datasets.Dataset;"},
+      {"onnx", "import picocli.CommandLine;"},
     };
     for (String[] c : bad) {
       List<String> found = violations(c[0], c[0] + "/src/main/java/X.java", List.of("package x;", c[1]));
@@ -92,6 +97,9 @@ class ArchitectureTest {
       {"admm", "import org.admm4j.datasets.IdxReader;"},
       {"cli", "import picocli.CommandLine;"},
       {"datasets", "import org.admm4j.datasets.IdxReader;"},
+      {"onnx", "import org.admm4j.nn.Model;"},
+      {"cli", "import org.admm4j.onnx.OnnxImporter;"},
+      {"examples", "import org.admm4j.onnx.OnnxExporter;"},
     };
     for (String[] c : good) {
       assertEquals(List.of(), violations(c[0], c[0] + "/src/main/java/X.java", List.of(c[1])), c[1]);
@@ -131,6 +139,9 @@ class ArchitectureTest {
     if (!module.equals("examples") && within(imported, "org.admm4j.examples")) {
       return "nothing depends on examples";
     }
+    if (!List.of("onnx", "cli", "bench", "examples").contains(module) && within(imported, "org.admm4j.onnx")) {
+      return "only cli, bench and examples use onnx";
+    }
     switch (module) {
       case "kernels":
         for (String up : List.of("nn", "admm", "cli", "datasets", "bench")) {
@@ -147,6 +158,11 @@ class ArchitectureTest {
       case "nn":
         if (within(imported, "org.admm4j.admm") || within(imported, "org.admm4j.datasets")) {
           return "nn depends on kernels only";
+        }
+        return uiLibrary(imported) ? "user-interface libraries belong to cli" : null;
+      case "onnx":
+        if (within(imported, "org.admm4j.admm") || within(imported, "org.admm4j.datasets")) {
+          return "onnx depends on nn and kernels only";
         }
         return uiLibrary(imported) ? "user-interface libraries belong to cli" : null;
       case "admm":

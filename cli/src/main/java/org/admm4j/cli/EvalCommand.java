@@ -8,8 +8,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,14 +25,16 @@ import org.admm4j.datasets.DatasetLocator;
 import org.admm4j.datasets.TrainTestSplit;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
+import org.admm4j.nn.InputNormalization;
+import org.admm4j.nn.Parameter;
 import org.admm4j.nn.compact.CompactModel;
 import org.admm4j.nn.compact.CompactModelReader;
 import org.admm4j.nn.compact.CompactModelWriter;
-import org.admm4j.nn.files.ModelFiles;
-import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.inference.Execution;
 import org.admm4j.nn.inference.InferenceModel;
 import org.admm4j.nn.io.AtomicFile;
+import org.admm4j.nn.io.ModelMetadata;
+import org.admm4j.nn.io.ModelTensors;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
@@ -56,8 +60,13 @@ final class EvalCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "A run folder (model.safetensors or model.a4jc in it) or a model file.")
+      description = "A run folder (model.safetensors, model.a4jc or model.onnx in it) or a model file "
+          + "(.safetensors, .a4jc, .onnx).")
   Path model;
+
+  @Option(names = "--normalize", paramLabel = "MEAN/STD", converter = NormalizeOption.class,
+      description = NormalizeOption.DESCRIPTION)
+  InputNormalization normalize;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   Path json;
@@ -99,17 +108,24 @@ final class EvalCommand implements Callable<Integer> {
     String name = dataset != null ? dataset : datasetOfRun(file);
 
     // the model on both paths, and its two sizes
-    InferenceModel dense = InferenceModel.load(file, Execution.DENSE);
-    InferenceModel sparse = InferenceModel.load(file, Execution.AUTO);
-    long[] sizes = sizes(file);
+    ModelSource.Loaded stored = ModelSource.load(file);
+    InputNormalization normalization = normalize != null ? normalize : stored.normalization();
+    InferenceModel dense = InferenceModel.of(stored.model(), normalization, Execution.DENSE);
+    InferenceModel sparse = InferenceModel.of(stored.model(), normalization, Execution.AUTO);
+    long[] sizes = sizes(stored);
     out.println("admm4j eval: " + file + " (" + dense.modelName() + ", input " + Arrays.toString(dense.inputShape())
         + ", " + dense.classes() + " classes), kernels " + Kernels.describe());
+    // the names --keep and --nonzeros match (an imported file's are the importer's: see onnx/README.md)
+    List<String> layers = new ArrayList<>();
+    for (Parameter w : stored.model().weights()) {
+      layers.add(w.name().substring(0, w.name().lastIndexOf('.')) + " " + Arrays.toString(w.shape()));
+    }
+    out.println("  layers       " + String.join(", ", layers));
     for (String line : sparse.plan()) {
       out.println("  sparse path  " + line);
     }
 
     // accuracy on the test split, normalised as the model file records (else as the dataset's usual)
-    StoredModel stored = ModelFiles.read(file);
     TrainTestSplit split = DatasetLocator.load(name, data, out::println);
     int[] shape = split.test().sampleShape();
     if (!Arrays.equals(shape, dense.inputShape())) {
@@ -123,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     TrainingData td;
     try {
-      td = TrainingData.of(split, 1, testLimit, stored.normalization());
+      td = TrainingData.of(split, 1, testLimit, normalization);
     } catch (IllegalArgumentException e) {
       throw new RunException(file + " on " + name + ": " + e.getMessage());
     }
@@ -204,13 +220,13 @@ final class EvalCommand implements Callable<Integer> {
     if (!Files.isDirectory(model)) {
       throw new IOException(model + ": no such folder or file");
     }
-    for (String candidate : new String[] {"model.safetensors", "model.a4jc"}) {
+    for (String candidate : new String[] {"model.safetensors", "model.a4jc", "model.onnx"}) {
       Path f = model.resolve(candidate);
       if (Files.isRegularFile(f)) {
         return f;
       }
     }
-    throw new IOException(model + ": holds neither model.safetensors nor model.a4jc");
+    throw new IOException(model + ": holds none of model.safetensors, model.a4jc, model.onnx");
   }
 
   /** The dataset named by the run's report.json next to the model, else mnist. */
@@ -228,10 +244,14 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /** Bytes as dense float32 safetensors and as a compact file, each written to a temporary file. */
-  private static long[] sizes(Path file) throws IOException {
+  private static long[] sizes(ModelSource.Loaded stored) throws IOException {
+    Path file = stored.file();
     LinkedHashMap<String, Tensor> tensors;
     Map<String, String> metadata;
-    if (file.getFileName().toString().endsWith(".a4jc")) {
+    if (stored.onnx()) {
+      tensors = ModelTensors.of(stored.model());
+      metadata = ModelMetadata.of(stored.model(), stored.normalization(), Map.of());
+    } else if (file.getFileName().toString().endsWith(".a4jc")) {
       CompactModel m = CompactModelReader.read(file);
       tensors = m.tensors();
       metadata = m.metadata();

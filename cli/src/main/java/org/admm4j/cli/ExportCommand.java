@@ -13,6 +13,10 @@ import org.admm4j.nn.compact.CompactModel;
 import org.admm4j.nn.compact.CompactModelReader;
 import org.admm4j.nn.compact.CompactModelWriter;
 import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.io.ModelTensors;
+import org.admm4j.onnx.OnnxExporter;
+import org.admm4j.onnx.OnnxImporter;
+import org.admm4j.onnx.OnnxModel;
 import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
@@ -28,17 +32,29 @@ import picocli.CommandLine.Spec;
  * one-byte relative indices, CRC-checked), then reads it back and checks every float.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Convert a pruned model.safetensors into the compact format (model.a4jc).")
+    description = "Convert a model into the compact format (model.a4jc, the default) or ONNX (model.onnx).")
 final class ExportCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "A run folder holding model.safetensors, or a .safetensors file.")
+      description = "A run folder holding model.safetensors, or a model file (.safetensors, .a4jc, .onnx).")
   Path model;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "The compact file (default: model.a4jc beside the input).")
+  /** The output formats. */
+  enum Format {
+    compact,
+    onnx
+  }
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "compact (model.a4jc, admm4j's pruned format) or onnx (model.onnx: IR 8, opset 13, for ONNX "
+          + "Runtime and other peers); default ${DEFAULT-VALUE}.")
+  Format format = Format.compact;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "The output file (default: model.a4jc or model.onnx beside the input).")
   Path out;
 
   @Option(names = "--force", description = "Replace an existing output file.")
@@ -50,9 +66,18 @@ final class ExportCommand implements Callable<Integer> {
     if (!Files.isRegularFile(in)) {
       throw new IOException(in + ": no such file");
     }
-    Path target = out != null ? out : in.toAbsolutePath().getParent().resolve("model.a4jc");
+    Path target = out != null ? out
+        : in.toAbsolutePath().getParent().resolve(format == Format.onnx ? "model.onnx" : "model.a4jc");
     if (Files.exists(target) && !force) {
       throw new IOException(target + " exists; pass --force to replace it");
+    }
+    if (format == Format.onnx) {
+      return exportOnnx(in, target);
+    }
+    if (ModelSource.isOnnx(in)) {
+      ModelSource.Loaded m = ModelSource.load(in);
+      return writeCompact(in, target, ModelTensors.of(m.model()),
+          new LinkedHashMap<>(ModelMetadata.of(m.model(), m.normalization(), Map.of("source", in.toString()))));
     }
     SafeTensorsFile f = SafeTensors.read(in);
     LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>(f.tensors());
@@ -61,17 +86,49 @@ final class ExportCommand implements Callable<Integer> {
     // file that names a built-in model only
     StoredModel stored = ModelFiles.read(in);
     metadata.putIfAbsent(ModelMetadata.SPEC, stored.model().spec().toJson());
-    CompactModelWriter.write(target, tensors, metadata);
+    return writeCompact(in, target, tensors, metadata);
+  }
 
-    // read back: the export must give the same floats, bit for bit
-    CompactModel back = CompactModelReader.read(target);
-    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      Tensor t = back.tensors().get(e.getKey());
+  /**
+   * Writes {@code in}'s model as ONNX, then reads the file back through the importer: the same spec and
+   * the same floats, bit for bit, or the export fails.
+   */
+  private int exportOnnx(Path in, Path target) throws IOException {
+    ModelSource.Loaded m = ModelSource.load(in);
+    OnnxExporter.write(target, m.model(), m.normalization());
+    OnnxModel back = OnnxImporter.read(target);
+    if (!back.spec().equals(m.model().spec())) {
+      throw new IOException(target + ": reads back as a different architecture: " + back.spec().toJson());
+    }
+    LinkedHashMap<String, Tensor> tensors = ModelTensors.of(m.model());
+    check(target, tensors, back.tensors());
+    long before = Files.size(in), after = Files.size(target);
+    PrintWriter pw = spec.commandLine().getOut();
+    pw.printf(Locale.ROOT, "wrote %s: ONNX IR %d, opset %d, %,d bytes (%s: %,d bytes); %d tensors read back exactly%s%n",
+        target, OnnxExporter.IR_VERSION, OnnxExporter.OPSET, after, in, before, tensors.size(),
+        m.normalization() == null ? "; no input normalisation recorded (the source has none)"
+            : "; input normalisation " + m.normalization().toJson());
+    pw.flush();
+    return 0;
+  }
+
+  private static void check(Path target, Map<String, Tensor> written, Map<String, Tensor> read) throws IOException {
+    for (Map.Entry<String, Tensor> e : written.entrySet()) {
+      Tensor t = read.get(e.getKey());
       if (t == null || !Arrays.equals(t.shape(), e.getValue().shape())
           || !Arrays.equals(t.data(), e.getValue().data())) {
         throw new IOException(target + ": tensor '" + e.getKey() + "' does not read back as written");
       }
     }
+  }
+
+  private int writeCompact(Path in, Path target, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata)
+      throws IOException {
+    CompactModelWriter.write(target, tensors, metadata);
+
+    // read back: the export must give the same floats, bit for bit
+    CompactModel back = CompactModelReader.read(target);
+    check(target, tensors, back.tensors());
     long dense = Files.size(in), compact = Files.size(target);
     PrintWriter pw = spec.commandLine().getOut();
     pw.printf(Locale.ROOT, "wrote %s: %,d bytes, %.1f× smaller than %s (%,d bytes); %d tensors read back exactly%n",

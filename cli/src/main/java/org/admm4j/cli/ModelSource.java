@@ -3,18 +3,24 @@ package org.admm4j.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.spec.ModelSpec;
 import org.admm4j.nn.spec.SpecException;
 import org.admm4j.nn.spec.SpecReader;
+import org.admm4j.onnx.OnnxImporter;
+import org.admm4j.onnx.OnnxModel;
 
 /**
  * What {@code --model} names: a zoo network ({@code lenet5}, ...), an architecture spec file
  * ({@code net.json}), or a model file whose metadata carries the architecture ({@code .safetensors},
- * {@code .a4jc}).
+ * {@code .a4jc}), or an ONNX file ({@code .onnx}, read by {@link OnnxImporter}).
  */
 final class ModelSource {
 
@@ -36,6 +42,9 @@ final class ModelSource {
       throw new IllegalArgumentException("model '" + ref + "' is neither a built-in model ("
           + String.join(", ", Models.names()) + ") nor a file (an architecture spec .json or a model file)");
     }
+    if (isOnnx(file)) {
+      return OnnxImporter.read(file).spec();
+    }
     if (ref.endsWith(".json")) {
       ModelSpec spec = SpecReader.read(file);
       spec.build(0); // shape errors now, before any data is loaded
@@ -43,6 +52,24 @@ final class ModelSource {
     }
     return ModelFiles.architecture(file, ModelFiles.formatOf(file) == ModelFiles.Format.COMPACT
         ? org.admm4j.nn.compact.CompactModelReader.read(file).metadata() : SafeTensors.read(file).metadata());
+  }
+
+  /** A model file with what it records; {@code onnx} tells an imported ONNX file from admm4j's own formats. */
+  record Loaded(Path file, Model model, InputNormalization normalization, Map<String, String> metadata, boolean onnx) {}
+
+  /** Whether {@code file} is read as ONNX (by its extension: ONNX files carry no magic bytes). */
+  static boolean isOnnx(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+  }
+
+  /** Reads any model file: safetensors and compact through {@link ModelFiles}, ONNX through {@link OnnxImporter}. */
+  static Loaded load(Path file) throws IOException {
+    if (isOnnx(file)) {
+      OnnxModel m = OnnxImporter.read(file);
+      return new Loaded(file, m.model(), m.normalization(), m.metadata(), true);
+    }
+    StoredModel s = ModelFiles.read(file);
+    return new Loaded(file, s.model(), s.normalization(), s.metadata(), false);
   }
 
   /** A freshly initialised network of {@code ref} (the {@code ModelFactory} of the commands). */

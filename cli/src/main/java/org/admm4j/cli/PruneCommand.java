@@ -23,7 +23,9 @@ import org.admm4j.cli.config.Presets;
 import org.admm4j.cli.config.PruningConfig;
 import org.admm4j.cli.report.HtmlReport;
 import org.admm4j.admm.config.ConfigException;
+import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Models;
+import org.admm4j.nn.files.ModelFiles;
 import org.admm4j.nn.spec.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +39,9 @@ import picocli.CommandLine.Spec;
             + " preset on MNIST.",
         "Settings, lowest precedence first: the preset, --config FILE, then the flags below."})
 final class PruneCommand implements Callable<Integer> {
+
+  /** Where {@code --from x.onnx}'s imported weights are written in the run folder for the pipeline. */
+  static final String ONNX_START = "from-onnx.safetensors";
 
   @Spec
   CommandSpec spec;
@@ -68,9 +73,13 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Folder holding the dataset's IDX files.")
   Path data;
 
-  @Option(names = "--from", paramLabel = "FILE", description = "Start from this trained model (any model file admm4j wrote; its "
-      + "architecture unless --model is given) instead of dense training.")
+  @Option(names = "--from", paramLabel = "FILE", description = "Start from this trained model (any model file admm4j wrote, "
+      + "or an ONNX file; its architecture unless --model is given) instead of dense training.")
   Path from;
+
+  @Option(names = "--normalize", paramLabel = "MEAN/STD", converter = NormalizeOption.class,
+      description = NormalizeOption.DESCRIPTION)
+  InputNormalization normalize;
 
   @Option(names = "--dense-epochs", paramLabel = "N", description = "Dense training epochs (sets dense.epochs).")
   Integer denseEpochs;
@@ -130,6 +139,8 @@ final class PruneCommand implements Callable<Integer> {
     Path dir;
     int trainLim = trainLimit;
     int testLim = testLimit;
+    InputNormalization normalization = normalize;
+    ModelSource.Loaded onnx = null;
     if (resume != null) {
       if (configGiven()) {
         throw new RunException("--resume continues a run with its saved settings; drop the setting flags"
@@ -147,6 +158,7 @@ final class PruneCommand implements Callable<Integer> {
       trainLim = saved.data().trainLimit();
       testLim = saved.data().testLimit();
       dir = resume;
+      normalization = RunNormalization.read(resume);
     } else {
       PruningConfig cfg = ConfigResolver.resolve(config, flagSettings());
       plan = cfg.plan();
@@ -156,10 +168,30 @@ final class PruneCommand implements Callable<Integer> {
         throw new RunException("--from " + from + ": no such file");
       }
       OutputFolder.check(dir, force);
+      if (from != null && ModelSource.isOnnx(from)) {
+        try {
+          onnx = ModelSource.load(from);
+        } catch (IOException e) {
+          throw new RunException("--from " + from + ": " + e.getMessage());
+        }
+        if (normalization == null) {
+          normalization = onnx.normalization();
+        }
+      }
     }
-    TrainingData td = DataSource.load(plan.dataset(), data, trainLim, testLim, progress);
+    TrainingData td = DataSource.load(plan.dataset(), data, trainLim, testLim, normalization, progress);
+    Path start = from;
     if (resume == null) {
       OutputFolder.prepare(dir, force);
+      if (normalization != null) {
+        RunNormalization.write(dir, normalization);
+      }
+      if (onnx != null) {
+        // the pipeline starts from safetensors: the imported weights, with the normalisation the run uses
+        start = dir.resolve(ONNX_START);
+        ModelFiles.write(start, ModelFiles.Format.SAFETENSORS, onnx.model(), td.normalization(),
+            Map.of("source", from.toString()));
+      }
     }
     progress.line("admm4j " + VersionInfo.version() + ": preset " + plan.preset() + ", " + plan.model() + " on "
         + td.name() + " (" + td.trainCount() + " training, " + td.testCount() + " test images), "
@@ -167,7 +199,7 @@ final class PruneCommand implements Callable<Integer> {
     ForkJoinPool pool = new ForkJoinPool(threadCount);
     try {
       PruneRun run = resume != null ? PruneRun.resume(resume, ModelSource::create, td, pool)
-          : PruneRun.of(plan, ModelSource::create, td, pool).writeTo(dir).startFrom(from).dataLimits(trainLim, testLim);
+          : PruneRun.of(plan, ModelSource::create, td, pool).writeTo(dir).startFrom(start).dataLimits(trainLim, testLim);
       PruneResult r = run.log(progress).command(command).listener(new StopAfter(stopAfter)).run();
       if (r.finished()) {
         // the library writes report.json; the page that charts it belongs to the command line
@@ -233,7 +265,8 @@ final class PruneCommand implements Callable<Integer> {
 
   private boolean configGiven() {
     return preset != null || config != null || !set.isEmpty() || !keep.isEmpty() || !nonzeros.isEmpty()
-        || model != null || dataset != null || from != null || denseEpochs != null || iterations != null
+        || model != null || dataset != null || from != null || normalize != null || denseEpochs != null
+        || iterations != null
         || admmEpochs != null || retrainEpochs != null || rho != null || lr != null || batch != null
         || seed != null || threads != null || out != null || force;
   }

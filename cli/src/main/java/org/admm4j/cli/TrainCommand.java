@@ -16,6 +16,7 @@ import org.admm4j.admm.pipeline.JsonFiles;
 import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.admm.pipeline.TrainingData;
 import org.admm4j.kernels.Kernels;
+import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.io.ModelMetadata;
@@ -41,6 +42,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--dataset", description = "mnist, fashion-mnist, npy:DIR, cifar10:DIR or folder:DIR "
       + "(default ${DEFAULT-VALUE}).")
   String dataset = "mnist";
+
+  @Option(names = "--normalize", paramLabel = "MEAN/STD", converter = NormalizeOption.class,
+      description = NormalizeOption.DESCRIPTION)
+  InputNormalization normalize;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default ${DEFAULT-VALUE}).")
   int epochs = 10;
@@ -108,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new RunException("--model " + model + ": " + e.getMessage());
     }
-    TrainingData td = DataSource.load(dataset, data, trainLimit, testLimit, listener);
+    TrainingData td = DataSource.load(dataset, data, trainLimit, testLimit, normalize, listener);
     DataFit.check(m, td, model);
     OutputFolder.prepare(dir, force);
     String started = Instant.now().toString();
