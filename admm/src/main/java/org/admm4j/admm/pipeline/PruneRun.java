@@ -286,7 +286,7 @@ public final class PruneRun {
           e + 1, epochs, s.meanLoss(), s.imagesPerSecond(), acc, sec));
       trainerSteps = trainer.steps();
       save(Phase.DENSE, e + 1, false, opt);
-      if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, epochs, rec)) == Control.STOP) {
+      if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, epochs, rec, 1)) == Control.STOP) {
         return true;
       }
     }
@@ -371,7 +371,7 @@ public final class PruneRun {
           Math.sqrt(dualSq), zSeconds * 1e3));
       trainerSteps = trainer.steps();
       save(Phase.ADMM, k + 1, true, opt);
-      if (events.onAdmmIteration(new PruneListener.AdmmIterationEvent(iterations, rec)) == Control.STOP) {
+      if (events.onAdmmIteration(new PruneListener.AdmmIterationEvent(iterations, rec, stage + 1)) == Control.STOP) {
         return true;
       }
     }
@@ -410,7 +410,7 @@ public final class PruneRun {
           label, e + 1, r.epochs(), s.meanLoss(), s.imagesPerSecond(), acc, sec));
       trainerSteps = trainer.steps();
       save(Phase.RETRAIN, e + 1, false, opt);
-      if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec)) == Control.STOP) {
+      if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec, stage + 1)) == Control.STOP) {
         return true;
       }
     }

@@ -160,6 +160,7 @@ class PruneRunTest {
     PrunePlan p = stagedPlan("sgd");
     List<float[][]> afterRetrain = new ArrayList<>();
     List<Double> rhos = new ArrayList<>();
+    List<Integer> stagesOfIterations = new ArrayList<>();
     int[] retrainEpochsPerStage = {2, 1, 2};
     int[] seen = {0};
     PruneResult[] holder = new PruneResult[1];
@@ -184,6 +185,7 @@ class PruneRunTest {
           @Override
           public Control onAdmmIteration(AdmmIterationEvent e) {
             rhos.add(e.record().rho());
+            stagesOfIterations.add(e.stage());
             return Control.CONTINUE;
           }
         });
@@ -193,6 +195,7 @@ class PruneRunTest {
     assertEquals(3, afterRetrain.size());
     // ρ restarts: stage 1 0.02 ×2, stage 2 its own 0.05 ×2, stage 3 the plan's again
     assertEquals(List.of(0.02, 0.04, 0.08, 0.05, 0.1, 0.02, 0.04, 0.08), rhos);
+    assertEquals(List.of(1, 1, 1, 2, 2, 3, 3, 3), stagesOfIterations);
     int[][] expected = {{18, 60, 60}, {12, 30, 30}, {5, 19, 19}};
     for (int s = 0; s < 3; s++) {
       for (int layer = 0; layer < 3; layer++) {
