@@ -38,10 +38,16 @@ public final class AdmmSolver {
     return layers;
   }
 
-  /** Initialisation: Z_i^0 = Π_{S_i}(W_i^0), U_i^0 = 0. */
+  /**
+   * Initialisation: Z_i^0 = Π_{S_i}(W_i^0), U_i^0 = 0. A layer with a previous support starts from W_i^0
+   * zeroed outside it (the previous stage's retrained model already is).
+   */
   public void initialize() {
     for (PrunedLayer l : layers) {
       float[] w = l.weight().data();
+      if (l.support() != null) {
+        confine(w, l.support());
+      }
       Projection.topK(w.length, l.keep(), w, 0, l.z(), 0);
       Arrays.fill(l.u(), 0f);
     }
@@ -54,6 +60,18 @@ public final class AdmmSolver {
   public void attachPenalty(Optimizer optimizer, double rho) {
     for (PrunedLayer l : layers) {
       optimizer.setPenalty(l.weight(), (float) rho, l.z(), l.u());
+    }
+  }
+
+  /**
+   * Keeps every layer with a previous support at 0 outside it during the W-steps (the optimizer's mask), so
+   * W, and with it W + U, live in that support and the Z-step's top-k is the top-k within it.
+   */
+  public void attachSupports(Optimizer optimizer) {
+    for (PrunedLayer l : layers) {
+      if (l.support() != null) {
+        optimizer.setMask(l.weight(), l.support());
+      }
     }
   }
 
@@ -98,6 +116,12 @@ public final class AdmmSolver {
 
   private static LayerResiduals zAndUStep(PrunedLayer l, double rho) {
     float[] w = l.weight().data();
+    if (l.support() != null) {
+      // Π onto {card ≤ α_i, supp ⊆ M}: W + U zero outside M makes the top-k the top-k within M (with the
+      // optimizer's mask both already are, and this changes no bits)
+      confine(w, l.support());
+      confine(l.u(), l.support());
+    }
     Projection.AdmmStepNorms norms = Projection.admmUpdate(w.length, l.keep(), w, l.z(), l.u(), l.scratch());
     return new LayerResiduals(l.name(), Math.sqrt(norms.primalSquared()),
         rho * Math.sqrt(norms.zChangeSquared()), norms.threshold());
@@ -118,6 +142,14 @@ public final class AdmmSolver {
         Projection.topK(w.length, l.keep(), w, 0, selected, 0);
       }
       float[] mask = new float[w.length];
+      if (l.support() != null) {
+        confinedMask(l, selected, mask);
+        for (int j = 0; j < w.length; j++) {
+          w[j] *= mask[j];
+        }
+        l.setMask(mask);
+        continue;
+      }
       if (support == HardPruneSupport.Z && countNonZero(selected) < l.keep()) {
         // Z has fewer non-zeros than α_i only where W + U was exactly 0: take the top-k of W instead
         Projection.topK(w.length, l.keep(), w, 0, selected, 0);
@@ -127,6 +159,34 @@ public final class AdmmSolver {
         w[j] *= mask[j];
       }
       l.setMask(mask);
+    }
+  }
+
+  /**
+   * The support of a layer under a previous support: the non-zeros of {@code selected} inside it, topped up
+   * (in index order) with other weights of the previous support until exactly α_i are kept, which can
+   * only be needed where W + U is exactly 0 at some of the α_i.
+   */
+  private static void confinedMask(PrunedLayer l, float[] selected, float[] mask) {
+    float[] support = l.support();
+    int kept = 0;
+    for (int j = 0; j < mask.length; j++) {
+      mask[j] = selected[j] != 0f && support[j] != 0f ? 1f : 0f;
+      kept += (int) mask[j];
+    }
+    for (int j = 0; j < mask.length && kept < l.keep(); j++) {
+      if (support[j] != 0f && mask[j] == 0f) {
+        mask[j] = 1f;
+        kept++;
+      }
+    }
+  }
+
+  private static void confine(float[] a, float[] support) {
+    for (int j = 0; j < a.length; j++) {
+      if (support[j] == 0f) {
+        a[j] = 0f;
+      }
     }
   }
 

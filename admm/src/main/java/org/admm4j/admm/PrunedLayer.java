@@ -16,6 +16,7 @@ public final class PrunedLayer {
   private final float[] z;
   private final float[] u;
   private final float[] scratch;
+  private final float[] support;
   private float[] mask;
 
   /**
@@ -23,9 +24,34 @@ public final class PrunedLayer {
    * @param keep α_i, the number of non-zeros the layer keeps, in [0, n]
    */
   public PrunedLayer(String name, Parameter weight, int keep) {
+    this(name, weight, keep, null);
+  }
+
+  /**
+   * A layer of a later stage of progressive pruning: its Z-step projects onto the α_i largest magnitudes
+   * within {@code support} (the previous stage's 0/1 mask), so its new support is a subset of it.
+   *
+   * @param support the previous stage's mask (n,), holding at least {@code keep} ones; null: unconstrained
+   */
+  public PrunedLayer(String name, Parameter weight, int keep, float[] support) {
     if (keep < 0 || keep > weight.size()) {
       throw new IllegalArgumentException(name + ": keep " + keep + " outside [0, " + weight.size() + "]");
     }
+    if (support != null) {
+      if (support.length != weight.size()) {
+        throw new IllegalArgumentException(name + ": support has " + support.length + " entries, expected "
+            + weight.size());
+      }
+      int ones = 0;
+      for (float m : support) {
+        ones += m != 0f ? 1 : 0;
+      }
+      if (ones < keep) {
+        throw new IllegalArgumentException(name + ": keep " + keep + " exceeds the " + ones
+            + " weights of the previous support");
+      }
+    }
+    this.support = support;
     this.name = name;
     this.weight = weight;
     this.keep = keep;
@@ -66,6 +92,11 @@ public final class PrunedLayer {
   /** Workspace of the Z-step (n,). */
   float[] scratch() {
     return scratch;
+  }
+
+  /** The previous stage's 0/1 mask this layer's support stays within, or null (stage 1). */
+  public float[] support() {
+    return support;
   }
 
   /** The 0/1 mask after hard pruning, or null before it. */

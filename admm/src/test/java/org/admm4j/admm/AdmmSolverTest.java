@@ -203,4 +203,86 @@ class AdmmSolverTest {
     }
     return b;
   }
+
+  /**
+   * A later stage: Z and the hard-pruned mask stay within the previous support, exactly k weights are kept,
+   * even when W and U hold values outside the support (which the projection must ignore) and when W + U is 0
+   * at some weights inside it (ties the top-up must fill from the support).
+   */
+  @Test
+  void stageProjectionKeepsExactlyKWithinThePreviousSupport() {
+    for (int n : new int[] {7, 100, 1031}) {
+      for (HardPruneSupport mode : HardPruneSupport.values()) {
+        Parameter p = Parameter.weight("l.weight", LayerKind.LINEAR, 1, n);
+        float[] support = new float[n];
+        int ones = 0;
+        for (int i = 0; i < n; i++) {
+          p.data()[i] = (float) random.nextGaussian() * (i % 3 == 0 ? 10 : 1);
+          if (random.nextInt(3) != 0 || i == 0) {
+            support[i] = 1f;
+            ones++;
+          }
+        }
+        // zeros inside the support: a k that needs them forces the top-up
+        for (int i = 0; i < n; i++) {
+          if (support[i] != 0f && random.nextInt(4) == 0) {
+            p.data()[i] = 0f;
+          }
+        }
+        for (int k : new int[] {1, Math.max(1, ones / 3), ones}) {
+          PrunedLayer l = new PrunedLayer("l", p, k, support.clone());
+          float[] w = p.data().clone();
+          AdmmSolver s = new AdmmSolver(List.of(l));
+          s.initialize();
+          assertWithin(l.z(), support, n + " " + mode + " k " + k + " Z^0");
+          // W drifts outside the support (as it would without the optimizer's mask): ignored
+          for (int it = 0; it < 3; it++) {
+            for (int i = 0; i < n; i++) {
+              p.data()[i] += support[i] != 0f && w[i] == 0f ? 0f : 0.1f * (float) random.nextGaussian();
+            }
+            s.zAndUStep(0.1);
+            assertWithin(l.z(), support, n + " " + mode + " k " + k + " Z");
+            assertWithin(l.u(), support, n + " " + mode + " k " + k + " U");
+            assertTrue(countNonZero(l.z()) <= k);
+          }
+          s.hardPrune(mode);
+          assertWithin(l.mask(), support, n + " " + mode + " k " + k + " mask");
+          int kept = 0;
+          for (int i = 0; i < n; i++) {
+            kept += l.mask()[i] != 0f ? 1 : 0;
+            assertTrue(l.mask()[i] != 0f || p.data()[i] == 0f, "W is 0 outside the new mask");
+          }
+          assertEquals(k, kept, n + " " + mode + " k " + k + ": exactly k kept");
+          System.arraycopy(w, 0, p.data(), 0, n);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aStageKeepingMoreThanItsSupportIsRefused() {
+    Parameter p = Parameter.weight("l.weight", LayerKind.LINEAR, 1, 10);
+    float[] support = new float[10];
+    support[2] = 1f;
+    support[5] = 1f;
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new PrunedLayer("l", p, 3, support));
+    assertTrue(e.getMessage().contains("keep 3 exceeds the 2 weights of the previous support"), e.getMessage());
+  }
+
+  private static void assertWithin(float[] a, float[] support, String what) {
+    for (int i = 0; i < a.length; i++) {
+      if (support[i] == 0f) {
+        assertEquals(0f, a[i], what + ": index " + i + " is outside the previous support");
+      }
+    }
+  }
+
+  private static int countNonZero(float[] a) {
+    int n = 0;
+    for (float v : a) {
+      n += v != 0f ? 1 : 0;
+    }
+    return n;
+  }
 }

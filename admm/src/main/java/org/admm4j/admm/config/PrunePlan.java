@@ -22,18 +22,46 @@ import java.util.List;
  *     training phase (dense, ADMM, retraining); 0 = none
  * @param augmentFlip random horizontal flips of the training images in every training phase
  * @param distillation distillation from the dense model in the ADMM and/or retraining phases
+ * @param stages the further stages of a progressive run (stage 2, 3, …; the plan's own targets and schedule
+ *     are stage 1), each with the plan's ADMM iterations, ρ and retraining where it gives none of its own;
+ *     empty: one stage, the run as before stages existed
  */
 public record PrunePlan(String preset, String model, String dataset, int batch, long seed,
     TrainingSchedule dense, int admmIterations, TrainingSchedule admm, RhoSchedule rho,
     HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers, int augmentShift,
-    boolean augmentFlip, Distillation distillation) {
+    boolean augmentFlip, Distillation distillation, List<Stage> stages) {
 
   public PrunePlan {
     layers = List.copyOf(layers);
+    List<Stage> resolved = new ArrayList<>();
+    for (Stage s : stages) {
+      resolved.add(s.resolvedAgainst(admmIterations, rho, retrain));
+    }
+    stages = List.copyOf(resolved);
     if (batch < 1 || admmIterations < 1 || augmentShift < 0) {
       throw new IllegalArgumentException("batch and admmIterations must be at least 1 and augmentShift at least 0,"
           + " got " + batch + ", " + admmIterations + ", " + augmentShift);
     }
+  }
+
+  /** Number of stages: 1 + {@code stages().size()}. */
+  public int stageCount() {
+    return 1 + stages.size();
+  }
+
+  /** ADMM iterations of stage {@code index} (0 = stage 1, the plan's own). */
+  public int admmIterations(int index) {
+    return index == 0 ? admmIterations : stages.get(index - 1).admmIterations();
+  }
+
+  /** ρ schedule of stage {@code index} (0 = stage 1). */
+  public RhoSchedule rho(int index) {
+    return index == 0 ? rho : stages.get(index - 1).rho();
+  }
+
+  /** Masked retraining of stage {@code index} (0 = stage 1). */
+  public TrainingSchedule retrain(int index) {
+    return index == 0 ? retrain : stages.get(index - 1).retrain();
   }
 
   /**
@@ -62,6 +90,7 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
     private int augmentShift = 2;
     private boolean augmentFlip;
     private Distillation distillation = Distillation.NONE;
+    private final List<Stage> stages = new ArrayList<>();
 
     private Builder() {}
 
@@ -88,10 +117,14 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
     /** Random horizontal flips (off by default: digits are not mirror-symmetric). */
     public Builder augmentFlip(boolean flip) { augmentFlip = flip; return this; }
     public Builder distillation(Distillation d) { distillation = d; return this; }
+    /** Adds a further stage (stage 2 first): progressive pruning from the previous stage's support. */
+    public Builder stage(Stage s) { stages.add(s); return this; }
+    /** Adds further stages, in order. */
+    public Builder stages(List<Stage> s) { stages.addAll(s); return this; }
 
     public PrunePlan build() {
       return new PrunePlan(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune,
-          retrain, layers, augmentShift, augmentFlip, distillation);
+          retrain, layers, augmentShift, augmentFlip, distillation, stages);
     }
   }
 }

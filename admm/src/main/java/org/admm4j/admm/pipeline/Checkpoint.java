@@ -20,7 +20,8 @@ import org.admm4j.nn.optim.Optimizer;
 /**
  * The resumable state of a pruning run, in {@code DIR/checkpoint/}: {@code checkpoint-NNNNNN.safetensors}
  * (the model's tensors as {@code w/<name>}, Z and U as {@code z/<layer>}, {@code u/<layer>}, retraining
- * masks as {@code mask/<layer>}, optimizer state as {@code opt/<key>}) and {@code state.json} (phase,
+ * masks as {@code mask/<layer>}, a later stage's previous supports as {@code support/<layer>},
+ * optimizer state as {@code opt/<key>}) and {@code state.json} (phase,
  * next epoch or iteration, optimizer steps taken, the configuration, the records so far, and the tensor
  * file's name). The tensor file is written first under a new name, then state.json is replaced
  * atomically, then older tensor files are deleted: a kill at any moment leaves one consistent checkpoint.
@@ -30,6 +31,8 @@ public final class Checkpoint {
   /** Name of the state file. */
   public static final String STATE_FILE = "state.json";
   static final String FORMAT = "admm4j-checkpoint-1";
+  /** Prefix of a later stage's previous supports ({@code support/<layer>}). */
+  static final String SUPPORT = "support/";
 
   private final Path dir;
   private long sequence;
@@ -73,6 +76,9 @@ public final class Checkpoint {
       }
       if (l.mask() != null) {
         tensors.put("mask/" + l.name(), Tensor.of(l.mask()));
+      }
+      if (l.support() != null) {
+        tensors.put(SUPPORT + l.name(), Tensor.of(l.support()));
       }
     }
     if (optimizer != null) {

@@ -13,11 +13,21 @@ public interface PruneListener {
   /** What the run does after an event. */
   enum Control { CONTINUE, STOP }
 
-  /** A dense ({@link Phase#DENSE}) or retraining ({@link Phase#RETRAIN}) epoch ended. */
-  record EpochEvent(Phase phase, int epochs, EpochRecord record) {}
+  /**
+   * A dense ({@link Phase#DENSE}) or retraining ({@link Phase#RETRAIN}) epoch ended.
+   *
+   * @param epochs the epochs of this phase (of this stage)
+   * @param stage 1-based stage of a progressive run (always 1 for dense epochs and for a plan without stages)
+   */
+  record EpochEvent(Phase phase, int epochs, EpochRecord record, int stage) {}
 
-  /** An ADMM iteration ended; its record holds the residuals ‖W−Z‖ and ρ‖Z−Z_prev‖ per layer. */
-  record AdmmIterationEvent(int iterations, AdmmIterationRecord record) {}
+  /**
+   * An ADMM iteration ended; its record holds the residuals ‖W−Z‖ and ρ‖Z−Z_prev‖ per layer.
+   *
+   * @param iterations the ADMM iterations of this stage
+   * @param stage 1-based stage of a progressive run (1 for a plan without stages)
+   */
+  record AdmmIterationEvent(int iterations, AdmmIterationRecord record, int stage) {}
 
   default Control onEpoch(EpochEvent event) {
     return Control.CONTINUE;

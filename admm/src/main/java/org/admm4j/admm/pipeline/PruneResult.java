@@ -14,16 +14,19 @@ import org.admm4j.nn.Model;
  * @param accuracies test accuracies (percent) of the dense model, after hard pruning, and at the end
  * @param runFolder where the outputs and checkpoints are, or null when none was asked for
  * @param reportJson {@code runFolder/report.json}, or null
+ * @param stages the stages of a progressive run, in order (empty for a plan without stages)
  */
 public record PruneResult(boolean finished, Model model, List<LayerSummary> layers, long totalWeights,
     long nonzeroWeights, double compression, Accuracies accuracies, List<EpochRecord> denseEpochs,
-    List<AdmmIterationRecord> admmIterations, List<EpochRecord> retrainEpochs, Path runFolder, Path reportJson) {
+    List<AdmmIterationRecord> admmIterations, List<EpochRecord> retrainEpochs, Path runFolder, Path reportJson,
+    List<StageRecord> stages) {
 
   /** Test accuracies in percent; NaN where the run has not got there. */
   public record Accuracies(double baseline, double hardPruned, double finalAccuracy) {}
 
   static PruneResult stopped(Model model, Path runFolder) {
     return new PruneResult(false, model, List.of(), 0, 0, Double.NaN,
-        new Accuracies(Double.NaN, Double.NaN, Double.NaN), List.of(), List.of(), List.of(), runFolder, null);
+        new Accuracies(Double.NaN, Double.NaN, Double.NaN), List.of(), List.of(), List.of(), runFolder, null,
+        List.of());
   }
 }

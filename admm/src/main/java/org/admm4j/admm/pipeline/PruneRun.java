@@ -16,6 +16,7 @@ import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.config.StageTargets;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.admm.pipeline.PruneListener.Control;
 import org.admm4j.kernels.KernelThreads;
@@ -62,6 +63,10 @@ public final class PruneRun {
   private Model model;
   private List<PrunedLayer> pruned;
   private AdmmSolver solver;
+  /** Per stage, the weights each pruned layer keeps (index 0 = stage 1). */
+  private List<LinkedHashMap<String, Integer>> stageTargets;
+  private Map<String, Parameter> prunable;
+  private int stage;
   private RunState state;
   private RunHistory history;
   private long trainerSteps;
@@ -173,8 +178,7 @@ public final class PruneRun {
       throw new RunException("model = " + plan.model() + ": " + e.getMessage());
     }
     checkInput();
-    pruned = prunedLayers();
-    solver = new AdmmSolver(pruned);
+    resolveTargets();
     Phase phase;
     int next;
     SafeTensorsFile saved = null;
@@ -183,20 +187,22 @@ public final class PruneRun {
       state = s.state();
       history = state.history();
       phase = state.phase();
+      stage = state.stage();
       next = state.next();
       trainerSteps = state.trainerSteps();
       checkData();
       saved = s.tensors();
       Checkpoint.loadModel(saved, model);
-      int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations()
-          : plan.retrain().epochs();
-      log.line("resuming " + out + (next < last ? " at " + phase.name().toLowerCase(Locale.ROOT) + " "
+      int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations(stage)
+          : plan.retrain(stage).epochs();
+      log.line("resuming " + out + (plan.stages().isEmpty() ? "" : " in stage " + (stage + 1) + "/"
+          + plan.stageCount()) + (next < last ? " at " + phase.name().toLowerCase(Locale.ROOT) + " "
           + (phase == Phase.ADMM ? "iteration " : "epoch ") + (next + 1)
           : " after the last " + (phase == Phase.ADMM ? "ADMM iteration" : phase.name().toLowerCase(Locale.ROOT)
           + " epoch")));
     } else {
       history = new RunHistory(Instant.now().toString(), command);
-      state = new RunState(Phase.DENSE, 0, 0, plan, pool.getParallelism(), new RunState.DataInfo(data.name(),
+      state = new RunState(Phase.DENSE, 0, 0, 0, plan, pool.getParallelism(), new RunState.DataInfo(data.name(),
           data.trainCount(), data.testCount(), trainLimit, testLimit), history);
       phase = Phase.DENSE;
       next = 0;
@@ -207,6 +213,8 @@ public final class PruneRun {
       }
     }
     int denseEpochs = history.from != null ? 0 : plan.dense().epochs();
+    pruned = stageLayers(stage, supports(saved));
+    solver = new AdmmSolver(pruned);
 
     if (phase == Phase.DENSE) {
       if (dense(next, denseEpochs, saved)) {
@@ -216,26 +224,45 @@ public final class PruneRun {
       next = 0;
       saved = null;
     }
-    if (phase == Phase.ADMM) {
-      if (admm(next, saved)) {
+    while (true) {
+      if (phase == Phase.ADMM) {
+        if (admm(next, saved)) {
+          return PruneResult.stopped(model, out);
+        }
+        phase = Phase.RETRAIN;
+        next = 0;
+        saved = null;
+        hardPrune();
+      } else {
+        // resumed during retraining: the masks come from the checkpoint
+        List<float[]> masks = new ArrayList<>();
+        for (PrunedLayer l : pruned) {
+          float[] m = new float[l.size()];
+          Checkpoint.copy(saved, "mask/" + l.name(), m);
+          masks.add(m);
+        }
+        solver.restoreMasks(masks);
+      }
+      if (retrain(next, saved)) {
         return PruneResult.stopped(model, out);
       }
-      phase = Phase.RETRAIN;
+      if (!plan.stages().isEmpty()) {
+        recordStage();
+      }
+      if (stage + 1 >= plan.stageCount()) {
+        break;
+      }
+      // the next stage: ADMM from this retrained, masked model, within this stage's masks
+      Map<String, float[]> masks = new LinkedHashMap<>();
+      for (PrunedLayer l : pruned) {
+        masks.put(l.name(), l.mask());
+      }
+      stage++;
+      pruned = stageLayers(stage, masks);
+      solver = new AdmmSolver(pruned);
+      phase = Phase.ADMM;
       next = 0;
       saved = null;
-      hardPrune();
-    } else {
-      // resumed during retraining: the masks come from the checkpoint
-      List<float[]> masks = new ArrayList<>();
-      for (PrunedLayer l : pruned) {
-        float[] m = new float[l.size()];
-        Checkpoint.copy(saved, "mask/" + l.name(), m);
-        masks.add(m);
-      }
-      solver.restoreMasks(masks);
-    }
-    if (retrain(next, saved)) {
-      return PruneResult.stopped(model, out);
     }
     return finish();
   }
@@ -259,7 +286,7 @@ public final class PruneRun {
           e + 1, epochs, s.meanLoss(), s.imagesPerSecond(), acc, sec));
       trainerSteps = trainer.steps();
       save(Phase.DENSE, e + 1, false, opt);
-      if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, epochs, rec)) == Control.STOP) {
+      if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, epochs, rec, 1)) == Control.STOP) {
         return true;
       }
     }
@@ -278,17 +305,23 @@ public final class PruneRun {
   /** The ADMM iterations; returns true when stopped early. */
   private boolean admm(int first, SafeTensorsFile saved) throws IOException {
     TrainingSchedule w = plan.admm();
-    int iterations = plan.admmIterations();
+    int iterations = plan.admmIterations(stage);
     int totalEpochs = iterations * w.epochs();
-    int offset = plan.dense().epochs();
+    int offset = epochOffset(stage, Phase.ADMM);
     Optimizer opt = Optimizers.create(w, model.parameters());
     Trainer trainer = trainer(opt, saved, "admm");
+    // a later stage: W stays 0 outside the previous support, so the Z-step projects within it
+    solver.attachSupports(opt);
+    String label = plan.stages().isEmpty() ? "" : "stage " + (stage + 1) + " ";
     if (saved == null) {
-      // before pruning: the dense weights' histograms; then Z^0 = Π(W^0), U^0 = 0
-      history.histogramsBefore = new LinkedHashMap<>();
-      for (PrunedLayer l : pruned) {
-        history.histogramsBefore.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, false));
+      if (stage == 0) {
+        // before pruning: the dense weights' histograms
+        history.histogramsBefore = new LinkedHashMap<>();
+        for (PrunedLayer l : pruned) {
+          history.histogramsBefore.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, false));
+        }
       }
+      // Z^0 = Π(W^0), U^0 = 0
       solver.initialize();
     } else {
       for (PrunedLayer l : pruned) {
@@ -298,7 +331,7 @@ public final class PruneRun {
     }
     for (int k = first; k < iterations; k++) {
       long t0 = System.nanoTime();
-      double rho = plan.rho().at(k);
+      double rho = plan.rho(stage).at(k);
       // W-step (eq. 4): SGD epochs on f(W) + Σ ρ/2 ‖W − Z + U‖², the penalty fused into the optimizer
       solver.attachPenalty(opt, rho);
       EpochStats s = null;
@@ -307,7 +340,7 @@ public final class PruneRun {
         int epoch = k * w.epochs() + j;
         opt.setLearningRate(w.lrAt(epoch, totalEpochs));
         s = EpochRunner.run(trainer, data, plan.seed(), offset + epoch,
-            "admm " + (k + 1) + "/" + iterations + (w.epochs() > 1 ? " epoch " + (j + 1) : ""), log);
+            label + "admm " + (k + 1) + "/" + iterations + (w.epochs() > 1 ? " epoch " + (j + 1) : ""), log);
         lossSum += s.meanLoss();
       }
       // Z-step (eq. 6) and U-step (eq. 7), fused per layer, layers in parallel
@@ -333,12 +366,12 @@ public final class PruneRun {
           s.imagesPerSecond(), primal, dual, sec, zSeconds);
       history.admmIterations.add(rec);
       log.line(String.format(Locale.ROOT,
-          "admm    iter  %2d/%d  rho %.4g  loss %.4f  %,7.0f img/s  test %.2f%%  |W-Z| %.4f  rho|dZ| %.4g  z-step %.1f ms",
-          k + 1, iterations, rho, lossSum / w.epochs(), s.imagesPerSecond(), acc, Math.sqrt(primalSq),
+          "%sadmm    iter  %2d/%d  rho %.4g  loss %.4f  %,7.0f img/s  test %.2f%%  |W-Z| %.4f  rho|dZ| %.4g  z-step %.1f ms",
+          label, k + 1, iterations, rho, lossSum / w.epochs(), s.imagesPerSecond(), acc, Math.sqrt(primalSq),
           Math.sqrt(dualSq), zSeconds * 1e3));
       trainerSteps = trainer.steps();
       save(Phase.ADMM, k + 1, true, opt);
-      if (events.onAdmmIteration(new PruneListener.AdmmIterationEvent(iterations, rec)) == Control.STOP) {
+      if (events.onAdmmIteration(new PruneListener.AdmmIterationEvent(iterations, rec, stage + 1)) == Control.STOP) {
         return true;
       }
     }
@@ -348,16 +381,18 @@ public final class PruneRun {
 
   private void hardPrune() throws IOException {
     solver.hardPrune(plan.hardPrune());
-    Optimizer none = Optimizers.create(plan.retrain(), model.parameters());
+    Optimizer none = Optimizers.create(plan.retrain(stage), model.parameters());
     history.hardPrunedAccuracy = accuracy(trainer(none, null, "eval"));
-    log.line(String.format(Locale.ROOT, "hard-pruned to %s's support: test %.2f%% before retraining",
-        plan.hardPrune().name(), history.hardPrunedAccuracy));
+    log.line(String.format(Locale.ROOT, "%shard-pruned to %s's support: test %.2f%% before retraining",
+        plan.stages().isEmpty() ? "" : "stage " + (stage + 1) + " ", plan.hardPrune().name(),
+        history.hardPrunedAccuracy));
   }
 
   /** Masked retraining; returns true when stopped early. */
   private boolean retrain(int first, SafeTensorsFile saved) throws IOException {
-    TrainingSchedule r = plan.retrain();
-    int offset = plan.dense().epochs() + plan.admmIterations() * plan.admm().epochs();
+    TrainingSchedule r = plan.retrain(stage);
+    int offset = epochOffset(stage, Phase.RETRAIN);
+    String label = plan.stages().isEmpty() ? "" : "stage " + (stage + 1) + " ";
     Optimizer opt = Optimizers.create(r, model.parameters());
     Trainer trainer = trainer(opt, saved, "retrain");
     solver.attachMasks(opt);
@@ -365,17 +400,17 @@ public final class PruneRun {
       long t0 = System.nanoTime();
       opt.setLearningRate(r.lrAt(e, r.epochs()));
       EpochStats s = EpochRunner.run(trainer, data, plan.seed(), offset + e,
-          "retrain " + (e + 1) + "/" + r.epochs(), log);
+          label + "retrain " + (e + 1) + "/" + r.epochs(), log);
       double acc = accuracy(trainer);
       double sec = seconds(t0);
       history.addSeconds("retrain", sec);
       EpochRecord rec = epochRecord(e + 1, s, acc, sec, opt.learningRate());
       history.retrainEpochs.add(rec);
-      log.line(String.format(Locale.ROOT, "retrain epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
-          e + 1, r.epochs(), s.meanLoss(), s.imagesPerSecond(), acc, sec));
+      log.line(String.format(Locale.ROOT, "%sretrain epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
+          label, e + 1, r.epochs(), s.meanLoss(), s.imagesPerSecond(), acc, sec));
       trainerSteps = trainer.steps();
       save(Phase.RETRAIN, e + 1, false, opt);
-      if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec)) == Control.STOP) {
+      if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec, stage + 1)) == Control.STOP) {
         return true;
       }
     }
@@ -433,26 +468,94 @@ public final class PruneRun {
       log.line("wrote " + out.resolve("model.safetensors") + ", " + out.resolve("model.a4jc") + ", " + json);
     }
     return new PruneResult(true, model, layers, total, nonzero, compression, acc, List.copyOf(history.denseEpochs),
-        List.copyOf(history.admmIterations), List.copyOf(retrained), out, json);
+        List.copyOf(history.admmIterations), List.copyOf(retrained), out, json, List.copyOf(history.stages));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------
 
-  private List<PrunedLayer> prunedLayers() throws ConfigException {
+  /** Every stage's per-layer targets, from the model's conv and linear weights. */
+  private void resolveTargets() throws ConfigException {
     List<LayerTargets.Candidate> candidates = new ArrayList<>();
-    Map<String, Parameter> weights = new LinkedHashMap<>();
+    prunable = new LinkedHashMap<>();
     for (Parameter p : model.parameters()) {
       if (LayerSummary.isPrunable(p)) {
         candidates.add(new LayerTargets.Candidate(LayerSummary.layerName(p), p.kind(), p.size()));
-        weights.put(LayerSummary.layerName(p), p);
+        prunable.put(LayerSummary.layerName(p), p);
       }
     }
-    LinkedHashMap<String, Integer> keep = LayerTargets.resolve(plan.layers(), candidates, plan.model());
+    stageTargets = StageTargets.resolve(plan, candidates);
+  }
+
+  /** Stage {@code index}'s pruned layers, each within its previous support where {@code supports} has one. */
+  private List<PrunedLayer> stageLayers(int index, Map<String, float[]> supports) {
     List<PrunedLayer> layers = new ArrayList<>();
-    for (Map.Entry<String, Integer> e : keep.entrySet()) {
-      layers.add(new PrunedLayer(e.getKey(), weights.get(e.getKey()), e.getValue()));
+    for (Map.Entry<String, Integer> e : stageTargets.get(index).entrySet()) {
+      layers.add(new PrunedLayer(e.getKey(), prunable.get(e.getKey()), e.getValue(), supports.get(e.getKey())));
     }
     return layers;
+  }
+
+  /** The previous supports a checkpoint of a later stage holds ({@code support/<layer>}); none for stage 1. */
+  private Map<String, float[]> supports(SafeTensorsFile saved) throws IOException {
+    Map<String, float[]> supports = new LinkedHashMap<>();
+    if (saved == null || stage == 0) {
+      return supports;
+    }
+    for (String layer : stageTargets.get(stage).keySet()) {
+      if (saved.tensors().containsKey(Checkpoint.SUPPORT + layer)) {
+        float[] m = new float[prunable.get(layer).size()];
+        Checkpoint.copy(saved, Checkpoint.SUPPORT + layer, m);
+        supports.put(layer, m);
+      }
+    }
+    return supports;
+  }
+
+  /**
+   * The index of the first epoch of {@code phase} (ADMM or RETRAIN) of stage {@code index} in the run's
+   * sequence of epochs, which fixes its data order: dense epochs, then every stage's W-step and
+   * retraining epochs in turn.
+   */
+  private int epochOffset(int index, Phase phase) {
+    int offset = plan.dense().epochs();
+    for (int s = 0; s < index; s++) {
+      offset += plan.admmIterations(s) * plan.admm().epochs() + plan.retrain(s).epochs();
+    }
+    return phase == Phase.RETRAIN ? offset + plan.admmIterations(index) * plan.admm().epochs() : offset;
+  }
+
+  /** Appends the finished stage to the history (from its records, so a resumed run records the same). */
+  private void recordStage() {
+    int iterations = plan.admmIterations(stage);
+    int epochs = plan.retrain(stage).epochs();
+    double sec = 0;
+    List<AdmmIterationRecord> its = history.admmIterations;
+    for (int i = its.size() - iterations; i < its.size(); i++) {
+      sec += its.get(i).seconds();
+    }
+    List<EpochRecord> eps = history.retrainEpochs;
+    for (int i = eps.size() - epochs; i < eps.size(); i++) {
+      sec += eps.get(i).seconds();
+    }
+    long total = 0;
+    long nonzero = 0;
+    for (LayerSummary l : LayerSummary.of(model)) {
+      total += l.weights();
+      nonzero += l.nonzero();
+    }
+    Map<String, Integer> kept = new LinkedHashMap<>();
+    for (PrunedLayer l : pruned) {
+      kept.put(l.name(), l.keep());
+    }
+    double retrained = epochs == 0 ? history.hardPrunedAccuracy : eps.get(eps.size() - 1).accuracy();
+    String targets = stage == 0 ? "plan" : plan.stages().get(stage - 1).describeTargets();
+    StageRecord rec = new StageRecord(stage + 1, targets, kept, nonzero,
+        nonzero == 0 ? Double.POSITIVE_INFINITY : (double) total / nonzero, iterations, epochs,
+        history.hardPrunedAccuracy, retrained, sec);
+    history.stages.add(rec);
+    log.line(String.format(Locale.ROOT, "stage %d/%d (%s): %,d non-zeros, %.1fx, hard-pruned %.2f%%, retrained %.2f%%"
+        + " (%.1f s)", stage + 1, plan.stageCount(), targets, nonzero, rec.compression(), rec.hardPrunedAccuracy(),
+        retrained, sec));
   }
 
   private void checkInput() throws RunException {
@@ -517,7 +620,7 @@ public final class PruneRun {
   private void save(Phase phase, int next, boolean withZu, Optimizer opt) throws IOException {
     history.wallSecondsBefore += seconds(lastWallMark);
     lastWallMark = System.nanoTime();
-    state = state.at(phase, next, trainerSteps);
+    state = state.at(stage, phase, next, trainerSteps);
     if (checkpoint != null) {
       checkpoint.save(state, model, pruned, withZu, opt);
     }

@@ -27,6 +27,8 @@ public final class RunHistory {
   final List<EpochRecord> denseEpochs = new ArrayList<>();
   final List<AdmmIterationRecord> admmIterations = new ArrayList<>();
   final List<EpochRecord> retrainEpochs = new ArrayList<>();
+  /** The finished stages of a progressive run (empty for a plan without stages). */
+  final List<StageRecord> stages = new ArrayList<>();
   /** Per pruned layer, the weights' histogram before pruning (null until the ADMM phase begins). */
   Map<String, WeightHistogram> histogramsBefore;
 

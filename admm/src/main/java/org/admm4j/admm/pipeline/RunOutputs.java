@@ -78,6 +78,9 @@ final class RunOutputs {
     report.add("dense_epochs", RunStateJson.epochs(h.denseEpochs));
     report.add("admm_iterations", RunStateJson.iterations(h.admmIterations));
     report.add("retrain_epochs", RunStateJson.epochs(h.retrainEpochs));
+    if (!h.stages.isEmpty()) {
+      report.add("stages", RunStateJson.stages(h.stages));
+    }
     JsonObject histograms = new JsonObject();
     histograms.add("before", RunStateJson.histograms(h.histogramsBefore));
     histograms.add("after", RunStateJson.histograms(s.histogramsAfter()));

@@ -13,6 +13,7 @@ import org.admm4j.admm.config.HardPruneSupport;
 import org.admm4j.admm.config.LayerRule;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
+import org.admm4j.admm.config.Stage;
 import org.admm4j.admm.config.TrainingSchedule;
 
 /**
@@ -26,6 +27,7 @@ public final class RunStateJson {
   private static final String LAYERS = "layers.";
   private static final String KEEP = ".keep";
   private static final String NONZEROS = ".nonzeros";
+  private static final String STAGES = "stages.";
 
   private RunStateJson() {}
 
@@ -34,6 +36,9 @@ public final class RunStateJson {
   static JsonObject toJson(RunState s) {
     JsonObject o = new JsonObject();
     o.addProperty("phase", s.phase().name());
+    if (!s.plan().stages().isEmpty()) {
+      o.addProperty("stage", s.stage());
+    }
     o.addProperty("next", s.next());
     o.addProperty("trainer_steps", s.trainerSteps());
     o.add("config", config(s.plan(), s.threads()));
@@ -53,7 +58,8 @@ public final class RunStateJson {
     JsonObject d = o.getAsJsonObject("data");
     RunState.DataInfo data = new RunState.DataInfo(d.get("name").getAsString(), d.get("train").getAsInt(),
         d.get("test").getAsInt(), d.get("train_limit").getAsInt(), d.get("test_limit").getAsInt());
-    return new RunState(Phase.valueOf(o.get("phase").getAsString()), o.get("next").getAsInt(),
+    return new RunState(Phase.valueOf(o.get("phase").getAsString()), o.has("stage") ? o.get("stage").getAsInt() : 0,
+        o.get("next").getAsInt(),
         o.has("trainer_steps") ? o.get("trainer_steps").getAsLong() : 0, plan(c), c.get("threads").getAsInt(), data,
         o.has("progress") ? history(o.getAsJsonObject("progress")) : new RunHistory("", ""));
   }
@@ -89,7 +95,51 @@ public final class RunStateJson {
         o.addProperty(LAYERS + r.pattern() + KEEP, r.keepFraction());
       }
     }
+    for (int i = 0; i < p.stages().size(); i++) {
+      Stage st = p.stages().get(i);
+      String prefix = STAGES + (i + 2) + ".";
+      if (st.compression() != 0) {
+        o.addProperty(prefix + "compression", st.compression());
+      }
+      for (LayerRule r : st.layers()) {
+        if (r.nonzeros() >= 0) {
+          o.addProperty(prefix + LAYERS + r.pattern() + NONZEROS, r.nonzeros());
+        } else {
+          o.addProperty(prefix + LAYERS + r.pattern() + KEEP, r.keepFraction());
+        }
+      }
+      o.addProperty(prefix + "admm.iterations", st.admmIterations());
+      o.addProperty(prefix + "rho.initial", st.rho().initial());
+      o.addProperty(prefix + "rho.growth", st.rho().growth());
+      o.addProperty(prefix + "rho.max", st.rho().max());
+      schedule(o, prefix + "retrain", st.retrain());
+    }
     return o;
+  }
+
+  /** The stages {@link #config} wrote ({@code stages.N.*}, N = 2, 3, …). */
+  private static List<Stage> stages(JsonObject c) {
+    List<Stage> stages = new ArrayList<>();
+    for (int n = 2; c.has(STAGES + n + ".admm.iterations"); n++) {
+      String prefix = STAGES + n + ".";
+      List<LayerRule> rules = new ArrayList<>();
+      String layers = prefix + LAYERS;
+      for (Map.Entry<String, JsonElement> e : c.entrySet()) {
+        String k = e.getKey();
+        if (k.startsWith(layers) && k.endsWith(KEEP)) {
+          rules.add(LayerRule.keep(k.substring(layers.length(), k.length() - KEEP.length()),
+              e.getValue().getAsDouble()));
+        } else if (k.startsWith(layers) && k.endsWith(NONZEROS)) {
+          rules.add(LayerRule.nonzeros(k.substring(layers.length(), k.length() - NONZEROS.length()),
+              e.getValue().getAsLong()));
+        }
+      }
+      double compression = c.has(prefix + "compression") ? c.get(prefix + "compression").getAsDouble() : 0;
+      stages.add(new Stage(rules, compression, c.get(prefix + "admm.iterations").getAsInt(),
+          new RhoSchedule(c.get(prefix + "rho.initial").getAsDouble(), c.get(prefix + "rho.growth").getAsDouble(),
+              c.get(prefix + "rho.max").getAsDouble()), schedule(c, prefix + "retrain")));
+    }
+    return stages;
   }
 
   /** The plan {@link #config} wrote. */
@@ -115,7 +165,7 @@ public final class RunStateJson {
             c.get("rho.max").getAsDouble()),
         HardPruneSupport.valueOf(c.get("prune.support").getAsString().toUpperCase(Locale.ROOT)),
         schedule(c, "retrain"), layers, c.has("augment.shift") ? c.get("augment.shift").getAsInt() : 0,
-        c.has("augment.flip") && c.get("augment.flip").getAsBoolean(), d);
+        c.has("augment.flip") && c.get("augment.flip").getAsBoolean(), d, stages(c));
   }
 
   private static void schedule(JsonObject o, String phase, TrainingSchedule t) {
@@ -158,6 +208,9 @@ public final class RunStateJson {
     if (h.histogramsBefore != null) {
       o.add("histograms_before", histograms(h.histogramsBefore));
     }
+    if (!h.stages.isEmpty()) {
+      o.add("stages", stages(h.stages));
+    }
     return o;
   }
 
@@ -179,6 +232,9 @@ public final class RunStateJson {
     if (o.has("retrain_epochs")) {
       o.getAsJsonArray("retrain_epochs").forEach(e -> h.retrainEpochs.add(epoch(e.getAsJsonObject())));
     }
+    if (o.has("stages")) {
+      o.getAsJsonArray("stages").forEach(e -> h.stages.add(stage(e.getAsJsonObject())));
+    }
     if (o.has("histograms_before")) {
       h.histogramsBefore = new LinkedHashMap<>();
       for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("histograms_before").entrySet()) {
@@ -197,6 +253,37 @@ public final class RunStateJson {
       }
     }
     return h;
+  }
+
+  /** report.json's {@code stages}: per stage its targets, kept weights, compression, accuracies and time. */
+  static JsonArray stages(List<StageRecord> records) {
+    JsonArray a = new JsonArray();
+    for (StageRecord r : records) {
+      JsonObject o = new JsonObject();
+      o.addProperty("stage", r.stage());
+      o.addProperty("targets", r.targets());
+      JsonObject kept = new JsonObject();
+      r.kept().forEach(kept::addProperty);
+      o.add("kept", kept);
+      o.addProperty("nonzero_weights", r.nonzero());
+      o.addProperty("compression", r.compression());
+      o.addProperty("admm_iterations", r.admmIterations());
+      o.addProperty("retrain_epochs", r.retrainEpochs());
+      o.addProperty("hard_pruned_accuracy", r.hardPrunedAccuracy());
+      o.addProperty("retrained_accuracy", r.retrainedAccuracy());
+      o.addProperty("seconds", r.seconds());
+      a.add(o);
+    }
+    return a;
+  }
+
+  private static StageRecord stage(JsonObject o) {
+    Map<String, Integer> kept = new LinkedHashMap<>();
+    o.getAsJsonObject("kept").entrySet().forEach(e -> kept.put(e.getKey(), e.getValue().getAsInt()));
+    return new StageRecord(o.get("stage").getAsInt(), o.get("targets").getAsString(), kept,
+        o.get("nonzero_weights").getAsLong(), o.get("compression").getAsDouble(), o.get("admm_iterations").getAsInt(),
+        o.get("retrain_epochs").getAsInt(), o.get("hard_pruned_accuracy").getAsDouble(),
+        o.get("retrained_accuracy").getAsDouble(), o.get("seconds").getAsDouble());
   }
 
   static JsonArray epochs(List<EpochRecord> records) {

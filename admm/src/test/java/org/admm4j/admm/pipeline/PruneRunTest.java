@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import org.admm4j.admm.TinyNets;
 import org.admm4j.admm.config.Distillation;
+import org.admm4j.admm.config.LayerRule;
+import org.admm4j.admm.config.Stage;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.TrainingSchedule;
@@ -43,6 +45,22 @@ class PruneRunTest {
         .admm(3, new TrainingSchedule(1, optimizer, lr, 0.9f, 0f, "constant")).rho(new RhoSchedule(0.02, 2, 1))
         .retrain(new TrainingSchedule(2, optimizer, lr, 0.9f, 0.0005f, "cosine"))
         .keep("conv1", 0.5).nonzeros("fc*", 60).augmentShift(shift).distillation(distillation).build();
+  }
+
+  /**
+   * The tiny run in three stages: stage 1 as {@link #tinyPlan} (18 + 60 + 60 non-zeros), stage 2 by rules
+   * (12 + 30 + 30, 2 ADMM iterations at its own ρ, 1 retraining epoch), stage 3 by compression (25×: stage 1's
+   * counts scaled by one factor to 5 + 19 + 19 ≤ 45.6 non-zeros, with the plan's 3 iterations and 2 epochs).
+   */
+  static PrunePlan stagedPlan(String optimizer) {
+    PrunePlan base = tinyPlan(optimizer);
+    return PrunePlan.builder().model("tiny").dataset("synthetic").batch(32).seed(3).dense(base.dense())
+        .admm(3, base.admm()).rho(base.rho()).retrain(base.retrain()).layers(base.layers())
+        .stage(Stage.of(List.of(LayerRule.keep("conv1", 0.33), LayerRule.nonzeros("fc*", 30)))
+            .withAdmmIterations(2).withRho(new RhoSchedule(0.05, 2, 1))
+            .withRetrain(new TrainingSchedule(1, base.retrain().optimizer(), base.retrain().lr(), 0.9f, 0.0005f,
+                "constant")))
+        .stage(Stage.compression(25)).build();
   }
 
   private static final ForkJoinPool POOL = new ForkJoinPool(2);
@@ -129,6 +147,144 @@ class PruneRunTest {
       assertArrayEquals(e.getValue().data(), compact.tensors().get(e.getKey()).data(), e.getKey());
     }
     assertEquals(Files.size(dir.resolve("model.a4jc")), rep.get("compact_model_bytes").getAsLong());
+    assertFalse(rep.has("stages"), "a plan without stages reports none");
+    assertFalse(rep.getAsJsonObject("config").keySet().stream().anyMatch(k -> k.startsWith("stages")));
+  }
+
+  /**
+   * Progressive pruning: every stage's support is a subset of the previous one with exactly the stage's
+   * counts; ρ restarts per stage; report.json lists the stages.
+   */
+  @Test
+  void stagedRunShrinksTheSupportStageByStageAndReportsEveryStage() throws Exception {
+    PrunePlan p = stagedPlan("sgd");
+    List<float[][]> afterRetrain = new ArrayList<>();
+    List<Double> rhos = new ArrayList<>();
+    List<Integer> stagesOfIterations = new ArrayList<>();
+    int[] retrainEpochsPerStage = {2, 1, 2};
+    int[] seen = {0};
+    PruneResult[] holder = new PruneResult[1];
+    org.admm4j.nn.Model[] model = new org.admm4j.nn.Model[1];
+    PruneRun run = PruneRun.of(p, (name, seed) -> model[0] = TinyNets.tiny(name, seed), TinyNets.data(256, 128), POOL)
+        .writeTo(dir).listener(new PruneListener() {
+          @Override
+          public Control onEpoch(EpochEvent e) {
+            if (e.phase() == Phase.RETRAIN) {
+              seen[0]++;
+              int stageEnd = 0;
+              for (int i = 0; i <= afterRetrain.size() && i < 3; i++) {
+                stageEnd += retrainEpochsPerStage[i];
+              }
+              if (seen[0] == stageEnd) {
+                afterRetrain.add(weights(model[0]));
+              }
+            }
+            return Control.CONTINUE;
+          }
+
+          @Override
+          public Control onAdmmIteration(AdmmIterationEvent e) {
+            rhos.add(e.record().rho());
+            stagesOfIterations.add(e.stage());
+            return Control.CONTINUE;
+          }
+        });
+    holder[0] = run.run();
+    PruneResult r = holder[0];
+    assertTrue(r.finished());
+    assertEquals(3, afterRetrain.size());
+    // ρ restarts: stage 1 0.02 ×2, stage 2 its own 0.05 ×2, stage 3 the plan's again
+    assertEquals(List.of(0.02, 0.04, 0.08, 0.05, 0.1, 0.02, 0.04, 0.08), rhos);
+    assertEquals(List.of(1, 1, 1, 2, 2, 3, 3, 3), stagesOfIterations);
+    int[][] expected = {{18, 60, 60}, {12, 30, 30}, {5, 19, 19}};
+    for (int s = 0; s < 3; s++) {
+      for (int layer = 0; layer < 3; layer++) {
+        float[] w = afterRetrain.get(s)[layer];
+        int nz = 0;
+        for (int i = 0; i < w.length; i++) {
+          if (w[i] != 0f) {
+            nz++;
+            if (s > 0) {
+              assertTrue(afterRetrain.get(s - 1)[layer][i] != 0f,
+                  "stage " + (s + 1) + " layer " + layer + " weight " + i + " is outside stage " + s + "'s support");
+            }
+          }
+        }
+        assertEquals(expected[s][layer], nz, "stage " + (s + 1) + " layer " + layer);
+      }
+    }
+    JsonObject rep = JsonFiles.read(dir.resolve("report.json"));
+    JsonArray stages = rep.getAsJsonArray("stages");
+    assertEquals(3, stages.size());
+    String[] targets = {"plan", "conv1 keep 0.33, fc* nonzeros 30", "25x"};
+    double previous = 1;
+    for (int s = 0; s < 3; s++) {
+      JsonObject st = stages.get(s).getAsJsonObject();
+      assertEquals(s + 1, st.get("stage").getAsInt());
+      assertEquals(targets[s], st.get("targets").getAsString());
+      long nz = expected[s][0] + expected[s][1] + expected[s][2];
+      assertEquals(nz, st.get("nonzero_weights").getAsLong());
+      assertEquals(1140.0 / nz, st.get("compression").getAsDouble(), 1e-9);
+      assertTrue(st.get("compression").getAsDouble() > previous);
+      previous = st.get("compression").getAsDouble();
+      assertEquals(expected[s][1], st.getAsJsonObject("kept").get("fc1").getAsInt());
+      assertEquals(s == 1 ? 1 : 2, st.get("retrain_epochs").getAsInt());
+      assertEquals(s == 1 ? 2 : 3, st.get("admm_iterations").getAsInt());
+      double hp = st.get("hard_pruned_accuracy").getAsDouble();
+      double rt = st.get("retrained_accuracy").getAsDouble();
+      assertTrue(hp >= 0 && hp <= 100 && rt >= 0 && rt <= 100, hp + " " + rt);
+      assertTrue(st.get("seconds").getAsDouble() > 0);
+    }
+    assertEquals(stages.get(2).getAsJsonObject().get("retrained_accuracy"), rep.get("final_accuracy"));
+    assertEquals(stages.get(2).getAsJsonObject().get("hard_pruned_accuracy"), rep.get("hard_pruned_accuracy"));
+    assertEquals(1140.0 / 43, rep.get("compression").getAsDouble(), 1e-9);
+    assertEquals(8, rep.getAsJsonArray("admm_iterations").size());
+    assertEquals(5, rep.getAsJsonArray("retrain_epochs").size());
+    assertEquals(3, r.stages().size());
+    assertEquals("25", rep.getAsJsonObject("config").get("stages.3.compression").getAsString().replace(".0", ""));
+  }
+
+  /** A staged run stopped in stage 2's ADMM, at the stage boundary and in stage 3's retraining. */
+  @Test
+  void resumedStagedRunEndsWithTheSameBitsAsAnUninterruptedOne() throws Exception {
+    for (String opt : new String[] {"sgd", "adam"}) {
+      PrunePlan c = stagedPlan(opt);
+      Path whole = dir.resolve(opt + "-whole");
+      run(c, whole, false, 0);
+      Path parts = dir.resolve(opt + "-parts");
+      // events: dense 2, stage 1 3 + 2, stage 2 2 + 1, stage 3 3 + 2
+      assertFalse(run(c, parts, false, 8).finished(), "in stage 2's ADMM");
+      assertEquals(1, PruneRun.saved(parts).stage());
+      assertEquals(Phase.ADMM, PruneRun.saved(parts).phase());
+      assertFalse(run(c, parts, true, 2).finished(), "at the end of stage 2");
+      assertEquals(Phase.RETRAIN, PruneRun.saved(parts).phase());
+      assertFalse(run(c, parts, true, 4).finished(), "in stage 3's retraining");
+      assertEquals(2, PruneRun.saved(parts).stage());
+      assertTrue(run(c, parts, true, 0).finished());
+      SafeTensorsFile a = SafeTensors.read(whole.resolve("model.safetensors"));
+      SafeTensorsFile b = SafeTensors.read(parts.resolve("model.safetensors"));
+      assertEquals(a.tensors().keySet(), b.tensors().keySet());
+      for (Map.Entry<String, Tensor> e : a.tensors().entrySet()) {
+        assertArrayEquals(e.getValue().data(), b.tensor(e.getKey()).data(), opt + ": " + e.getKey());
+      }
+      JsonObject ra = JsonFiles.read(whole.resolve("report.json"));
+      JsonObject rb = JsonFiles.read(parts.resolve("report.json"));
+      assertEquals(ra.get("final_accuracy"), rb.get("final_accuracy"));
+      JsonArray sa = ra.getAsJsonArray("stages");
+      JsonArray sb = rb.getAsJsonArray("stages");
+      assertEquals(3, sb.size());
+      for (int i = 0; i < 3; i++) {
+        JsonObject x = sa.get(i).getAsJsonObject();
+        JsonObject y = sb.get(i).getAsJsonObject();
+        x.remove("seconds");
+        y.remove("seconds");
+        assertEquals(x, y, opt + " stage " + (i + 1));
+      }
+      for (int i = 0; i < 8; i++) {
+        assertEquals(ra.getAsJsonArray("admm_iterations").get(i).getAsJsonObject().get("loss"),
+            rb.getAsJsonArray("admm_iterations").get(i).getAsJsonObject().get("loss"), opt + " iteration " + i);
+      }
+    }
   }
 
   @Test
@@ -292,6 +448,21 @@ class PruneRunTest {
         .keep("fc2", 0.25).distillation(new Distillation(0.25f, 2f, true, false)).augmentShift(1).build();
     assertEquals(p, RunStateJson.plan(RunStateJson.config(p, 3)));
     assertEquals(3, RunStateJson.config(p, 3).get("threads").getAsInt());
+    PrunePlan staged = stagedPlan("adam");
+    assertEquals(staged, RunStateJson.plan(RunStateJson.config(staged, 2)));
+    assertEquals(2, staged.stages().get(0).admmIterations());
+    assertEquals(3, staged.stages().get(1).admmIterations(), "the plan's, filled in");
+  }
+
+  /** Copies of the model's conv and linear weights, in model order. */
+  private static float[][] weights(org.admm4j.nn.Model m) {
+    List<float[]> w = new ArrayList<>();
+    for (org.admm4j.nn.Parameter q : m.parameters()) {
+      if (LayerSummary.isPrunable(q)) {
+        w.add(q.data().clone());
+      }
+    }
+    return w.toArray(new float[0][]);
   }
 
   private static int nonZero(Tensor t) {

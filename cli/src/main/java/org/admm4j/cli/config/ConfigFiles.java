@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -63,6 +64,33 @@ public final class ConfigFiles {
     return s;
   }
 
+  /**
+   * {@code "stages": ["100x", "200x"]} (the short list) or {@code "stages": [{...}, {...}]} (stage 2, 3, …
+   * as objects of stage settings, flattened to {@code stages.<n>.*}).
+   */
+  private static void stages(Path file, com.google.gson.JsonArray a, ConfigSettings s, String origin)
+      throws ConfigException {
+    List<String> items = new java.util.ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      JsonElement e = a.get(i);
+      if (e.isJsonObject()) {
+        flatten(file, ConfigSettings.STAGES + "." + (i + 2) + ".", e.getAsJsonObject(), s, origin);
+      } else if (e.isJsonPrimitive()) {
+        items.add(e.getAsString());
+      } else {
+        throw new ConfigException("configuration file " + file + ": stages[" + i + "] must be a compression (\"200x\")"
+            + " or an object of stage settings");
+      }
+    }
+    if (!items.isEmpty()) {
+      if (items.size() != a.size()) {
+        throw new ConfigException("configuration file " + file + ": stages mixes compressions and objects; give"
+            + " every stage as an object ({\"compression\": \"200x\"}) or every stage as a compression");
+      }
+      s.put(ConfigSettings.STAGES, String.join(", ", items), origin);
+    }
+  }
+
   private static void flatten(Path file, String prefix, JsonObject o, ConfigSettings s, String origin)
       throws ConfigException {
     for (Map.Entry<String, JsonElement> e : o.entrySet()) {
@@ -72,6 +100,8 @@ public final class ConfigFiles {
         flatten(file, key + ".", v.getAsJsonObject(), s, origin);
       } else if (v.isJsonPrimitive()) {
         s.put(key, v.getAsString(), origin);
+      } else if (v.isJsonArray() && key.equals(ConfigSettings.STAGES)) {
+        stages(file, v.getAsJsonArray(), s, origin);
       } else {
         throw new ConfigException("configuration file " + file + ": '" + key
             + "' must be a number, a string or an object, found " + (v.isJsonNull() ? "null" : "an array"));

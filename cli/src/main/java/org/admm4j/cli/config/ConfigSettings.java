@@ -16,6 +16,8 @@ public final class ConfigSettings {
   public static final String LAYERS_PREFIX = "layers.";
   public static final String KEEP_SUFFIX = ".keep";
   public static final String NONZEROS_SUFFIX = ".nonzeros";
+  /** The further stages of a progressive run: {@code stages} (the short list) and {@code stages.<n>.*}. */
+  public static final String STAGES = "stages";
 
   private final LinkedHashMap<String, String> values = new LinkedHashMap<>();
   private final Map<String, String> origins = new LinkedHashMap<>();
@@ -52,8 +54,21 @@ public final class ConfigSettings {
     }
   }
 
-  /** Lays {@code over}'s settings over these; when {@code replaceLayers} and over has layer targets, these lose theirs. */
+  /**
+   * Lays {@code over}'s settings over these; when {@code replaceLayers} and over has layer targets, these lose
+   * theirs. Stage targets come from one place too: when over gives any ({@code stages},
+   * {@code stages.<n>.compression} or {@code stages.<n>.layers.*}), these lose every stage setting; a stage's
+   * schedule keys alone ({@code stages.3.retrain.epochs}) are merged per key.
+   */
   public ConfigSettings overlay(ConfigSettings over, boolean replaceLayers) {
+    if (over.values.keySet().stream().anyMatch(ConfigSettings::isStageTargetKey)) {
+      for (String key : new ArrayList<>(values.keySet())) {
+        if (isStageKey(key)) {
+          values.remove(key);
+          origins.remove(key);
+        }
+      }
+    }
     if (replaceLayers && over.hasLayerTargets()) {
       for (String key : new ArrayList<>(values.keySet())) {
         if (key.startsWith(LAYERS_PREFIX)) {
@@ -102,6 +117,25 @@ public final class ConfigSettings {
       }
     }
     return keys;
+  }
+
+  /** Whether {@code key} is {@code stages} or a {@code stages.<n>.*} setting. */
+  public static boolean isStageKey(String key) {
+    return key.equals(STAGES) || key.startsWith(STAGES + ".");
+  }
+
+  /** Whether {@code key} gives a stage's targets: {@code stages}, {@code stages.<n>.compression|layers.*}. */
+  static boolean isStageTargetKey(String key) {
+    if (key.equals(STAGES)) {
+      return true;
+    }
+    if (!key.startsWith(STAGES + ".")) {
+      return false;
+    }
+    String rest = key.substring(STAGES.length() + 1);
+    int dot = rest.indexOf('.');
+    String field = dot < 0 ? "" : rest.substring(dot + 1);
+    return field.equals("compression") || field.startsWith(LAYERS_PREFIX);
   }
 
   /** The layer pattern of a {@code layers.<pattern>.keep|nonzeros} key, or null for other keys. */

@@ -78,6 +78,48 @@ public final class Presets {
         "layers.conv2.keep", "0.06",
         "layers.fc1.keep", "0.005",
         "layers.fc2.keep", "0.09"));
+    // Progressive: stage 1 is lenet5-71x, then each stage prunes within the previous support.
+    // stage 2: 300 + 1,000 + 1,400 + 200 = 2,900 (148×); stage 3: 250 + 700 + 680 + 130 = 1,760 (245×);
+    // stage 4: 200 + 500 + 420 + 105 = 1,225 non-zeros: 351.4×. Later stages: 10 ADMM iterations (ρ restarts),
+    // 6 retraining epochs, the last 12 at lr 0.005 as in lenet5-100x.
+    PRESETS.put("lenet5-350x", map(
+        "layers.conv1.keep", "0.8",
+        "layers.conv2.keep", "0.08",
+        "layers.fc1.keep", "0.008",
+        "layers.fc2.keep", "0.09",
+        "stages.2.layers.conv1.keep", "0.6",
+        "stages.2.layers.conv2.keep", "0.04",
+        "stages.2.layers.fc1.keep", "0.0035",
+        "stages.2.layers.fc2.keep", "0.04",
+        "stages.2.admm.iterations", "10",
+        "stages.2.retrain.epochs", "6",
+        "stages.3.layers.conv1.keep", "0.5",
+        "stages.3.layers.conv2.keep", "0.028",
+        "stages.3.layers.fc1.keep", "0.0017",
+        "stages.3.layers.fc2.keep", "0.026",
+        "stages.3.admm.iterations", "10",
+        "stages.3.retrain.epochs", "6",
+        "stages.4.layers.conv1.keep", "0.4",
+        "stages.4.layers.conv2.keep", "0.02",
+        "stages.4.layers.fc1.keep", "0.00105",
+        "stages.4.layers.fc2.keep", "0.021",
+        "stages.4.admm.iterations", "10",
+        "stages.4.retrain.epochs", "12",
+        "stages.4.retrain.lr", "0.005"));
+    // LeNet-300-100: fc1 235,200, fc2 30,000, fc3 1,000 weights (266,200). Stage 1: 9,408 + 3,000 + 500 =
+    // 12,908 (20.6×); stage 2: 4,704 + 1,500 + 400 = 6,604 (40.3×); stage 3: 2,587 + 900 + 300 = 3,787
+    // non-zeros: 70.3×. An epoch takes seconds, so every stage keeps the full schedule.
+    PRESETS.put("lenet-300-100-70x", map(
+        "model", "lenet-300-100",
+        "layers.fc1.keep", "0.04",
+        "layers.fc2.keep", "0.1",
+        "layers.fc3.keep", "0.5",
+        "stages.2.layers.fc1.keep", "0.02",
+        "stages.2.layers.fc2.keep", "0.05",
+        "stages.2.layers.fc3.keep", "0.4",
+        "stages.3.layers.fc1.keep", "0.011",
+        "stages.3.layers.fc2.keep", "0.03",
+        "stages.3.layers.fc3.keep", "0.3"));
   }
 
   private Presets() {}

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.LayerRule;
+import org.admm4j.admm.config.Stage;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.TrainingSchedule;
@@ -54,6 +55,27 @@ public record PruningConfig(PrunePlan plan, int threads) {
       } else {
         s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.KEEP_SUFFIX, Double.toString(r.keepFraction()));
       }
+    }
+    for (int i = 0; i < plan.stages().size(); i++) {
+      Stage st = plan.stages().get(i);
+      String prefix = ConfigSettings.STAGES + "." + (i + 2) + ".";
+      if (st.compression() != 0) {
+        s.put(prefix + "compression", Double.toString(st.compression()));
+      }
+      for (LayerRule r : st.layers()) {
+        if (r.nonzeros() >= 0) {
+          s.put(prefix + ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.NONZEROS_SUFFIX,
+              Long.toString(r.nonzeros()));
+        } else {
+          s.put(prefix + ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.KEEP_SUFFIX,
+              Double.toString(r.keepFraction()));
+        }
+      }
+      s.put(prefix + "admm.iterations", Integer.toString(st.admmIterations()));
+      s.put(prefix + "rho.initial", Double.toString(st.rho().initial()));
+      s.put(prefix + "rho.growth", Double.toString(st.rho().growth()));
+      s.put(prefix + "rho.max", Double.toString(st.rho().max()));
+      putSchedule(s, prefix + "retrain", st.retrain());
     }
     return s;
   }

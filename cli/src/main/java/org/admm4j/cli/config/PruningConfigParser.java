@@ -11,6 +11,7 @@ import org.admm4j.admm.config.HardPruneSupport;
 import org.admm4j.admm.config.LayerRule;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
+import org.admm4j.admm.config.Stage;
 import org.admm4j.admm.config.TrainingSchedule;
 
 /** Turns {@link ConfigSettings} into a {@link PruningConfig}, rejecting every bad value by name. */
@@ -54,13 +55,13 @@ public final class PruningConfigParser {
 
   private PruningConfig parse() throws ConfigException {
     for (String key : s.values().keySet()) {
-      if (!KEYS.contains(key) && ConfigSettings.layerPattern(key) == null) {
+      if (!KEYS.contains(key) && ConfigSettings.layerPattern(key) == null && !ConfigSettings.isStageKey(key)) {
         if (key.startsWith(ConfigSettings.LAYERS_PREFIX)) {
           throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): a layer target must be "
               + "layers.<name or glob>.keep (a fraction in (0,1]) or layers.<name or glob>.nonzeros (a count)");
         }
         throw new ConfigException("unknown setting '" + key + "' (" + s.origin(key) + "); known settings: "
-            + String.join(", ", KEYS) + ", layers.<name>.keep, layers.<name>.nonzeros");
+            + String.join(", ", KEYS) + ", layers.<name>.keep, layers.<name>.nonzeros, stages, stages.<n>.*");
       }
     }
     String preset = string("preset");
@@ -98,8 +99,157 @@ public final class PruningConfigParser {
     // settings added after the first release: absent (an older checkpoint's configuration) means off
     int shift = s.get("augment.shift") == null ? 0 : integer("augment.shift", 0, 8);
     boolean flip = flag("augment.flip");
+    RhoSchedule rho = new RhoSchedule(rho0, growth, rhoMax);
     return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
-        new RhoSchedule(rho0, growth, rhoMax), support, retrain, layers(), shift, flip, distillation()), threads);
+        rho, support, retrain, layers(), shift, flip, distillation(), stages(iterations, rho, retrain)), threads);
+  }
+
+  /**
+   * The further stages: {@code stages = 100x, 200x, 350x} (a compression per stage, stage 2 first) and/or
+   * {@code stages.<n>.*} keys for stage n = 2, 3, …: {@code compression}, {@code layers.<p>.keep|nonzeros},
+   * {@code admm.iterations}, {@code rho.initial|growth|max}, {@code retrain.<epochs, lr, …>}; what a stage
+   * does not set it takes from the plan.
+   */
+  private List<Stage> stages(int planIterations, RhoSchedule planRho, TrainingSchedule planRetrain)
+      throws ConfigException {
+    java.util.TreeMap<Integer, String> compressions = new java.util.TreeMap<>();
+    String list = s.get(ConfigSettings.STAGES);
+    if (list != null && !list.isBlank()) {
+      String[] items = list.split(",");
+      for (int i = 0; i < items.length; i++) {
+        compressions.put(i + 2, items[i].trim());
+      }
+    }
+    java.util.TreeMap<Integer, List<String>> keys = new java.util.TreeMap<>();
+    for (String key : s.values().keySet()) {
+      if (!key.startsWith(ConfigSettings.STAGES + ".")) {
+        continue;
+      }
+      String rest = key.substring(ConfigSettings.STAGES.length() + 1);
+      int dot = rest.indexOf('.');
+      int n;
+      try {
+        n = Integer.parseInt(dot < 0 ? rest : rest.substring(0, dot));
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 2 || dot < 0) {
+        throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): a stage setting is stages.<n>.<key>"
+            + " with n = 2, 3, … (stage 1 is the plan's own targets and schedule)");
+      }
+      keys.computeIfAbsent(n, x -> new ArrayList<>()).add(key);
+    }
+    Set<Integer> numbers = new TreeSet<>(compressions.keySet());
+    numbers.addAll(keys.keySet());
+    List<Stage> stages = new ArrayList<>();
+    int expected = 2;
+    for (int n : numbers) {
+      if (n != expected) {
+        String key = keys.containsKey(n) ? keys.get(n).get(0) : ConfigSettings.STAGES;
+        throw new ConfigException("setting '" + key + "' (" + s.origin(key) + ") is for stage " + n + ", but stage "
+            + expected + " has no targets: stages are numbered 2, 3, … without gaps");
+      }
+      expected++;
+      stages.add(stage(n, compressions.get(n), keys.getOrDefault(n, List.of()), planIterations, planRho,
+          planRetrain));
+    }
+    return stages;
+  }
+
+  private Stage stage(int n, String fromList, List<String> keys, int planIterations, RhoSchedule planRho,
+      TrainingSchedule planRetrain) throws ConfigException {
+    String prefix = ConfigSettings.STAGES + "." + n + ".";
+    double compression = 0;
+    String compressionKey = prefix + "compression";
+    if (fromList != null && s.get(compressionKey) != null) {
+      throw new ConfigException("stage " + n + " has a compression both in stages (" + s.origin(ConfigSettings.STAGES)
+          + ") and in " + compressionKey + " (" + s.origin(compressionKey) + "): give it once");
+    }
+    if (fromList != null) {
+      compression = compressionFactor(ConfigSettings.STAGES, fromList);
+    } else if (s.get(compressionKey) != null) {
+      compression = compressionFactor(compressionKey, s.get(compressionKey));
+    }
+    List<LayerRule> rules = new ArrayList<>();
+    Set<String> known = new TreeSet<>(List.of("compression", "admm.iterations", "rho.initial", "rho.growth",
+        "rho.max"));
+    for (String k : PHASE_KEYS) {
+      known.add("retrain." + k);
+    }
+    for (String key : keys) {
+      String rest = key.substring(prefix.length());
+      String pattern = ConfigSettings.layerPattern(rest);
+      if (pattern != null) {
+        rules.add(layerRule(key, pattern));
+      } else if (!known.contains(rest)) {
+        throw new ConfigException("unknown setting '" + key + "' (" + s.origin(key) + "); a stage takes "
+            + String.join(", ", known) + ", layers.<name>.keep, layers.<name>.nonzeros");
+      }
+    }
+    if (rules.isEmpty() == (compression == 0)) {
+      throw new ConfigException("stage " + n + (rules.isEmpty()
+          ? " has no targets: give " + compressionKey + " (e.g. 200x), an entry in stages, or " + prefix
+              + "layers.<name>.keep|nonzeros"
+          : " has both a compression and layer targets (" + prefix + "layers.*): give one of them"));
+    }
+    int iterations = s.get(prefix + "admm.iterations") == null ? planIterations
+        : integer(prefix + "admm.iterations", 1, 100_000);
+    double rho0 = s.get(prefix + "rho.initial") == null ? planRho.initial() : number(prefix + "rho.initial");
+    if (!(rho0 > 0) || Double.isInfinite(rho0)) {
+      throw bad(prefix + "rho.initial", "a positive number (the ADMM penalty ρ must be > 0)");
+    }
+    double growth = s.get(prefix + "rho.growth") == null ? planRho.growth() : number(prefix + "rho.growth");
+    if (!(growth >= 1) || Double.isInfinite(growth)) {
+      throw bad(prefix + "rho.growth", "a factor ≥ 1 (ρ is multiplied by it every iteration)");
+    }
+    double rhoMax = s.get(prefix + "rho.max") == null ? Math.max(planRho.max(), rho0) : number(prefix + "rho.max");
+    if (!(rhoMax >= rho0) || Double.isInfinite(rhoMax)) {
+      throw bad(prefix + "rho.max", "a cap ≥ the stage's rho.initial (" + rho0 + ")");
+    }
+    TrainingSchedule r = planRetrain;
+    String rp = prefix + "retrain.";
+    int epochs = s.get(rp + "epochs") == null ? r.epochs() : integer(rp + "epochs", 0, 100_000);
+    String optimizer = s.get(rp + "optimizer") == null ? r.optimizer() : required(rp + "optimizer").toLowerCase(Locale.ROOT);
+    if (!OPTIMIZERS.contains(optimizer)) {
+      throw bad(rp + "optimizer", "one of " + new TreeSet<>(OPTIMIZERS));
+    }
+    double lr = s.get(rp + "lr") == null ? r.lr() : number(rp + "lr");
+    if (!(lr > 0) || Double.isInfinite(lr)) {
+      throw bad(rp + "lr", "a positive learning rate");
+    }
+    double momentum = s.get(rp + "momentum") == null ? r.momentum() : number(rp + "momentum");
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw bad(rp + "momentum", "a value in [0, 1)");
+    }
+    double wd = s.get(rp + "weight_decay") == null ? r.weightDecay() : number(rp + "weight_decay");
+    if (!(wd >= 0) || Double.isInfinite(wd)) {
+      throw bad(rp + "weight_decay", "a value ≥ 0");
+    }
+    String schedule = s.get(rp + "schedule") == null ? r.schedule() : required(rp + "schedule").toLowerCase(Locale.ROOT);
+    if (!SCHEDULES.contains(schedule)) {
+      throw bad(rp + "schedule", "one of " + new TreeSet<>(SCHEDULES));
+    }
+    return new Stage(rules, compression, iterations, new RhoSchedule(rho0, growth, rhoMax),
+        new TrainingSchedule(epochs, optimizer, (float) lr, (float) momentum, (float) wd, schedule));
+  }
+
+  /** {@code 350x} or {@code 350}: a compression factor > 1. */
+  private double compressionFactor(String key, String value) throws ConfigException {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.endsWith("x")) {
+      v = v.substring(0, v.length() - 1).trim();
+    }
+    double f;
+    try {
+      f = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      f = Double.NaN;
+    }
+    if (!(f > 1) || Double.isInfinite(f)) {
+      throw new ConfigException(key + " = " + s.get(key) + " (" + s.origin(key) + ") is invalid: '" + value.trim()
+          + "' is not a compression factor: expected a number > 1, optionally with x (e.g. 200x)");
+    }
+    return f;
   }
 
   /** An optional true/false setting, false when absent. */
@@ -147,25 +297,28 @@ public final class PruningConfigParser {
   private List<LayerRule> layers() throws ConfigException {
     List<LayerRule> rules = new ArrayList<>();
     for (String key : s.layerKeys()) {
-      String pattern = ConfigSettings.layerPattern(key);
-      if (pattern.isEmpty()) {
-        throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): the layer name is empty");
-      }
-      if (key.endsWith(ConfigSettings.KEEP_SUFFIX)) {
-        double keep = number(key);
-        if (!(keep > 0 && keep <= 1)) {
-          throw bad(key, "a keep fraction in (0, 1] (1 leaves the layer dense)");
-        }
-        rules.add(LayerRule.keep(pattern, keep));
-      } else {
-        long count = longValue(key);
-        if (count < 1) {
-          throw bad(key, "a number of non-zero weights ≥ 1");
-        }
-        rules.add(LayerRule.nonzeros(pattern, count));
-      }
+      rules.add(layerRule(key, ConfigSettings.layerPattern(key)));
     }
     return rules;
+  }
+
+  /** The rule of a {@code [stages.<n>.]layers.<pattern>.keep|nonzeros} key. */
+  private LayerRule layerRule(String key, String pattern) throws ConfigException {
+    if (pattern.isEmpty()) {
+      throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): the layer name is empty");
+    }
+    if (key.endsWith(ConfigSettings.KEEP_SUFFIX)) {
+      double keep = number(key);
+      if (!(keep > 0 && keep <= 1)) {
+        throw bad(key, "a keep fraction in (0, 1] (1 leaves the layer dense)");
+      }
+      return LayerRule.keep(pattern, keep);
+    }
+    long count = longValue(key);
+    if (count < 1) {
+      throw bad(key, "a number of non-zero weights ≥ 1");
+    }
+    return LayerRule.nonzeros(pattern, count);
   }
 
   private TrainingSchedule schedule(String phase, int minEpochs) throws ConfigException {

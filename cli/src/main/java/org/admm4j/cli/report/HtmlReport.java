@@ -106,6 +106,13 @@ public final class HtmlReport {
         + " MACs are multiply-accumulates per sample, dense and after pruning.");
     ReportTables.layers(out, r.layers());
     out.append("</section>\n");
+    if (r.stages() != null) {
+      section(out, "stages", "Stages", "Progressive pruning: each stage's ADMM starts from the previous stage's"
+          + " retrained model and prunes within its support; the ADMM iterations and retraining epochs below run"
+          + " on stage after stage.");
+      ReportTables.stages(out, r.stages());
+      out.append("</section>\n");
+    }
     for (Section s : sections) {
       chartSection(out, s);
     }

@@ -29,7 +29,12 @@ record PruningReport(
     /* optional */ String startedAt,
     /* optional */ String from,
     /* optional */ Long trainImages,
-    /* optional */ Long testImages) {
+    /* optional */ Long testImages,
+    /* optional */ List<Stage> stages) {
+
+  /** One stage of a progressive run: its targets, what it kept, and the test accuracy after it. */
+  record Stage(long stage, String targets, long nonzero, double compression, double hardPrunedAccuracy,
+      double retrainedAccuracy, /* optional */ Double seconds) {}
 
   /** One weight tensor: counts of weights and non-zeros, and multiply-accumulates per sample. */
   record Layer(String name, long weights, long nonzero, double keptFraction,

@@ -61,7 +61,21 @@ final class PruningReportReader {
         r.has("config") ? root.get("config") : null,
         r.optionalString("command"), r.optionalString("started_at"), r.optionalString("from"),
         r.has("train_images") ? r.integer("train_images") : null,
-        r.has("test_images") ? r.integer("test_images") : null);
+        r.has("test_images") ? r.integer("test_images") : null,
+        stages(r));
+  }
+
+  private static List<PruningReport.Stage> stages(Fields r) {
+    if (!r.has("stages")) {
+      return null;
+    }
+    List<PruningReport.Stage> stages = new ArrayList<>();
+    for (Fields f : r.objects("stages")) {
+      stages.add(new PruningReport.Stage(f.integer("stage"), f.string("targets"), f.integer("nonzero_weights"),
+          f.number("compression"), f.number("hard_pruned_accuracy"), f.number("retrained_accuracy"),
+          f.optionalNumber("seconds")));
+    }
+    return Collections.unmodifiableList(stages);
   }
 
   private static List<Epoch> epochs(Fields r, String name) {

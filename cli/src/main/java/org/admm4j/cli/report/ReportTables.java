@@ -94,6 +94,28 @@ final class ReportTables {
     out.append("</tr></tfoot>\n</table>\n");
   }
 
+  /** The stages of a progressive run: targets, non-zeros, compression, accuracy after pruning and after retraining. */
+  static void stages(StringBuilder out, List<PruningReport.Stage> stages) {
+    out.append("<table class=\"stages\">\n<thead><tr>");
+    for (String h : List.of("Stage", "Targets", "Non-zero", "Compression", "Hard-pruned accuracy",
+        "Retrained accuracy", "Seconds")) {
+      headerCell(out, h);
+    }
+    out.append("</tr></thead>\n<tbody>\n");
+    for (PruningReport.Stage st : stages) {
+      out.append("<tr class=\"stage\">");
+      cell(out, Long.toString(st.stage()), true);
+      cell(out, st.targets(), false);
+      cell(out, NumberText.count(st.nonzero()), true);
+      cell(out, NumberText.ratio(st.compression()), true);
+      cell(out, NumberText.percent(st.hardPrunedAccuracy()), true);
+      cell(out, NumberText.percent(st.retrainedAccuracy()), true);
+      cell(out, st.seconds() == null ? NA : NumberText.seconds(st.seconds()), true);
+      out.append("</tr>\n");
+    }
+    out.append("</tbody>\n</table>\n");
+  }
+
   static void admmIterations(StringBuilder out, List<AdmmIteration> iterations) {
     if (iterations.isEmpty()) {
       notAvailable(out, "the report lists no ADMM iterations");

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.config.StageTargets;
 import org.junit.jupiter.api.Test;
 
 class PresetsTest {
@@ -21,20 +22,43 @@ class PresetsTest {
     return w;
   }
 
+  /** The compression of the preset's last stage over its model's conv and linear weights. */
   private static double compression(String preset) throws Exception {
     PruningConfig c = PruningConfigParser.parse(Presets.settings(preset));
-    LinkedHashMap<String, Integer> weights = lenet5Weights();
     java.util.List<LayerTargets.Candidate> layers = new java.util.ArrayList<>();
-    weights.forEach((name, n) -> layers.add(new LayerTargets.Candidate(name,
-        name.startsWith("conv") ? org.admm4j.nn.LayerKind.CONV : org.admm4j.nn.LayerKind.LINEAR, n)));
-    Map<String, Integer> k = LayerTargets.resolve(c.layers(), layers, "lenet5");
+    for (org.admm4j.nn.Parameter p : org.admm4j.nn.Models.create(c.plan().model(), 1).parameters()) {
+      if (p.isWeight()) {
+        layers.add(new LayerTargets.Candidate(p.name().replace(".weight", ""), p.kind(), p.size()));
+      }
+    }
+    java.util.List<LinkedHashMap<String, Integer>> stages = StageTargets.resolve(c.plan(), layers);
+    assertEquals(c.plan().stageCount(), stages.size());
+    Map<String, Integer> k = stages.get(stages.size() - 1);
     long total = 0;
     long kept = 0;
-    for (Map.Entry<String, Integer> e : weights.entrySet()) {
-      total += e.getValue();
-      kept += k.getOrDefault(e.getKey(), e.getValue());
+    for (LayerTargets.Candidate l : layers) {
+      total += l.weights();
+      kept += k.getOrDefault(l.name(), l.weights());
     }
     return (double) total / kept;
+  }
+
+  /** The progressive presets: their stages, and the totals they are measured on. */
+  @Test
+  void progressivePresetsHaveShrinkingStages() throws Exception {
+    PrunePlan l5 = PruningConfigParser.parse(Presets.settings("lenet5-350x")).plan();
+    assertEquals(4, l5.stageCount());
+    assertEquals(12, l5.retrain(3).epochs());
+    assertEquals(0.005f, l5.retrain(3).lr());
+    assertEquals(10, l5.admmIterations(2));
+    PrunePlan l3 = PruningConfigParser.parse(Presets.settings("lenet-300-100-70x")).plan();
+    assertEquals("lenet-300-100", l3.model());
+    assertEquals(3, l3.stageCount());
+    long weights = 0;
+    for (org.admm4j.nn.Parameter p : org.admm4j.nn.Models.create("lenet-300-100", 1).parameters()) {
+      weights += p.isWeight() ? p.size() : 0;
+    }
+    assertEquals(266_200, weights);
   }
 
   @Test

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.LayerRule;
 import org.admm4j.admm.config.RhoSchedule;
+import org.admm4j.admm.config.Stage;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +141,77 @@ class PruningConfigParserTest {
     Files.writeString(props, "rho.initial=-1\n", StandardCharsets.UTF_8);
     m = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(props, new ConfigSettings())).getMessage();
     assertTrue(m.contains("rho.initial = -1 (from p.properties)"), m);
+  }
+
+  /** Stages: the short list, stage keys, a JSON array of objects; a stage's own schedule over the plan's. */
+  @Test
+  void stagesParseFromTheListKeysAndFiles() throws Exception {
+    PruningConfig c = ConfigResolver.resolve(null, flags("stages", "100x, 200", "stages.3.admm.iterations", "7",
+        "stages.3.rho.initial", "0.01", "stages.3.retrain.lr", "0.002"));
+    assertEquals(2, c.plan().stages().size());
+    Stage two = c.plan().stages().get(0);
+    assertEquals(100, two.compression());
+    assertEquals(c.admmIterations(), two.admmIterations());
+    assertEquals(c.rho(), two.rho());
+    assertEquals(c.plan().retrain(), two.retrain());
+    Stage three = c.plan().stages().get(1);
+    assertEquals(200, three.compression());
+    assertEquals(7, three.admmIterations());
+    assertEquals(new RhoSchedule(0.01, c.rho().growth(), c.rho().max()), three.rho());
+    assertEquals(0.002f, three.retrain().lr());
+    assertEquals(c.plan().retrain().epochs(), three.retrain().epochs());
+    // the settings round trip (as a resumed or reported run writes them)
+    ConfigSettings again = new ConfigSettings();
+    c.toSettings().forEach((k, v) -> again.put(k, v, "saved"));
+    assertEquals(c.plan(), PruningConfigParser.parse(again).plan());
+
+    Path json = dir.resolve("stages.json");
+    Files.writeString(json, "{\"stages\": [{\"layers\": {\"fc1\": {\"keep\": 0.004}}, \"admm\": {\"iterations\": 5}},"
+        + " {\"compression\": \"300x\", \"retrain\": {\"epochs\": 12}}]}", StandardCharsets.UTF_8);
+    c = ConfigResolver.resolve(json, new ConfigSettings());
+    assertEquals(List.of(LayerRule.keep("fc1", 0.004)), c.plan().stages().get(0).layers());
+    assertEquals(5, c.plan().stages().get(0).admmIterations());
+    assertEquals(300, c.plan().stages().get(1).compression());
+    assertEquals(12, c.plan().stages().get(1).retrain().epochs());
+    Files.writeString(json, "{\"stages\": [\"100x\", \"250x\"]}", StandardCharsets.UTF_8);
+    assertEquals(250, ConfigResolver.resolve(json, new ConfigSettings()).plan().stages().get(1).compression());
+    // a preset's stages: a stage's schedule key merges, a stage target replaces them all
+    c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x", "stages.4.retrain.epochs", "3"));
+    assertEquals(3, c.plan().stages().size());
+    assertEquals(3, c.plan().stages().get(2).retrain().epochs());
+    c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x", "stages", "150x"));
+    assertEquals(1, c.plan().stages().size());
+    assertEquals(0, ConfigResolver.resolve(null, new ConfigSettings()).plan().stages().size());
+  }
+
+  @Test
+  void badStagesAreNamed() throws Exception {
+    String m = error(flags("stages", "100x, fast"));
+    assertTrue(m.contains("stages = 100x, fast (--set)") && m.contains("'fast' is not a compression factor"), m);
+    m = error(flags("stages", "0.5"));
+    assertTrue(m.contains("expected a number > 1"), m);
+    m = error(flags("stages.3.compression", "200"));
+    assertTrue(m.contains("'stages.3.compression' (--set) is for stage 3, but stage 2 has no targets"), m);
+    m = error(flags("stages.1.compression", "200"));
+    assertTrue(m.contains("stages.<n>.<key> with n = 2, 3"), m);
+    m = error(flags("stages.2.admm.iterations", "4"));
+    assertTrue(m.contains("stage 2 has no targets"), m);
+    m = error(flags("stages.2.compression", "200", "stages.2.layers.fc1.keep", "0.01"));
+    assertTrue(m.contains("stage 2 has both a compression and layer targets"), m);
+    m = error(flags("stages", "200x", "stages.2.compression", "300"));
+    assertTrue(m.contains("stage 2 has a compression both in stages"), m);
+    m = error(flags("stages.2.layers.fc1.keep", "2"));
+    assertTrue(m.contains("stages.2.layers.fc1.keep = 2 (--set) is invalid"), m);
+    m = error(flags("stages", "200x", "stages.2.rho.growth", "0.5"));
+    assertTrue(m.contains("stages.2.rho.growth = 0.5 (--set) is invalid"), m);
+    m = error(flags("stages", "200x", "stages.2.retrain.optimizer", "lbfgs"));
+    assertTrue(m.contains("stages.2.retrain.optimizer = lbfgs (--set) is invalid"), m);
+    m = error(flags("stages", "200x", "stages.2.dense.epochs", "3"));
+    assertTrue(m.contains("unknown setting 'stages.2.dense.epochs'"), m);
+    Path json = dir.resolve("bad-stages.json");
+    Files.writeString(json, "{\"stages\": [\"100x\", {\"compression\": 200}]}", StandardCharsets.UTF_8);
+    m = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(json, new ConfigSettings())).getMessage();
+    assertTrue(m.contains("bad-stages.json") && m.contains("mixes compressions and objects"), m);
   }
 
   @Test

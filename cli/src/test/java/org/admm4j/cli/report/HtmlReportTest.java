@@ -128,6 +128,40 @@ class HtmlReportTest {
     assertFalse(html.contains(NumberText.NOT_AVAILABLE));
   }
 
+  /** A progressive run's report.json stages become the Stages table; a run without them has none. */
+  @Test
+  void stagesAreATable() {
+    assertFalse(HtmlReport.render(SampleReports.sample()).contains("id=\"stages\""));
+    JsonObject report = SampleReports.sample();
+    JsonArray stages = new JsonArray();
+    String[] targets = {"plan", "fc1 keep 0.002, <b>conv*</b> keep 0.5"};
+    for (int i = 0; i < 2; i++) {
+      JsonObject st = new JsonObject();
+      st.addProperty("stage", i + 1);
+      st.addProperty("targets", targets[i]);
+      st.add("kept", new JsonObject());
+      st.addProperty("nonzero_weights", i == 0 ? 10_700 : 4_300);
+      st.addProperty("compression", i == 0 ? 40.23 : 100.1);
+      st.addProperty("admm_iterations", 15);
+      st.addProperty("retrain_epochs", 8);
+      st.addProperty("hard_pruned_accuracy", i == 0 ? 98.64 : 97.5);
+      st.addProperty("retrained_accuracy", i == 0 ? 99.15 : 99.02);
+      st.addProperty("seconds", i == 0 ? 120.5 : 90.25);
+      stages.add(st);
+    }
+    report.add("stages", stages);
+    String html = HtmlReport.render(report);
+    assertTrue(html.contains("<section id=\"stages\">"));
+    assertEquals(List.of(
+        List.of("1", "plan", "10,700", "40.2×", "98.64 %", "99.15 %", "120.5 s (2 min 0.5 s)"),
+        List.of("2", "fc1 keep 0.002, &lt;b&gt;conv*&lt;/b&gt; keep 0.5", "4,300", "100.1×", "97.50 %", "99.02 %",
+            "90.3 s (1 min 30.3 s)")),
+        rows(html, "<tr class=\"stage\">"));
+    stages.get(1).getAsJsonObject().remove("retrained_accuracy");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HtmlReport.render(report));
+    assertTrue(e.getMessage().contains("stages[1].retrained_accuracy"), e.getMessage());
+  }
+
   @Test
   void htmlInjectionIsEscapedEverywhere() {
     JsonObject report = SampleReports.sample();
