@@ -64,7 +64,13 @@ public final class ModelFiles {
       metadata = f.metadata();
       tensors = f.tensors();
     }
-    Model model = architecture(file, metadata).build(0);
+    Model model;
+    try {
+      model = architecture(file, metadata).build(0);
+    } catch (SpecException e) {
+      // A spec can parse and still not assemble (a layer's shape against the next one's, the classes).
+      throw new IOException(file + ": metadata " + ModelMetadata.SPEC + ": " + e.getMessage(), e);
+    }
     ModelTensors.copyInto(model, tensors, file.toString());
     return new StoredModel(file, model, metadata, normalization(file, metadata), format);
   }
