@@ -64,9 +64,14 @@ public final class ModelFiles {
       metadata = f.metadata();
       tensors = f.tensors();
     }
+    long floats = 0;
+    for (Tensor t : tensors.values()) {
+      floats += t.data().length;
+    }
     Model model;
     try {
-      model = architecture(file, metadata).build(0);
+      // at most the weights the file stores: a spec declaring huge layers is refused before it allocates
+      model = architecture(file, metadata).build(0, floats);
     } catch (SpecException e) {
       // A spec can parse and still not assemble (a layer's shape against the next one's, the classes).
       throw new IOException(file + ": metadata " + ModelMetadata.SPEC + ": " + e.getMessage(), e);
