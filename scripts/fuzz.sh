@@ -8,6 +8,8 @@
 # <module>/src/test/resources/<package>/<Class>Inputs/<method>/crash-<sha1> and from then on every build
 # replays it. The log goes to <module>/target/fuzz-TARGET.log; the last line of libFuzzer's output
 # ("Done N runs in S second(s)") gives the executions. Per-input time limit: the target's @Timeout.
+# The run reads classes from target/: run no other build of this module (or the modules below it) meanwhile.
+# Extra Maven flags: FUZZ_MAVEN_ARGS (e.g. -o). See docs/FUZZING.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
