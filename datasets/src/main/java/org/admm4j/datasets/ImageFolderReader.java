@@ -45,6 +45,11 @@ public final class ImageFolderReader {
   private static final byte[] PNG_END = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60,
       (byte) 0x82};
 
+  // Deflate expands at most 1,032-fold and a 1-bit PNG packs 8 pixels a byte; a JPEG needs at least a
+  // bit per 8x8 block. So no real image holds more pixels than this per byte of file: a header that says
+  // otherwise would have the decoder and the dataset allocate for pixels that are not there.
+  private static final long MAX_PIXELS_PER_BYTE = 8 * 1032;
+
   private ImageFolderReader() {}
 
   /** One image file with its label and what its header says. */
@@ -153,6 +158,12 @@ public final class ImageFolderReader {
         reader.setInput(in, true, true);
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
+        long fileBytes = Files.size(file);
+        if ((long) width * height > MAX_PIXELS_PER_BYTE * fileBytes) {
+          throw new DatasetException(file + ": size: the header declares " + width + "x" + height
+              + " pixels, more than a " + fileBytes + "-byte PNG or JPEG can hold (at most "
+              + MAX_PIXELS_PER_BYTE + " pixels a byte); corrupt, or a decompression bomb");
+        }
         ImageTypeSpecifier type = reader.getRawImageType(0);
         if (type == null) {
           Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);

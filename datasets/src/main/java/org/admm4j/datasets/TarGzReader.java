@@ -45,6 +45,8 @@ final class TarGzReader {
     try (InputStream in = new GZIPInputStream(
         new BufferedInputStream(Files.newInputStream(archive), 1 << 16), 1 << 16)) {
       byte[] header = new byte[BLOCK];
+      // one copy buffer for the whole archive: a 512-byte entry must not cost a 64 KiB allocation
+      byte[] buf = new byte[1 << 16];
       String overrideName = null;
       while (true) {
         if (in.readNBytes(header, 0, BLOCK) < BLOCK) {
@@ -57,7 +59,7 @@ final class TarGzReader {
         byte type = header[156];
         if (type == 'L' || type == 'x') {
           // GNU long name or pax extended header: applies to the next entry.
-          byte[] body = readBody(archive, in, size);
+          byte[] body = readBody(archive, in, size, buf);
           overrideName = type == 'L' ? cString(body, 0, body.length) : paxPath(body);
           continue;
         }
@@ -68,12 +70,12 @@ final class TarGzReader {
         if (regular && shortName != null && names.contains(shortName)) {
           Path target = destination.resolve(shortName);
           try (OutputStream out = Files.newOutputStream(target)) {
-            copy(archive, in, out, size);
+            copy(archive, in, out, size, buf);
           }
-          skip(archive, in, padding(size));
+          skip(archive, in, padding(size), buf);
           written.put(shortName, target);
         } else {
-          skip(archive, in, size + padding(size));
+          skip(archive, in, size + padding(size), buf);
         }
       }
     }
@@ -118,7 +120,7 @@ final class TarGzReader {
     return value;
   }
 
-  private static byte[] readBody(Path archive, InputStream in, long size) throws IOException {
+  private static byte[] readBody(Path archive, InputStream in, long size, byte[] buf) throws IOException {
     if (size > 1 << 20) {
       throw new IOException(archive + ": tar: extended header of " + size + " bytes, expected < 1 MiB");
     }
@@ -126,13 +128,12 @@ final class TarGzReader {
     if (body.length < size) {
       throw new IOException(archive + ": tar: truncated extended header");
     }
-    skip(archive, in, padding(size));
+    skip(archive, in, padding(size), buf);
     return body;
   }
 
-  private static void copy(Path archive, InputStream in, OutputStream out, long size)
+  private static void copy(Path archive, InputStream in, OutputStream out, long size, byte[] buf)
       throws IOException {
-    byte[] buf = new byte[1 << 16];
     long left = size;
     while (left > 0) {
       int r = in.read(buf, 0, (int) Math.min(buf.length, left));
@@ -144,8 +145,8 @@ final class TarGzReader {
     }
   }
 
-  private static void skip(Path archive, InputStream in, long n) throws IOException {
-    copy(archive, in, OutputStream.nullOutputStream(), n);
+  private static void skip(Path archive, InputStream in, long n, byte[] buf) throws IOException {
+    copy(archive, in, OutputStream.nullOutputStream(), n, buf);
   }
 
   private static long padding(long size) {

@@ -64,7 +64,18 @@ public final class ModelFiles {
       metadata = f.metadata();
       tensors = f.tensors();
     }
-    Model model = architecture(file, metadata).build(0);
+    long floats = 0;
+    for (Tensor t : tensors.values()) {
+      floats += t.data().length;
+    }
+    Model model;
+    try {
+      // at most the weights the file stores: a spec declaring huge layers is refused before it allocates
+      model = architecture(file, metadata).build(0, floats);
+    } catch (SpecException e) {
+      // A spec can parse and still not assemble (a layer's shape against the next one's, the classes).
+      throw new IOException(file + ": metadata " + ModelMetadata.SPEC + ": " + e.getMessage(), e);
+    }
     ModelTensors.copyInto(model, tensors, file.toString());
     return new StoredModel(file, model, metadata, normalization(file, metadata), format);
   }

@@ -257,8 +257,8 @@ public final class SafeTensors {
           if (v >= 0) {
             return v;
           }
-        } catch (ArithmeticException ignored) {
-          // falls through to the error below
+        } catch (ArithmeticException | NumberFormatException ignored) {
+          // a fraction, too large, or an exponent beyond BigDecimal's (1E-533333333333): the error below
         }
       }
     }

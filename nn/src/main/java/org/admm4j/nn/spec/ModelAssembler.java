@@ -35,20 +35,24 @@ final class ModelAssembler {
   private final long seed;
   private final SplittableRandom random;
   private int dropouts;
+  // convolution and linear weights allowed in all, and declared so far (checked before each allocation)
+  private final long maxWeights;
+  private long weights;
 
-  private ModelAssembler(ModelSpec spec, long seed) {
+  private ModelAssembler(ModelSpec spec, long seed, long maxWeights) {
     this.spec = spec;
     this.seed = seed;
     this.random = new SplittableRandom(seed);
+    this.maxWeights = maxWeights;
   }
 
-  static Model assemble(ModelSpec spec, long seed) {
-    return new ModelAssembler(spec, seed).model();
+  static Model assemble(ModelSpec spec, long seed, long maxWeights) {
+    return new ModelAssembler(spec, seed, maxWeights).model();
   }
 
   /** The output shape of {@code spec}'s layers, whatever its class count says. */
   static int[] outputShape(ModelSpec spec) {
-    ModelAssembler a = new ModelAssembler(spec, 0);
+    ModelAssembler a = new ModelAssembler(spec, 0, Long.MAX_VALUE);
     a.checkInput();
     return a.chain(spec.layers(), "layers", "", spec.input(), new ArrayList<>());
   }
@@ -120,6 +124,7 @@ final class ModelAssembler {
         throw error(where, "key 'kernel': " + c.kernel() + " with padding " + c.padding() + " does not fit input "
             + shape + ": the output would be smaller than 1×1");
       }
+      spendWeights(where, saturated((long) c.outChannels() * in[0], (long) c.kernel() * c.kernel()));
       return new Conv2d(name, in, c.outChannels(), c.kernel(), c.stride(), c.padding(), c.bias(), random);
     }
     if (s instanceof LayerSpec.Linear f) {
@@ -127,6 +132,7 @@ final class ModelAssembler {
         throw error(where, "a linear layer takes flat features [F] but gets " + shape
             + "; put a flatten before it");
       }
+      spendWeights(where, (long) f.outFeatures() * in[0]);
       return new Linear(name, in[0], f.outFeatures(), f.bias(), random);
     }
     if (s instanceof LayerSpec.BatchNorm b) {
@@ -175,6 +181,19 @@ final class ModelAssembler {
       return new Residual(name, in, body, shortcut);
     }
     throw new AssertionError(s);
+  }
+
+  /** a·b for a, b ≥ 0, or Long.MAX_VALUE where it overflows (four sizes of up to 2^20 can). */
+  private static long saturated(long a, long b) {
+    return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+  }
+
+  private void spendWeights(String where, long n) {
+    weights = n > maxWeights - weights ? Long.MAX_VALUE : weights + n;
+    if (weights > maxWeights) {
+      throw error(where, "the weights so far need more than the " + maxWeights + " floats allowed (a model file's"
+          + " spec cannot need more weights than the file stores)");
+    }
   }
 
   private void needImage(int[] in, String where, String what) {

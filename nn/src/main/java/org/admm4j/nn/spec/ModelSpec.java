@@ -31,7 +31,18 @@ public record ModelSpec(String name, int[] input, int classes, List<LayerSpec> l
    * @throws SpecException naming the layer, the key and the shapes when the spec does not fit together
    */
   public Model build(long seed) {
-    return ModelAssembler.assemble(this, seed);
+    return ModelAssembler.assemble(this, seed, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #build(long)}, refusing before any allocation a spec whose convolution and linear weights
+   * hold more than {@code maxWeights} floats in all: a model file's spec cannot need more weights than the
+   * file stores, however large the layers it declares.
+   *
+   * @throws SpecException as {@link #build(long)}, or naming the layer that goes over {@code maxWeights}
+   */
+  public Model build(long seed, long maxWeights) {
+    return ModelAssembler.assemble(this, seed, maxWeights);
   }
 
   /** The canonical JSON form (every default written out), as model files store it. */

@@ -274,7 +274,12 @@ public final class SpecReader {
     if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
       throw error(where, "key '" + key + "': expected a number, found " + e);
     }
-    return e.getAsBigDecimal();
+    try {
+      return e.getAsBigDecimal();
+    } catch (NumberFormatException ex) {
+      // JSON allows any exponent; BigDecimal's scale is an int (e.g. 1.0E-533333333333)
+      throw error(where, "key '" + key + "': expected a number, found " + e + " (exponent out of range)");
+    }
   }
 
   /** A whole number, or PyTorch's pair form {@code [n, n]} of a square kernel, stride or padding. */
