@@ -27,8 +27,6 @@ import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Parameter;
-import org.admm4j.nn.compact.CompactModel;
-import org.admm4j.nn.compact.CompactModelReader;
 import org.admm4j.nn.compact.CompactModelWriter;
 import org.admm4j.nn.inference.Execution;
 import org.admm4j.nn.inference.InferenceModel;
@@ -36,7 +34,6 @@ import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.ModelTensors;
 import org.admm4j.nn.io.SafeTensors;
-import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -243,23 +240,14 @@ final class EvalCommand implements Callable<Integer> {
     return "mnist";
   }
 
-  /** Bytes as dense float32 safetensors and as a compact file, each written to a temporary file. */
+  /**
+   * Bytes of the loaded model as dense float32 safetensors and as a compact file, each written to a
+   * temporary file (from the model already read, whatever format it came in).
+   */
   private static long[] sizes(ModelSource.Loaded stored) throws IOException {
-    Path file = stored.file();
-    LinkedHashMap<String, Tensor> tensors;
-    Map<String, String> metadata;
-    if (stored.onnx()) {
-      tensors = ModelTensors.of(stored.model());
-      metadata = ModelMetadata.of(stored.model(), stored.normalization(), Map.of());
-    } else if (file.getFileName().toString().endsWith(".a4jc")) {
-      CompactModel m = CompactModelReader.read(file);
-      tensors = m.tensors();
-      metadata = m.metadata();
-    } else {
-      SafeTensorsFile f = SafeTensors.read(file);
-      tensors = new LinkedHashMap<>(f.tensors());
-      metadata = f.metadata();
-    }
+    LinkedHashMap<String, Tensor> tensors = ModelTensors.of(stored.model());
+    Map<String, String> metadata = stored.onnx()
+        ? ModelMetadata.of(stored.model(), stored.normalization(), Map.of()) : stored.metadata();
     Path dir = Files.createTempDirectory("admm4j-eval");
     try {
       Path st = dir.resolve("model.safetensors"), compact = dir.resolve("model.a4jc");

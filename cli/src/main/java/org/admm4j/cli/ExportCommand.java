@@ -19,8 +19,6 @@ import org.admm4j.onnx.OnnxImporter;
 import org.admm4j.onnx.OnnxModel;
 import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.io.ModelMetadata;
-import org.admm4j.nn.io.SafeTensors;
-import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,12 +77,11 @@ final class ExportCommand implements Callable<Integer> {
       return writeCompact(in, target, ModelTensors.of(m.model()),
           new LinkedHashMap<>(ModelMetadata.of(m.model(), m.normalization(), Map.of("source", in.toString()))));
     }
-    SafeTensorsFile f = SafeTensors.read(in);
-    LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>(f.tensors());
-    Map<String, String> metadata = new LinkedHashMap<>(f.metadata());
-    // the compact file must rebuild its network alone: check the tensors fit, and record the spec of a
-    // file that names a built-in model only
+    // the compact file must rebuild its network alone: reading checks the tensors fit, and the spec of
+    // a file that names a built-in model only is recorded
     StoredModel stored = ModelFiles.read(in);
+    LinkedHashMap<String, Tensor> tensors = ModelTensors.of(stored.model());
+    Map<String, String> metadata = new LinkedHashMap<>(stored.metadata());
     metadata.putIfAbsent(ModelMetadata.SPEC, stored.model().spec().toJson());
     return writeCompact(in, target, tensors, metadata);
   }

@@ -10,7 +10,6 @@ import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.files.ModelFiles;
 import org.admm4j.nn.files.StoredModel;
-import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.spec.ModelSpec;
 import org.admm4j.nn.spec.SpecException;
 import org.admm4j.nn.spec.SpecReader;
@@ -50,8 +49,8 @@ final class ModelSource {
       spec.build(0); // shape errors now, before any data is loaded
       return spec;
     }
-    return ModelFiles.architecture(file, ModelFiles.formatOf(file) == ModelFiles.Format.COMPACT
-        ? org.admm4j.nn.compact.CompactModelReader.read(file).metadata() : SafeTensors.read(file).metadata());
+    // the file's own reader: it tells the formats apart and checks the tensors fit the architecture
+    return ModelFiles.read(file).model().spec();
   }
 
   /** A model file with what it records; {@code onnx} tells an imported ONNX file from admm4j's own formats. */

@@ -14,6 +14,7 @@ public record StoredModel(Path file, Model model, Map<String, String> metadata, 
     ModelFiles.Format format) {
 
   public StoredModel {
-    metadata = Map.copyOf(metadata);
+    // in the file's order, so a file written from it lists its entries as the original did
+    metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
   }
 }
