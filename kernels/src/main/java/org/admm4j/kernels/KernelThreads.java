@@ -20,6 +20,9 @@ public final class KernelThreads {
   /** The last pool made here; {@link #setThreads} shuts it down when it replaces it in use. */
   private static ForkJoinPool made = pool;
 
+  /** Per thread: how many {@link #beginInline} calls are open (a one-element counter, no boxing). */
+  private static final ThreadLocal<int[]> INLINE = ThreadLocal.withInitial(() -> new int[1]);
+
   private KernelThreads() {}
 
   /** The pool parallel kernels use. */
@@ -40,7 +43,29 @@ public final class KernelThreads {
     if (t instanceof ForkJoinWorkerThread && ((ForkJoinWorkerThread) t).getPool() == p) {
       return null;
     }
-    return p;
+    return INLINE.get()[0] > 0 ? null : p;
+  }
+
+  /**
+   * Until the matching {@link #endInline}, every kernel called on this thread runs on it, forking no
+   * task: for calls too small to pay a fork and a join (one image through a small network takes tens of
+   * microseconds; waking a worker takes about as long). Calls nest. The results' bits do not change.
+   */
+  public static void beginInline() {
+    INLINE.get()[0]++;
+  }
+
+  /**
+   * Closes the innermost {@link #beginInline} of this thread.
+   *
+   * @throws IllegalStateException when none is open
+   */
+  public static void endInline() {
+    int[] depth = INLINE.get();
+    if (depth[0] == 0) {
+      throw new IllegalStateException("endInline without beginInline on this thread");
+    }
+    depth[0]--;
   }
 
   /** Number of workers of {@link #pool()}. */

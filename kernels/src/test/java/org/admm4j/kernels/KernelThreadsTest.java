@@ -104,4 +104,29 @@ class KernelThreadsTest {
         assertThrows(IllegalArgumentException.class, () -> KernelThreads.setThreads(0)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> KernelThreads.setPool(null));
   }
+
+  @Test
+  void insideAnInlineScopeKernelsForkNothingAndScopesNest() throws Exception {
+    custom = new ForkJoinPool(2);
+    KernelThreads.setPool(custom);
+    assertSame(custom, KernelThreads.forkPool());
+    KernelThreads.beginInline();
+    try {
+      assertEquals(null, KernelThreads.forkPool());
+      KernelThreads.beginInline();
+      KernelThreads.endInline();
+      assertEquals(null, KernelThreads.forkPool(), "still inside the outer scope");
+      // the scope is this thread's: another thread still forks
+      ForkJoinPool[] seen = new ForkJoinPool[1];
+      Thread other = new Thread(() -> seen[0] = KernelThreads.forkPool());
+      other.start();
+      other.join();
+      assertSame(custom, seen[0]);
+    } finally {
+      KernelThreads.endInline();
+    }
+    assertSame(custom, KernelThreads.forkPool());
+    IllegalStateException e = assertThrows(IllegalStateException.class, KernelThreads::endInline);
+    assertTrue(e.getMessage().contains("without beginInline"), e.getMessage());
+  }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
@@ -28,12 +31,31 @@ import org.admm4j.nn.spec.ModelSpec;
  * shows 5 B per batch-1 call and about 200 B per batch of 64 besides the result, for a 40×-pruned LeNet-5). Convolutions and fully connected layers run on the sparse
  * kernels where their weights are sparse enough ({@link Execution#AUTO}; see
  * {@code KernelParameters.SPARSE_*}), on the dense Java path otherwise. Batches run in chunks of
- * {@link #CHUNK} images on the calling thread.
+ * {@link #CHUNK} images.
+ *
+ * <p>Threads: a call whose work is small (under {@link #INLINE_MACS} multiply-adds, e.g. one image through
+ * a pruned LeNet-5) runs on the calling thread alone, since waking a kernel worker costs as much as the
+ * call itself. A chunk with enough work (at least {@link #SLICE_MACS}) is cut into slices of
+ * {@link #SLICE} images that the kernel pool ({@code KernelThreads.pool()}) runs side by side, each slice
+ * on one worker with that worker's own buffers. Whether a chunk is sliced depends only on the model and
+ * the batch size, never on the number of threads, so the logits' bits do not depend on it either.
  */
 public final class InferenceModel {
 
   /** Images per forward pass: {@link #predictBatch} runs larger batches chunk by chunk. */
   public static final int CHUNK = 64;
+
+  /** Images per slice of a chunk run in parallel. */
+  static final int SLICE = 16;
+
+  /** Multiply-adds below which a call runs on the calling thread alone. */
+  static final long INLINE_MACS = 4_000_000L;
+
+  /** Multiply-adds from which a chunk of more than {@link #SLICE} images is sliced. */
+  static final long SLICE_MACS = 4_000_000L;
+
+  /** Multiply-adds of one image: each weight tensor's non-zeros times the positions it is applied at. */
+  private final long macsPerImage;
 
   private final Model model;
   private final InputNormalization normalization;
@@ -45,13 +67,26 @@ public final class InferenceModel {
     this.normalization = normalization;
     this.steps = steps;
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(this));
+    long macs = 0;
+    for (Parameter p : model.weights()) {
+      long nonzero = 0;
+      for (float v : p.data()) {
+        nonzero += v != 0f ? 1 : 0;
+      }
+      macs += nonzero * p.macsPerWeight();
+    }
+    this.macsPerImage = macs;
   }
 
-  /** Per-thread buffers: step states, the input chunk, and the logits of one chunk. */
+  /**
+   * Per-thread buffers: step states, the input chunk, the logits of one chunk, and the slice tasks this
+   * thread hands to the pool (made once, reinitialised per call, so that a sliced call allocates no task).
+   */
   private static final class Scratch {
     final InferenceStep.State[] states;
     final float[] input;
     final float[] logits;
+    final SlicedChunk sliced;
 
     Scratch(InferenceModel m) {
       states = new InferenceStep.State[m.steps.length];
@@ -60,6 +95,59 @@ public final class InferenceModel {
       }
       input = new float[CHUNK * m.model.inputSize()];
       logits = new float[CHUNK * m.model.classes()];
+      sliced = m.new SlicedChunk();
+    }
+  }
+
+  /** One slice of a chunk: its images' logits into the chunk's logits, on a worker's own buffers. */
+  private final class Slice extends RecursiveAction {
+    float[] x;
+    float[] out;
+    int from;
+    int n;
+
+    @Override
+    protected void compute() {
+      Scratch s = scratch.get();
+      int size = model.inputSize(), k = model.classes();
+      System.arraycopy(x, from * size, s.input, 0, n * size);
+      float[] logits = forward(s, s.input, n);
+      System.arraycopy(logits, 0, out, from * k, n * k);
+    }
+  }
+
+  /** A chunk's slices, forked from inside the pool and joined there. */
+  private final class SlicedChunk extends RecursiveAction {
+    final Slice[] slices = new Slice[(CHUNK + SLICE - 1) / SLICE];
+    int count;
+
+    SlicedChunk() {
+      for (int i = 0; i < slices.length; i++) {
+        slices[i] = new Slice();
+      }
+    }
+
+    void prepare(float[] x, int n, float[] out) {
+      count = (n + SLICE - 1) / SLICE;
+      for (int i = 0; i < count; i++) {
+        Slice t = slices[i];
+        t.reinitialize();
+        t.x = x;
+        t.out = out;
+        t.from = i * SLICE;
+        t.n = Math.min(SLICE, n - i * SLICE);
+      }
+    }
+
+    @Override
+    protected void compute() {
+      for (int i = count - 1; i > 0; i--) {
+        slices[i].fork();
+      }
+      slices[0].compute();
+      for (int i = 1; i < count; i++) {
+        slices[i].join();
+      }
     }
   }
 
@@ -112,7 +200,7 @@ public final class InferenceModel {
   public int predict(float[] image) {
     checkImages(image, 1);
     Scratch s = scratch.get();
-    float[] logits = forward(s, image, 1);
+    float[] logits = chunk(s, image, 1);
     return Model.argmax(logits, 0, model.classes());
   }
 
@@ -134,7 +222,7 @@ public final class InferenceModel {
         System.arraycopy(images, from * size, s.input, 0, n * size);
         x = s.input;
       }
-      float[] logits = forward(s, x, n);
+      float[] logits = chunk(s, x, n);
       for (int i = 0; i < n; i++) {
         classes[from + i] = Model.argmax(logits, i * k, k);
       }
@@ -162,9 +250,42 @@ public final class InferenceModel {
         System.arraycopy(images, from * size, s.input, 0, n * size);
         x = s.input;
       }
-      float[] logits = forward(s, x, n);
+      float[] logits = chunk(s, x, n);
       System.arraycopy(logits, 0, out, from * k, n * k);
     }
+  }
+
+  /** The logits of one chunk of {@code count} ≤ {@link #CHUNK} images: inline, sliced, or as is. */
+  private float[] chunk(Scratch s, float[] x, int count) {
+    long work = count * macsPerImage;
+    if (count > SLICE && work >= SLICE_MACS) {
+      ForkJoinPool pool = KernelThreads.forkPool();
+      s.sliced.prepare(x, count, s.logits);
+      if (pool != null && pool.getParallelism() > 1) {
+        s.sliced.reinitialize();
+        pool.invoke(s.sliced);
+      } else {
+        // the same slices one after the other: the same bits as on the pool
+        KernelThreads.beginInline();
+        try {
+          for (int i = 0; i < s.sliced.count; i++) {
+            s.sliced.slices[i].compute();
+          }
+        } finally {
+          KernelThreads.endInline();
+        }
+      }
+      return s.logits;
+    }
+    if (work < INLINE_MACS) {
+      KernelThreads.beginInline();
+      try {
+        return forward(s, x, count);
+      } finally {
+        KernelThreads.endInline();
+      }
+    }
+    return forward(s, x, count);
   }
 
   private float[] forward(Scratch s, float[] x, int count) {

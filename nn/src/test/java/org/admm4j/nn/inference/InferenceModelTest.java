@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.AllocationMeter;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
@@ -148,6 +149,38 @@ class InferenceModelTest {
       } finally {
         pool.shutdownNow();
       }
+    }
+  }
+
+  @Test
+  void theLogitsBitsDoNotDependOnTheNumberOfThreads() {
+    int before = KernelThreads.threads();
+    try {
+      for (String name : new String[] {"lenet5", "convnet"}) {
+        Model model = pruned(name, name.equals("lenet5") ? 0.05 : 0.3);
+        for (Execution e : new Execution[] {Execution.SPARSE, Execution.DENSE}) {
+          InferenceModel inference = InferenceModel.of(model, e);
+          int k = inference.classes();
+          // 1 (inline), 17 and 64 (sliced where the work is large), 150 (three chunks, the last ragged)
+          for (int n : name.equals("lenet5") ? new int[] {1, 17, 64, 150} : new int[] {1, 64}) {
+            float[] x = images(n, inference.inputSize());
+            float[][] got = new float[3][n * k];
+            for (int threads = 1; threads <= 3; threads++) {
+              KernelThreads.setThreads(threads);
+              java.util.Arrays.fill(got[threads - 1], Float.NaN);
+              inference.logits(x, n, got[threads - 1]);
+            }
+            for (int t = 1; t < 3; t++) {
+              for (int i = 0; i < n * k; i++) {
+                assertEquals(Float.floatToRawIntBits(got[0][i]), Float.floatToRawIntBits(got[t][i]),
+                    name + " " + e + " batch " + n + " threads " + (t + 1) + " logit " + i);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      KernelThreads.setThreads(before);
     }
   }
 
