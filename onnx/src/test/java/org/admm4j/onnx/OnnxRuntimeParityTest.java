@@ -75,21 +75,39 @@ class OnnxRuntimeParityTest {
     }
   }
 
-  /** Exports {@code model}, runs the file in ONNX Runtime and in admm4j (dense and sparse inference). */
+  /**
+   * Exports {@code model}, runs the file in ONNX Runtime and in admm4j (dense and sparse inference), on
+   * {@code count} random inputs and on {@code count} real images.
+   */
   private void check(Model model, int count) throws Exception {
     Path f = dir.resolve(model.name() + ".onnx");
     OnnxExporter.write(f, model, null);
-    float[] x = TestModels.inputs(model, count, 77);
-    float[] ort = run(Files.readAllBytes(f), x, count, model.inputShape());
+    byte[] onnx = Files.readAllBytes(f);
+    compare(model, onnx, TestModels.inputs(model, count, 77), count, "random inputs");
+    compare(model, onnx, TestModels.realImages(model, count), count, "Fashion-MNIST test images");
+  }
+
+  private void compare(Model model, byte[] onnx, float[] x, int count, String what) throws Exception {
+    float[] ort = run(onnx, x, count, model.inputShape());
     float[] ours = model.predictLogits(x, count);
     float diff = TorchFixtures.maxDiff(ours, ort);
-    assertTrue(diff <= TOLERANCE, model.name() + ": max |ORT − admm4j| = " + diff);
+    assertTrue(diff <= TOLERANCE, model.name() + " on " + what + ": max |ORT − admm4j| = " + diff);
     // The serving path: InferenceModel with an identity normalisation takes the same normalised inputs.
     InferenceModel served = InferenceModel.of(model, identity(model.inputShape()[0]), Execution.AUTO);
     float[] s = new float[count * model.classes()];
     served.logits(x, count, s);
     diff = TorchFixtures.maxDiff(s, ort);
-    assertTrue(diff <= TOLERANCE, model.name() + ": max |ORT − InferenceModel| = " + diff);
+    assertTrue(diff <= TOLERANCE, model.name() + " on " + what + ": max |ORT − InferenceModel| = " + diff);
+    assertEquals(argmax(ort, count, model.classes()), argmax(s, count, model.classes()),
+        model.name() + " on " + what + ": classes");
+  }
+
+  private static java.util.List<Integer> argmax(float[] logits, int count, int k) {
+    java.util.List<Integer> classes = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      classes.add(Model.argmax(logits, i * k, k));
+    }
+    return classes;
   }
 
   private static InputNormalization identity(int channels) {

@@ -53,6 +53,41 @@ final class TestModels {
     return m;
   }
 
+  /**
+   * {@code count} ≤ 64 real images of {@code model}'s shape: the first Fashion-MNIST test images
+   * (fashion-t10k-first64.u8, 64 × 28 × 28 bytes from Debian's dataset-fashion-mnist, MIT licence),
+   * centre-cropped or zero-padded to H × W, the same grey plane in every channel, normalised as admm4j
+   * normalises Fashion-MNIST ((p/255 − 0.2860)/0.3530).
+   */
+  static float[] realImages(Model model, int count) {
+    int[] shape = model.inputShape();
+    if (shape.length != 3 || count > 64) {
+      throw new IllegalArgumentException("real images are C×H×W and at most 64, asked " + count + " of "
+          + java.util.Arrays.toString(shape));
+    }
+    byte[] raw;
+    try (InputStream in = TestModels.class.getResourceAsStream("fashion-t10k-first64.u8")) {
+      raw = in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    int c = shape[0], h = shape[1], w = shape[2];
+    int top = (28 - h) / 2, left = (28 - w) / 2;
+    float[] x = new float[count * c * h * w];
+    for (int n = 0; n < count; n++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int i = 0; i < h; i++) {
+          for (int j = 0; j < w; j++) {
+            int si = i + top, sj = j + left;
+            float p = si >= 0 && si < 28 && sj >= 0 && sj < 28 ? (raw[n * 784 + si * 28 + sj] & 0xFF) / 255f : 0f;
+            x[((n * c + ch) * h + i) * w + j] = (p - 0.2860f) / 0.3530f;
+          }
+        }
+      }
+    }
+    return x;
+  }
+
   /** {@code count} inputs of {@code model}'s shape, standard normal. */
   static float[] inputs(Model model, int count, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
