@@ -6,6 +6,7 @@
 #   4. admm4j exports the pruned model to ONNX; ONNX Runtime predicts every test image from that file
 #      and its predictions are compared with admm4j's own for the same model.
 # Usage: scripts/onnx-roundtrip.sh [WORK_DIR] [FASHION_DIR]   (needs /usr/bin/python3 with torch, and Maven)
+# Knobs: TORCH_EPOCHS (2), TORCH_REUSE=1 (keep WORK_DIR/torch.onnx), ITERATIONS (6), RETRAIN (3).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${1:-/tmp/admm4j-onnx-roundtrip}
@@ -26,8 +27,12 @@ raw = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
 open(sys.argv[2], "w").write("".join("%d\n" % b for b in raw[8:]))
 PY
 
-echo "== 1. PyTorch trains and exports ($EPOCHS epochs)"
-/usr/bin/python3 "$ROOT/scripts/torch/train_onnx.py" "$DATA" "$WORK" --epochs "$EPOCHS"
+if [ -n "${TORCH_REUSE:-}" ] && [ -f "$WORK/torch.onnx" ] && [ -f "$WORK/torch_predictions.txt" ]; then
+  echo "== 1. reusing $WORK/torch.onnx (TORCH_REUSE set)"
+else
+  echo "== 1. PyTorch trains and exports ($EPOCHS epochs)"
+  /usr/bin/python3 "$ROOT/scripts/torch/train_onnx.py" "$DATA" "$WORK" --epochs "$EPOCHS"
+fi
 
 echo "== 2. admm4j imports and evaluates torch.onnx"
 "$ROOT/admm4j" eval --model "$WORK/torch.onnx" --dataset fashion-mnist --data "$DATA" \
