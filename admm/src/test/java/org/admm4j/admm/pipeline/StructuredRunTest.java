@@ -170,6 +170,33 @@ class StructuredRunTest {
     assertTrue(s.maxLogitDifference() <= 1e-4 * Math.max(1, scale));
   }
 
+  /** Stopped in retraining and resumed: the pruned filters' masks come back, the shrunk model is the same bits. */
+  @Test
+  void resumedFilterPruningEndsWithTheSameBits() throws Exception {
+    PrunePlan base = filterPlan();
+    PrunePlan p = PrunePlan.builder().model("snet").dataset("synthetic").batch(32).seed(3).dense(base.dense())
+        .admm(2, base.admm()).rho(base.rho()).retrain(new TrainingSchedule(2, "sgd", 0.03f, 0.9f, 0.0005f, "cosine"))
+        .layers(base.layers()).build();
+    assertEquals(p, RunStateJson.plan(RunStateJson.config(p, 2)), "the structure survives state.json");
+    TrainingData data = TinyNets.data(128, 32);
+    Model whole = PruneRun.of(p, TinyNets::residual, data, POOL).writeTo(dir.resolve("a")).run().model();
+    int[] seen = {0};
+    PruneResult stopped = PruneRun.of(p, TinyNets::residual, data, POOL).writeTo(dir.resolve("b"))
+        .listener(new PruneListener() {
+          @Override
+          public Control onEpoch(EpochEvent e) {
+            return ++seen[0] == 2 ? Control.STOP : Control.CONTINUE; // dense epoch 1, then retraining epoch 1
+          }
+        }).run();
+    assertTrue(!stopped.finished());
+    Model resumed = PruneRun.resume(dir.resolve("b"), TinyNets::residual, data, POOL).run().model();
+    assertEquals(whole.tensors().size(), resumed.tensors().size());
+    for (Parameter t : whole.tensors()) {
+      assertArrayEquals(t.data(), resumed.parameter(t.name()).data(), t.name());
+    }
+    assertArrayEquals(new int[] {3, 1, 3, 3}, resumed.parameter("conv1.weight").shape());
+  }
+
   @Test
   void structuredTargetsAreRefusedWithStagesAndNonzeroCounts() {
     PrunePlan staged = PrunePlan.builder().model("snet").keep("conv1", 0.5, LayerStructure.FILTER)
