@@ -8,6 +8,7 @@ import java.util.concurrent.RecursiveAction;
 import org.admm4j.admm.config.HardPruneSupport;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Projection;
+import org.admm4j.nn.Parameter;
 import org.admm4j.nn.optim.Optimizer;
 
 /**
@@ -22,7 +23,9 @@ import org.admm4j.nn.optim.Optimizer;
  * </pre>
  * The Z- and U-steps of each layer run fused in one kernel ({@link Projection#admmUpdate}); the layers run
  * in parallel on the kernel pool. After the iterations, {@link #hardPrune} fixes W's support, and
- * {@link #attachMasks} keeps the pruned weights exactly 0 during retraining.
+ * {@link #attachMasks} keeps the pruned weights exactly 0 during retraining. A layer pruned by groups
+ * (filters, channels, columns) projects with {@link StructuredProjection} instead of the top-k kernel, and
+ * keeps exactly its number of groups at hard pruning.
  *
  * <p>This class holds no training loop: the pipeline runs the W-step epochs between the calls here.
  */
@@ -48,7 +51,12 @@ public final class AdmmSolver {
       if (l.support() != null) {
         confine(w, l.support());
       }
-      Projection.topK(w.length, l.keep(), w, 0, l.z(), 0);
+      if (l.structure().grouped()) {
+        System.arraycopy(w, 0, l.z(), 0, w.length);
+        project(l, l.z());
+      } else {
+        Projection.topK(w.length, l.keep(), w, 0, l.z(), 0);
+      }
       Arrays.fill(l.u(), 0f);
     }
   }
@@ -116,6 +124,9 @@ public final class AdmmSolver {
 
   private static LayerResiduals zAndUStep(PrunedLayer l, double rho) {
     float[] w = l.weight().data();
+    if (l.structure().grouped()) {
+      return structuredZAndUStep(l, rho);
+    }
     if (l.support() != null) {
       // Π onto {card ≤ α_i, supp ⊆ M}: W + U zero outside M makes the top-k the top-k within M (with the
       // optimizer's mask both already are, and this changes no bits)
@@ -127,6 +138,76 @@ public final class AdmmSolver {
         rho * Math.sqrt(norms.zChangeSquared()), norms.threshold());
   }
 
+  /** Z = Π(W + U) onto the layer's groups, U += W − Z, with the residuals (threshold: NaN, there is none). */
+  private static LayerResiduals structuredZAndUStep(PrunedLayer l, double rho) {
+    float[] w = l.weight().data();
+    float[] z = l.z();
+    float[] u = l.u();
+    float[] previous = l.scratch();
+    System.arraycopy(z, 0, previous, 0, z.length);
+    for (int j = 0; j < z.length; j++) {
+      z[j] = w[j] + u[j];
+    }
+    project(l, z);
+    double primal = 0;
+    double change = 0;
+    for (int j = 0; j < z.length; j++) {
+      float r = w[j] - z[j];
+      primal += (double) r * r;
+      double d = z[j] - previous[j];
+      change += d * d;
+      u[j] += r;
+    }
+    return new LayerResiduals(l.name(), Math.sqrt(primal), rho * Math.sqrt(change), Float.NaN);
+  }
+
+  /** Projects {@code a} in place onto the layer's groups; returns which groups survive. */
+  private static boolean[] project(PrunedLayer l, float[] a) {
+    return StructuredProjection.project(a, l.weight().shape(),
+        StructuredProjection.Structure.valueOf(l.structure().name()), l.groups());
+  }
+
+  /**
+   * Hard pruning of a grouped layer: exactly its number of groups survive, those of Z (the last Z-step's
+   * projection, its zero-norm ties broken by the lower index) or of W's own group norms; the pruned
+   * filters' companions (bias, BatchNorm scale and shift) are zeroed with them.
+   */
+  private static void hardPruneGroups(PrunedLayer l, HardPruneSupport support) {
+    float[] w = l.weight().data();
+    float[] selected = l.scratch();
+    System.arraycopy(support == HardPruneSupport.Z ? l.z() : w, 0, selected, 0, w.length);
+    boolean[] kept = project(l, selected);
+    float[] mask = new float[w.length];
+    int[] shape = l.weight().shape();
+    int out = shape[0];
+    int in = shape[1];
+    int taps = w.length / (out * in);
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        for (int t = 0; t < taps; t++) {
+          int group = switch (l.structure()) {
+            case FILTER -> o;
+            case CHANNEL -> i;
+            case COLUMN -> i * taps + t;
+            case WEIGHT -> throw new AssertionError();
+          };
+          int j = (o * in + i) * taps + t;
+          mask[j] = kept[group] ? 1f : 0f;
+          w[j] *= mask[j];
+        }
+      }
+    }
+    l.setMask(mask);
+    boolean[] filters = l.keptFilters();
+    for (Parameter c : l.companions()) {
+      for (int o = 0; o < out; o++) {
+        if (!filters[o]) {
+          c.data()[o] = 0f;
+        }
+      }
+    }
+  }
+
   /**
    * Hard pruning: fixes each layer's support and zeroes W outside it. {@link HardPruneSupport#Z} keeps
    * Z's support (the α_i largest |W_i + U_i| of the last Z-step), {@link HardPruneSupport#W} the α_i
@@ -134,6 +215,10 @@ public final class AdmmSolver {
    */
   public void hardPrune(HardPruneSupport support) {
     for (PrunedLayer l : layers) {
+      if (l.structure().grouped()) {
+        hardPruneGroups(l, support);
+        continue;
+      }
       float[] w = l.weight().data();
       float[] selected = l.scratch();
       if (support == HardPruneSupport.Z) {
@@ -197,13 +282,27 @@ public final class AdmmSolver {
     }
   }
 
-  /** Masked retraining: the pruned weights and their optimizer state stay exactly 0 in every step. */
+  /**
+   * Masked retraining: the pruned weights and their optimizer state stay exactly 0 in every step, and so do
+   * a pruned filter's companions (its bias, the BatchNorm scale and shift after it), so the filter's channel
+   * carries exact zeros.
+   */
   public void attachMasks(Optimizer optimizer) {
     for (PrunedLayer l : layers) {
       if (l.mask() == null) {
         throw new IllegalStateException(l.name() + " has no mask: hard-prune first");
       }
       optimizer.setMask(l.weight(), l.mask());
+      if (!l.companions().isEmpty()) {
+        boolean[] filters = l.keptFilters();
+        float[] channelMask = new float[filters.length];
+        for (int o = 0; o < filters.length; o++) {
+          channelMask[o] = filters[o] ? 1f : 0f;
+        }
+        for (Parameter c : l.companions()) {
+          optimizer.setMask(c, channelMask);
+        }
+      }
     }
   }
 

@@ -27,6 +27,20 @@ public final class TinyNets {
         new ReLU("relu1", new int[] {24}), new Linear("fc2", 24, 10, r)));
   }
 
+  /**
+   * A residual network with BatchNorms for structured pruning: conv1 6 → bn1 → conv2 8 → bn2 →
+   * block1 (conv1 5 → bn1 → conv2 8 → bn2, identity shortcut) → pool → fc1 12 → bn3 → fc2 10.
+   */
+  public static Model residual(String name, long seed) {
+    return Sequential.builder(1, 8, 8).name(name)
+        .conv2d("conv1", 6, 3, 1, 1, true).batchNorm("bn1").relu()
+        .conv2d("conv2", 8, 3, 1, 1, false).batchNorm("bn2").relu()
+        .residual("block1", b -> b.conv2d("conv1", 5, 3, 1, 1, false).batchNorm("bn1").relu()
+            .conv2d("conv2", 8, 3, 1, 1, false).batchNorm("bn2"))
+        .relu().maxPool(2).flatten().linear("fc1", 12).batchNorm("bn3").relu().linear("fc2", 10)
+        .build(seed);
+  }
+
   /** Synthetic 8×8 images of 10 classes. */
   public static TrainingData data(int train, int test) {
     return TrainingData.of(SyntheticDataset.generate(train, test, 8, 8, 10, 11), 0, 0);

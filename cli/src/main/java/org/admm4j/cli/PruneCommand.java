@@ -64,6 +64,12 @@ final class PruneCommand implements Callable<Integer> {
       description = "Keep exactly COUNT weights of a layer (repeatable); replaces the preset's layer targets.")
   Map<String, String> nonzeros = new LinkedHashMap<>();
 
+  @Option(names = "--structure", paramLabel = "LAYER=KIND",
+      description = "What a layer's pruning removes: filter, channel, column or weight (default), e.g. --structure "
+          + "kind:conv=filter (repeatable); under filter, channel or column, --keep is the fraction of those kept, "
+          + "and pruned filters are removed from the saved model.")
+  Map<String, String> structure = new LinkedHashMap<>();
+
   @Option(names = "--model", description = "Model: a built-in name or an architecture spec FILE.json (sets 'model').")
   String model;
 
@@ -265,6 +271,7 @@ final class PruneCommand implements Callable<Integer> {
 
   private boolean configGiven() {
     return preset != null || config != null || !set.isEmpty() || !keep.isEmpty() || !nonzeros.isEmpty()
+        || !structure.isEmpty()
         || model != null || dataset != null || from != null || normalize != null || denseEpochs != null
         || iterations != null
         || admmEpochs != null || retrainEpochs != null || rho != null || lr != null || batch != null
@@ -283,6 +290,10 @@ final class PruneCommand implements Callable<Integer> {
     for (Map.Entry<String, String> e : nonzeros.entrySet()) {
       s.put(ConfigSettings.LAYERS_PREFIX + e.getKey().trim() + ConfigSettings.NONZEROS_SUFFIX, e.getValue().trim(),
           "--nonzeros");
+    }
+    for (Map.Entry<String, String> e : structure.entrySet()) {
+      s.put(ConfigSettings.LAYERS_PREFIX + e.getKey().trim() + ConfigSettings.STRUCTURE_SUFFIX, e.getValue().trim(),
+          "--structure");
     }
     if (model != null) {
       put(s, "model", model, "--model");

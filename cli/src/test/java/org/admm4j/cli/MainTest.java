@@ -100,6 +100,57 @@ class MainTest {
     }
   }
 
+  /** Filter pruning from the command line: the saved model is the smaller dense LeNet-5, and it loads. */
+  @Test
+  void filterPruningWritesASmallerModelThatLoads() throws Exception {
+    Path out = dir.resolve("filters");
+    Run r = run("prune", "--model", "lenet5", "--dataset", "synthetic", "--keep", "conv*=0.5", "--keep", "fc1=0.25",
+        "--structure", "conv*=filter", "--structure", "fc1=filter", "--dense-epochs", "1", "--iterations", "2",
+        "--retrain-epochs", "1", "--train-limit", "256", "--test-limit", "64", "--threads", "2", "--no-progress",
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("removed the pruned filters of conv1, conv2, fc1"), r.out());
+    assertTrue(r.out().contains("20x1x5x5 -> 10x1x5x5"), r.out());
+    var stored = org.admm4j.nn.files.ModelFiles.read(out.resolve("model.safetensors"));
+    assertEquals(java.util.List.of(10, 1, 5, 5), ints(stored.model().parameter("conv1.weight").shape()));
+    assertEquals(java.util.List.of(25, 10, 5, 5), ints(stored.model().parameter("conv2.weight").shape()));
+    assertEquals(java.util.List.of(125, 400), ints(stored.model().parameter("fc1.weight").shape()));
+    assertEquals(java.util.List.of(10, 125), ints(stored.model().parameter("fc2.weight").shape()));
+    assertTrue(Files.size(out.resolve("model.safetensors")) < Files.size(out.resolve("dense.safetensors")) / 3);
+    var served = org.admm4j.nn.inference.InferenceModel.load(out.resolve("model.a4jc"));
+    assertEquals(2, served.predictBatch(new float[2 * 784], 2).length);
+    JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+    JsonObject conv2 = rep.getAsJsonArray("layers").get(1).getAsJsonObject();
+    assertEquals("conv", conv2.get("kind").getAsString());
+    assertEquals("[50,20,5,5]", conv2.get("shape_before").toString());
+    assertEquals("[25,10,5,5]", conv2.get("shape_after").toString());
+    assertEquals(25 * 10 * 25, conv2.get("nonzero").getAsInt());
+    String html = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
+    assertTrue(html.contains("25×10×5×5") && html.contains("removed"), "report.html shows the shapes");
+    // the resolved settings name the structure; eval reads the shrunk model
+    Run e = run("eval", "--model", out.resolve("model.safetensors").toString(), "--dataset", "synthetic",
+        "--test-limit", "64", "--threads", "1", "--seconds", "0.02");
+    assertEquals(0, e.code(), e.err() + e.out());
+  }
+
+  @Test
+  void badStructureSettingsNameTheSettingAndLayer() {
+    Path out = dir.resolve("bad");
+    assertCleanFailure(run("prune", "--structure", "conv2=filters", "--out", out.toString()), Main.EXIT_FAILED,
+        "layers.conv2.structure = filters (--structure) is invalid", "filter", "channel", "column");
+    assertCleanFailure(run("prune", "--keep", "conv2=0.5", "--structure", "conv9=filter", "--out", out.toString()),
+        Main.EXIT_FAILED, "layers.conv9.structure = filter (--structure) has no target", "layers.conv9.keep");
+    assertCleanFailure(run("prune", "--nonzeros", "conv2=100", "--structure", "conv2=channel", "--out",
+        out.toString()), Main.EXIT_FAILED, "layers.conv2.structure = channel", "layers.conv2.nonzeros", "fraction");
+    assertCleanFailure(run("prune", "--preset", "lenet5-350x", "--structure", "conv2=filter", "--out",
+        out.toString()), Main.EXIT_FAILED, "layers.conv2.structure = filter", "one stage");
+    assertFalse(Files.exists(out));
+  }
+
+  private static java.util.List<Integer> ints(int[] a) {
+    return java.util.Arrays.stream(a).boxed().toList();
+  }
+
   @Test
   void missingDataIsOneClearMessage() {
     Path out = dir.resolve("never");

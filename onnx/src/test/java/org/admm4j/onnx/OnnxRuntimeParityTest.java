@@ -57,6 +57,45 @@ class OnnxRuntimeParityTest {
     check(TestModels.zoo("convnet", 13), 8);
   }
 
+  /** A convnet whose pruned filters were removed (odd widths 13/15/27/29, fc1 100): the shrunk export runs. */
+  @Test
+  void convnetShrunkByFilterRemoval() throws Exception {
+    Model m = TestModels.zoo("convnet", 14);
+    Map<String, Integer> kept = new java.util.LinkedHashMap<>();
+    kept.put("conv1", 13);
+    kept.put("conv2", 15);
+    kept.put("conv3", 27);
+    kept.put("conv4", 29);
+    kept.put("fc1", 100);
+    Map<String, boolean[]> masks = new java.util.LinkedHashMap<>();
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (Map.Entry<String, Integer> e : kept.entrySet()) {
+      org.admm4j.nn.Parameter w = m.parameter(e.getKey() + ".weight");
+      int out = w.shape()[0];
+      int per = w.size() / out;
+      boolean[] keep = new boolean[out];
+      for (int k = 0; k < e.getValue(); ) {
+        int o = r.nextInt(out);
+        k += keep[o] ? 0 : 1;
+        keep[o] = true;
+      }
+      for (int o = 0; o < out; o++) {
+        if (!keep[o]) {
+          java.util.Arrays.fill(w.data(), o * per, (o + 1) * per, 0f);
+          for (org.admm4j.nn.Parameter c : org.admm4j.nn.surgery.ChannelTensors.of(m, e.getKey())) {
+            c.data()[o] = 0f;
+          }
+        }
+      }
+      masks.put(e.getKey(), keep);
+    }
+    Model small = org.admm4j.nn.surgery.FilterRemoval.removeFilters(m, masks);
+    assertEquals(29 * 49, small.parameter("fc1.weight").shape()[1]);
+    float[] x = TestModels.inputs(m, 8, 5);
+    assertTrue(TorchFixtures.maxDiff(m.predictLogits(x, 8), small.predictLogits(x, 8)) <= TOLERANCE);
+    check(small, 8);
+  }
+
   @Test
   void modelsImportedFromTorchFiles() throws Exception {
     for (String name : new String[] {"resnet_bn", "lenet5"}) {

@@ -9,12 +9,14 @@ import org.admm4j.nn.LayerKind;
  * glob with {@code *} (any characters, dots included) and {@code ?} (one character) matched against the
  * whole dotted name, so {@code *conv*} matches {@code block1.conv1}; or a kind, {@code kind:conv} or
  * {@code kind:linear} (the {@link LayerKind} of the weight tensor). The target is either the fraction of
- * weights kept or the exact number of non-zeros kept.
+ * weights kept or the exact number of non-zeros kept; under a group {@code structure} (filters, channels,
+ * columns) it is the fraction of groups kept.
  *
  * @param keepFraction in (0, 1], or NaN when {@code nonzeros} is given
- * @param nonzeros at least 1, or -1 when {@code keepFraction} is given
+ * @param nonzeros at least 1, or -1 when {@code keepFraction} is given (only with {@link LayerStructure#WEIGHT})
+ * @param structure what the pruning removes: single weights, or whole filters, channels or columns
  */
-public record LayerRule(String pattern, double keepFraction, long nonzeros) {
+public record LayerRule(String pattern, double keepFraction, long nonzeros, LayerStructure structure) {
 
   public LayerRule {
     if (pattern == null || pattern.isEmpty()) {
@@ -23,11 +25,33 @@ public record LayerRule(String pattern, double keepFraction, long nonzeros) {
     if (Double.isNaN(keepFraction) == (nonzeros < 0)) {
       throw new IllegalArgumentException("layer " + pattern + ": give exactly one of keep fraction and non-zero count");
     }
+    if (structure == null) {
+      throw new IllegalArgumentException("layer " + pattern + ": structure must not be null");
+    }
+    if (structure.grouped() && nonzeros >= 0) {
+      throw new IllegalArgumentException("layers." + pattern + ".structure = " + structure.setting()
+          + " takes a keep fraction (of its " + structure.plural() + "), not a non-zero count");
+    }
+  }
+
+  /** An unstructured rule (single weights). */
+  public LayerRule(String pattern, double keepFraction, long nonzeros) {
+    this(pattern, keepFraction, nonzeros, LayerStructure.WEIGHT);
   }
 
   /** A rule keeping {@code fraction} of the weights. */
   public static LayerRule keep(String pattern, double fraction) {
     return new LayerRule(pattern, fraction, -1);
+  }
+
+  /** A rule keeping {@code fraction} of the {@code structure}'s groups (of the weights for WEIGHT). */
+  public static LayerRule keep(String pattern, double fraction, LayerStructure structure) {
+    return new LayerRule(pattern, fraction, -1, structure);
+  }
+
+  /** This rule with another structure. */
+  public LayerRule withStructure(LayerStructure s) {
+    return new LayerRule(pattern, keepFraction, nonzeros, s);
   }
 
   /** A rule keeping exactly {@code count} weights. */
@@ -86,8 +110,16 @@ public record LayerRule(String pattern, double keepFraction, long nonzeros) {
     return (int) Math.max(1, Math.min(weights, Math.round(keepFraction * weights)));
   }
 
-  /** {@code keep 0.08} or {@code nonzeros 2000}, for messages and tables. */
+  /**
+   * How many groups of {@code groups} a structured rule keeps: {@code round(fraction·groups)}, at least 1.
+   */
+  public int keptGroupsOf(int groups) {
+    return (int) Math.max(1, Math.min(groups, Math.round(keepFraction * groups)));
+  }
+
+  /** {@code keep 0.08}, {@code nonzeros 2000} or {@code keep 0.5 filter}, for messages and tables. */
   public String describeTarget() {
-    return nonzeros >= 0 ? "nonzeros " + nonzeros : "keep " + keepFraction;
+    return (nonzeros >= 0 ? "nonzeros " + nonzeros : "keep " + keepFraction)
+        + (structure.grouped() ? " " + structure.setting() : "");
   }
 }

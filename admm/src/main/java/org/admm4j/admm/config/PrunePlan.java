@@ -109,6 +109,14 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
     public Builder retrain(TrainingSchedule s) { retrain = s; return this; }
     /** Keep {@code fraction} of the weights of the layers {@code pattern} names (a name, glob or {@code kind:conv}). */
     public Builder keep(String pattern, double fraction) { layers.add(LayerRule.keep(pattern, fraction)); return this; }
+    /**
+     * Keep {@code fraction} of the {@code structure}'s groups (whole filters, channels or columns) of the
+     * layers {@code pattern} names; {@link LayerStructure#WEIGHT} is {@link #keep(String, double)}.
+     */
+    public Builder keep(String pattern, double fraction, LayerStructure structure) {
+      layers.add(LayerRule.keep(pattern, fraction, structure));
+      return this;
+    }
     /** Keep exactly {@code count} weights of the layers {@code pattern} names. */
     public Builder nonzeros(String pattern, long count) { layers.add(LayerRule.nonzeros(pattern, count)); return this; }
     /** Adds rules (later rules win over earlier globs, exact names over globs: {@link LayerTargets}). */

@@ -24,6 +24,17 @@ public final class StageTargets {
    */
   public static List<LinkedHashMap<String, Integer>> resolve(PrunePlan plan, List<LayerTargets.Candidate> layers)
       throws ConfigException {
+    if (!plan.stages().isEmpty()) {
+      List<LayerRule> all = new ArrayList<>(plan.layers());
+      plan.stages().forEach(st -> all.addAll(st.layers()));
+      for (LayerRule r : all) {
+        if (r.structure().grouped()) {
+          // a later stage's support must lie inside the previous one, which a group projection does not honour
+          throw new ConfigException("layers." + r.pattern() + ".structure = " + r.structure().setting()
+              + ": structured pruning runs in one stage; progressive stages take unstructured targets only");
+        }
+      }
+    }
     List<LinkedHashMap<String, Integer>> out = new ArrayList<>();
     LinkedHashMap<String, Integer> first = LayerTargets.resolve(plan.layers(), layers, plan.model());
     out.add(first);

@@ -8,9 +8,32 @@ import org.admm4j.nn.Parameter;
 
 /**
  * One weight layer's size before and after pruning, in weights and in multiply-accumulates per image
- * (MACs = non-zeros · MACs per weight: the output's spatial size for a conv, 1 for a linear layer).
+ * (MACs = non-zeros · MACs per weight: the output's spatial size for a conv, 1 for a linear layer), with
+ * its shape before and after (they differ where pruned filters were removed: the layer's own outputs, or
+ * the inputs a removed filter of the layer before it fed).
  */
-public record LayerSummary(String name, int weights, int nonzero, long macsDense, long macsPruned) {
+public record LayerSummary(String name, LayerKind kind, int weights, int nonzero, long macsDense, long macsPruned,
+    int[] shapeBefore, int[] shapeAfter) {
+
+  public LayerSummary {
+    shapeBefore = shapeBefore.clone();
+    shapeAfter = shapeAfter.clone();
+  }
+
+  @Override
+  public int[] shapeBefore() {
+    return shapeBefore.clone();
+  }
+
+  @Override
+  public int[] shapeAfter() {
+    return shapeAfter.clone();
+  }
+
+  /** {@code conv} or {@code linear}. */
+  public String kindName() {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
 
   /** Fraction of the weights kept. */
   public double keptFraction() {
@@ -33,13 +56,23 @@ public record LayerSummary(String name, int weights, int nonzero, long macsDense
 
   /** Every conv and linear weight tensor of {@code model} as it is now (biases excluded), in model order. */
   public static List<LayerSummary> of(Model model) {
+    return of(model, model);
+  }
+
+  /**
+   * Every conv and linear weight tensor of {@code before} (weights and dense MACs from its shapes) with its
+   * non-zeros and MACs in {@code after}, the same network with pruned filters removed.
+   */
+  public static List<LayerSummary> of(Model before, Model after) {
     List<LayerSummary> rows = new ArrayList<>();
-    for (Parameter p : model.parameters()) {
+    for (Parameter p : before.parameters()) {
       if (!LayerSummary.isPrunable(p)) {
         continue;
       }
-      int nz = p.countNonZero();
-      rows.add(new LayerSummary(layerName(p), p.size(), nz, p.size() * p.macsPerWeight(), nz * p.macsPerWeight()));
+      Parameter q = after.parameter(p.name());
+      int nz = q.countNonZero();
+      rows.add(new LayerSummary(layerName(p), p.kind(), p.size(), nz, p.size() * p.macsPerWeight(),
+          nz * q.macsPerWeight(), p.shape(), q.shape()));
     }
     return rows;
   }
@@ -47,21 +80,47 @@ public record LayerSummary(String name, int weights, int nonzero, long macsDense
   /** The per-layer table the CLI prints, with a total row. */
   public static List<String> table(List<LayerSummary> rows) {
     List<String> lines = new ArrayList<>();
+    boolean reshaped = rows.stream().anyMatch(r -> !java.util.Arrays.equals(r.shapeBefore, r.shapeAfter));
     String fmt = "%-10s %10s %10s %8s %14s %14s %8s";
-    lines.add(String.format(fmt, "layer", "weights", "non-zero", "kept %", "MACs before", "MACs after", "ratio"));
+    lines.add(String.format(fmt, "layer", "weights", "non-zero", "kept %", "MACs before", "MACs after", "ratio")
+        + (reshaped ? "  shape" : ""));
     long w = 0;
     long nz = 0;
     long md = 0;
     long mp = 0;
+    long cw = 0;
+    long cnz = 0;
+    long cmd = 0;
+    long cmp = 0;
     for (LayerSummary r : rows) {
-      lines.add(row(fmt, r.name, r.weights, r.nonzero, r.macsDense, r.macsPruned));
+      lines.add(row(fmt, r.name, r.weights, r.nonzero, r.macsDense, r.macsPruned) + (reshaped
+          ? "  " + shape(r.shapeBefore) + (java.util.Arrays.equals(r.shapeBefore, r.shapeAfter) ? ""
+              : " -> " + shape(r.shapeAfter)) : ""));
       w += r.weights;
       nz += r.nonzero;
       md += r.macsDense;
       mp += r.macsPruned;
+      if (r.kind == LayerKind.CONV) {
+        cw += r.weights;
+        cnz += r.nonzero;
+        cmd += r.macsDense;
+        cmp += r.macsPruned;
+      }
+    }
+    if (cw > 0 && cw < w) {
+      lines.add(row(fmt, "conv", cw, cnz, cmd, cmp));
     }
     lines.add(row(fmt, "total", w, nz, md, mp));
     return lines;
+  }
+
+  /** {@code 32x1x3x3}. */
+  static String shape(int[] s) {
+    StringBuilder b = new StringBuilder();
+    for (int d : s) {
+      b.append(b.length() == 0 ? "" : "x").append(d);
+    }
+    return b.toString();
   }
 
   private static String row(String fmt, String name, long w, long nz, long md, long mp) {

@@ -14,6 +14,8 @@ import org.admm4j.admm.LayerResiduals;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.Distillation;
+import org.admm4j.admm.config.LayerRule;
+import org.admm4j.admm.config.LayerStructure;
 import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.StageTargets;
@@ -27,6 +29,7 @@ import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.optim.Optimizer;
 import org.admm4j.nn.train.EpochStats;
+import org.admm4j.nn.surgery.ChannelTensors;
 import org.admm4j.nn.train.Trainer;
 
 /**
@@ -34,7 +37,9 @@ import org.admm4j.nn.train.Trainer;
  * events go to a {@link PruneListener} after every dense epoch, ADMM iteration and retraining epoch; the
  * result is a {@link PruneResult}. Files are written only when a run folder is given ({@link #writeTo}):
  * then every event is preceded by a checkpoint, and the run ends with {@code model.safetensors},
- * {@code model.a4jc}, {@code dense.safetensors} and {@code report.json}.
+ * {@code model.a4jc}, {@code dense.safetensors} and {@code report.json}. After filter pruning the pruned
+ * filters are removed physically ({@link Shrink}): the result and {@code model.safetensors} are the smaller
+ * dense network, its spec giving the new widths.
  *
  * <p>A resumed run ({@link #resume}) ends with the same bits as an uninterrupted one on a pool of the same
  * size: the data order depends only on (seed, epoch index), learning rates and ρ only on the epoch or
@@ -66,12 +71,17 @@ public final class PruneRun {
   /** Per stage, the weights each pruned layer keeps (index 0 = stage 1). */
   private List<LinkedHashMap<String, Integer>> stageTargets;
   private Map<String, Parameter> prunable;
+  /** Stage 1's rule per pruned layer (its structure). */
+  private Map<String, LayerRule> rules;
   private int stage;
   private RunState state;
   private RunHistory history;
   private long trainerSteps;
   private float[][] denseWeights;
   private long lastWallMark;
+
+  /** Test images on which the shrunk network's logits are compared with the pruned network's. */
+  private static final int SHRINK_CHECK_IMAGES = 256;
 
   private PruneRun(PrunePlan plan, ModelFactory models, TrainingData data, ForkJoinPool pool, Path resumeFrom) {
     this.plan = plan;
@@ -427,7 +437,10 @@ public final class PruneRun {
         throw new IllegalStateException(l.name() + " has " + nz + " non-zeros after retraining, target " + l.keep());
       }
     }
-    List<LayerSummary> layers = LayerSummary.of(model);
+    // filter pruning: the smaller dense network, checked against the pruned one's logits
+    Shrink shrink = Shrink.of(model, pruned, data.testImages(), Math.min(data.testCount(), SHRINK_CHECK_IMAGES));
+    List<LayerSummary> layers = LayerSummary.of(model, shrink.model());
+    model = shrink.model();
     long total = 0;
     long nonzero = 0;
     for (LayerSummary s : layers) {
@@ -446,12 +459,15 @@ public final class PruneRun {
     Path json = null;
     if (out != null) {
       json = RunOutputs.write(out, new RunOutputs.Summary(state, data, layers, total, nonzero, compression, acc,
-          after, wall), model);
+          after, wall, shrink), model);
       state = state.at(Phase.DONE, 0, trainerSteps);
       checkpoint.writeState(state, checkpoint.lastTensorFile());
     }
 
     log.line("");
+    for (String line : shrink.lines()) {
+      log.line(line);
+    }
     for (String line : LayerSummary.table(layers)) {
       log.line(line);
     }
@@ -479,18 +495,28 @@ public final class PruneRun {
     prunable = new LinkedHashMap<>();
     for (Parameter p : model.parameters()) {
       if (LayerSummary.isPrunable(p)) {
-        candidates.add(new LayerTargets.Candidate(LayerSummary.layerName(p), p.kind(), p.size()));
+        candidates.add(new LayerTargets.Candidate(LayerSummary.layerName(p), p.kind(), p.size(), p.shape()));
         prunable.put(LayerSummary.layerName(p), p);
       }
     }
     stageTargets = StageTargets.resolve(plan, candidates);
+    rules = LayerTargets.chosen(plan.layers(), candidates, plan.model());
   }
 
   /** Stage {@code index}'s pruned layers, each within its previous support where {@code supports} has one. */
   private List<PrunedLayer> stageLayers(int index, Map<String, float[]> supports) {
     List<PrunedLayer> layers = new ArrayList<>();
     for (Map.Entry<String, Integer> e : stageTargets.get(index).entrySet()) {
-      layers.add(new PrunedLayer(e.getKey(), prunable.get(e.getKey()), e.getValue(), supports.get(e.getKey())));
+      Parameter w = prunable.get(e.getKey());
+      LayerStructure s = rules.get(e.getKey()).structure();
+      if (s.grouped()) {
+        // structured plans have one stage (StageTargets refuses more)
+        List<Parameter> companions = s == LayerStructure.FILTER ? ChannelTensors.of(model, e.getKey()) : List.of();
+        layers.add(PrunedLayer.structured(e.getKey(), w, s, rules.get(e.getKey()).keptGroupsOf(s.groups(w.shape())),
+            companions));
+      } else {
+        layers.add(new PrunedLayer(e.getKey(), w, e.getValue(), supports.get(e.getKey())));
+      }
     }
     return layers;
   }

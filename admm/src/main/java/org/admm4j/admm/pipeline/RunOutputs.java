@@ -18,7 +18,8 @@ import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 
 /**
- * The files a finished run leaves in its folder: {@code model.safetensors} (PyTorch names), the compact
+ * The files a finished run leaves in its folder: {@code model.safetensors} (PyTorch names; after filter
+ * pruning the shrunk network, its embedded spec giving the new widths), the compact
  * {@code model.a4jc} read back from it, and {@code report.json}, whose fields other tools read (the
  * command line's report.html, the tests, scripts): their names and order stay as they are.
  */
@@ -27,7 +28,7 @@ final class RunOutputs {
   /** What report.json says about a finished run besides what {@link RunState} holds. */
   record Summary(RunState state, TrainingData data, List<LayerSummary> layers, long totalWeights, long nonzeroWeights,
       double compression, PruneResult.Accuracies accuracies, Map<String, WeightHistogram> histogramsAfter,
-      double wallSeconds) {}
+      double wallSeconds, Shrink shrink) {}
 
   private RunOutputs() {}
 
@@ -104,6 +105,34 @@ final class RunOutputs {
     }
     report.addProperty("train_images", s.data().trainCount());
     report.addProperty("test_images", s.data().testCount());
+    // conv-only totals (the paper's conv-layer figures), then what filter pruning removed
+    long convWeights = 0;
+    long convNonzero = 0;
+    long convMacsDense = 0;
+    long convMacsPruned = 0;
+    for (LayerSummary l : s.layers()) {
+      if (l.kind() == org.admm4j.nn.LayerKind.CONV) {
+        convWeights += l.weights();
+        convNonzero += l.nonzero();
+        convMacsDense += l.macsDense();
+        convMacsPruned += l.macsPruned();
+      }
+    }
+    report.addProperty("conv_weights", convWeights);
+    report.addProperty("conv_nonzero_weights", convNonzero);
+    report.addProperty("conv_macs_dense", convMacsDense);
+    report.addProperty("conv_macs_pruned", convMacsPruned);
+    if (s.shrink().attempted()) {
+      JsonObject shrink = new JsonObject();
+      JsonArray removed = new JsonArray();
+      s.shrink().removed().forEach(removed::add);
+      shrink.add("removed", removed);
+      JsonObject notRemoved = new JsonObject();
+      s.shrink().notRemoved().forEach(notRemoved::addProperty);
+      shrink.add("not_removed", notRemoved);
+      shrink.addProperty("max_logit_difference", s.shrink().maxLogitDifference());
+      report.add("shrink", shrink);
+    }
     return report;
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.HardPruneSupport;
 import org.admm4j.admm.config.LayerRule;
+import org.admm4j.admm.config.LayerStructure;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.Stage;
@@ -27,6 +28,7 @@ public final class RunStateJson {
   private static final String LAYERS = "layers.";
   private static final String KEEP = ".keep";
   private static final String NONZEROS = ".nonzeros";
+  private static final String STRUCTURE = ".structure";
   private static final String STAGES = "stages.";
 
   private RunStateJson() {}
@@ -94,6 +96,9 @@ public final class RunStateJson {
       } else {
         o.addProperty(LAYERS + r.pattern() + KEEP, r.keepFraction());
       }
+      if (r.structure().grouped()) {
+        o.addProperty(LAYERS + r.pattern() + STRUCTURE, r.structure().setting());
+      }
     }
     for (int i = 0; i < p.stages().size(); i++) {
       Stage st = p.stages().get(i);
@@ -148,7 +153,10 @@ public final class RunStateJson {
     for (Map.Entry<String, JsonElement> e : c.entrySet()) {
       String k = e.getKey();
       if (k.startsWith(LAYERS) && k.endsWith(KEEP)) {
-        layers.add(LayerRule.keep(k.substring(LAYERS.length(), k.length() - KEEP.length()), e.getValue().getAsDouble()));
+        String pattern = k.substring(LAYERS.length(), k.length() - KEEP.length());
+        JsonElement structure = c.get(LAYERS + pattern + STRUCTURE);
+        layers.add(LayerRule.keep(pattern, e.getValue().getAsDouble(),
+            structure == null ? LayerStructure.WEIGHT : LayerStructure.parse(structure.getAsString())));
       } else if (k.startsWith(LAYERS) && k.endsWith(NONZEROS)) {
         layers.add(LayerRule.nonzeros(k.substring(LAYERS.length(), k.length() - NONZEROS.length()),
             e.getValue().getAsLong()));
@@ -376,6 +384,17 @@ public final class RunStateJson {
     o.addProperty("kept_fraction", l.keptFraction());
     o.addProperty("macs_dense", l.macsDense());
     o.addProperty("macs_pruned", l.macsPruned());
+    o.addProperty("kind", l.kindName());
+    o.add("shape_before", shape(l.shapeBefore()));
+    o.add("shape_after", shape(l.shapeAfter()));
     return o;
+  }
+
+  private static JsonArray shape(int[] shape) {
+    JsonArray a = new JsonArray();
+    for (int d : shape) {
+      a.add(d);
+    }
+    return a;
   }
 }

@@ -16,6 +16,8 @@ public final class ConfigSettings {
   public static final String LAYERS_PREFIX = "layers.";
   public static final String KEEP_SUFFIX = ".keep";
   public static final String NONZEROS_SUFFIX = ".nonzeros";
+  /** What a layer's pruning removes: {@code layers.<name or glob>.structure = filter | channel | column | weight}. */
+  public static final String STRUCTURE_SUFFIX = ".structure";
   /** The further stages of a progressive run: {@code stages} (the short list) and {@code stages.<n>.*}. */
   public static final String STAGES = "stages";
 
@@ -98,10 +100,13 @@ public final class ConfigSettings {
     return Collections.unmodifiableMap(values);
   }
 
-  /** Whether any {@code layers.*} setting is present. */
+  /**
+   * Whether any layer target ({@code layers.*.keep|nonzeros}) is present; a structure alone is not a target,
+   * so {@code --structure} laid over a preset keeps the preset's targets.
+   */
   public boolean hasLayerTargets() {
     for (String key : values.keySet()) {
-      if (key.startsWith(LAYERS_PREFIX)) {
+      if (key.startsWith(LAYERS_PREFIX) && structurePattern(key) == null) {
         return true;
       }
     }
@@ -136,6 +141,14 @@ public final class ConfigSettings {
     int dot = rest.indexOf('.');
     String field = dot < 0 ? "" : rest.substring(dot + 1);
     return field.equals("compression") || field.startsWith(LAYERS_PREFIX);
+  }
+
+  /** The layer pattern of a {@code layers.<pattern>.structure} key, or null for other keys. */
+  public static String structurePattern(String key) {
+    if (!key.startsWith(LAYERS_PREFIX) || !key.endsWith(STRUCTURE_SUFFIX)) {
+      return null;
+    }
+    return key.substring(LAYERS_PREFIX.length(), key.length() - STRUCTURE_SUFFIX.length());
   }
 
   /** The layer pattern of a {@code layers.<pattern>.keep|nonzeros} key, or null for other keys. */

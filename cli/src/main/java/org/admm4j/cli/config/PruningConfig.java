@@ -55,6 +55,9 @@ public record PruningConfig(PrunePlan plan, int threads) {
       } else {
         s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.KEEP_SUFFIX, Double.toString(r.keepFraction()));
       }
+      if (r.structure().grouped()) {
+        s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.STRUCTURE_SUFFIX, r.structure().setting());
+      }
     }
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage st = plan.stages().get(i);

@@ -9,6 +9,7 @@ import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.HardPruneSupport;
 import org.admm4j.admm.config.LayerRule;
+import org.admm4j.admm.config.LayerStructure;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.Stage;
@@ -55,13 +56,16 @@ public final class PruningConfigParser {
 
   private PruningConfig parse() throws ConfigException {
     for (String key : s.values().keySet()) {
-      if (!KEYS.contains(key) && ConfigSettings.layerPattern(key) == null && !ConfigSettings.isStageKey(key)) {
+      if (!KEYS.contains(key) && ConfigSettings.layerPattern(key) == null
+          && ConfigSettings.structurePattern(key) == null && !ConfigSettings.isStageKey(key)) {
         if (key.startsWith(ConfigSettings.LAYERS_PREFIX)) {
-          throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): a layer target must be "
-              + "layers.<name or glob>.keep (a fraction in (0,1]) or layers.<name or glob>.nonzeros (a count)");
+          throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): a layer setting must be "
+              + "layers.<name or glob>.keep (a fraction in (0,1]), layers.<name or glob>.nonzeros (a count) or "
+              + "layers.<name or glob>.structure (filter, channel, column or weight)");
         }
         throw new ConfigException("unknown setting '" + key + "' (" + s.origin(key) + "); known settings: "
-            + String.join(", ", KEYS) + ", layers.<name>.keep, layers.<name>.nonzeros, stages, stages.<n>.*");
+            + String.join(", ", KEYS) + ", layers.<name>.keep, layers.<name>.nonzeros, layers.<name>.structure, stages,"
+            + " stages.<n>.*");
       }
     }
     String preset = string("preset");
@@ -100,8 +104,17 @@ public final class PruningConfigParser {
     int shift = s.get("augment.shift") == null ? 0 : integer("augment.shift", 0, 8);
     boolean flip = flag("augment.flip");
     RhoSchedule rho = new RhoSchedule(rho0, growth, rhoMax);
+    List<LayerRule> layers = layers();
+    List<Stage> stages = stages(iterations, rho, retrain);
+    for (LayerRule r : layers) {
+      String key = ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.STRUCTURE_SUFFIX;
+      if (r.structure().grouped() && !stages.isEmpty()) {
+        throw new ConfigException(key + " = " + s.get(key) + " (" + s.origin(key) + "): structured pruning runs in one"
+            + " stage, and this configuration has " + (stages.size() + 1) + " (stages.*)");
+      }
+    }
     return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
-        rho, support, retrain, layers(), shift, flip, distillation(), stages(iterations, rho, retrain)), threads);
+        rho, support, retrain, layers, shift, flip, distillation(), stages), threads);
   }
 
   /**
@@ -178,6 +191,10 @@ public final class PruningConfigParser {
     }
     for (String key : keys) {
       String rest = key.substring(prefix.length());
+      if (ConfigSettings.structurePattern(rest) != null) {
+        throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): structured pruning runs in one stage;"
+            + " give layers.<name>.structure without stages");
+      }
       String pattern = ConfigSettings.layerPattern(rest);
       if (pattern != null) {
         rules.add(layerRule(key, pattern));
@@ -294,12 +311,42 @@ public final class PruningConfigParser {
     return new Distillation((float) weight, (float) t, admm, retrain);
   }
 
+  /**
+   * The plan's layer rules, in the order of their keep/nonzeros keys; a {@code layers.<p>.structure} joins
+   * the target of the same pattern p (under filter, channel or column, keep is the fraction of those kept).
+   */
   private List<LayerRule> layers() throws ConfigException {
-    List<LayerRule> rules = new ArrayList<>();
+    java.util.LinkedHashMap<String, LayerRule> rules = new java.util.LinkedHashMap<>();
     for (String key : s.layerKeys()) {
-      rules.add(layerRule(key, ConfigSettings.layerPattern(key)));
+      if (ConfigSettings.structurePattern(key) == null) {
+        rules.put(ConfigSettings.layerPattern(key), layerRule(key, ConfigSettings.layerPattern(key)));
+      }
     }
-    return rules;
+    for (String key : s.layerKeys()) {
+      String pattern = ConfigSettings.structurePattern(key);
+      if (pattern == null) {
+        continue;
+      }
+      LayerStructure structure = LayerStructure.parse(required(key));
+      if (structure == null) {
+        throw bad(key, "filter (whole output channels), channel (input channels), column (input channel × tap)"
+            + " or weight (single weights, the default)");
+      }
+      LayerRule rule = rules.get(pattern);
+      if (rule == null) {
+        throw new ConfigException(key + " = " + s.get(key) + " (" + s.origin(key) + ") has no target: give "
+            + ConfigSettings.LAYERS_PREFIX + pattern + ConfigSettings.KEEP_SUFFIX + " beside it (under "
+            + structure.setting() + ", the fraction of its " + structure.plural() + " kept)");
+      }
+      if (structure.grouped() && rule.nonzeros() >= 0) {
+        String count = ConfigSettings.LAYERS_PREFIX + pattern + ConfigSettings.NONZEROS_SUFFIX;
+        throw new ConfigException(key + " = " + s.get(key) + " (" + s.origin(key) + ") cannot go with " + count + " ("
+            + s.origin(count) + "): a structured layer's target is " + ConfigSettings.LAYERS_PREFIX + pattern
+            + ConfigSettings.KEEP_SUFFIX + ", the fraction of its " + structure.plural() + " kept");
+      }
+      rules.put(pattern, rule.withStructure(structure));
+    }
+    return new ArrayList<>(rules.values());
   }
 
   /** The rule of a {@code [stages.<n>.]layers.<pattern>.keep|nonzeros} key. */

@@ -106,6 +106,12 @@ public final class HtmlReport {
         + " MACs are multiply-accumulates per sample, dense and after pruning.");
     ReportTables.layers(out, r.layers());
     out.append("</section>\n");
+    if (r.shrink() != null) {
+      section(out, "shrink", "Filters removed", "After filter pruning the pruned filters are removed physically"
+          + " (with their BatchNorm and the next layer's inputs): the saved model is the smaller dense network.");
+      ReportTables.shrink(out, r.shrink());
+      out.append("</section>\n");
+    }
     if (r.stages() != null) {
       section(out, "stages", "Stages", "Progressive pruning: each stage's ADMM starts from the previous stage's"
           + " retrained model and prunes within its support; the ADMM iterations and retraining epochs below run"

@@ -30,15 +30,27 @@ record PruningReport(
     /* optional */ String from,
     /* optional */ Long trainImages,
     /* optional */ Long testImages,
-    /* optional */ List<Stage> stages) {
+    /* optional */ List<Stage> stages,
+    /* optional */ Shrink shrink) {
+
+  /**
+   * What filter pruning removed physically: the layers whose pruned filters left the saved model, each
+   * structured layer that kept its shape with the reason, and the largest logit difference between the
+   * pruned and the shrunk network.
+   */
+  record Shrink(List<String> removed, Map<String, String> notRemoved, double maxLogitDifference) {}
 
   /** One stage of a progressive run: its targets, what it kept, and the test accuracy after it. */
   record Stage(long stage, String targets, long nonzero, double compression, double hardPrunedAccuracy,
       double retrainedAccuracy, /* optional */ Double seconds) {}
 
-  /** One weight tensor: counts of weights and non-zeros, and multiply-accumulates per sample. */
+  /**
+   * One weight tensor: counts of weights and non-zeros, multiply-accumulates per sample, its kind (conv or
+   * linear) and its shape before and after pruned filters were removed.
+   */
   record Layer(String name, long weights, long nonzero, double keptFraction,
-      /* optional */ Long macsDense, /* optional */ Long macsPruned) {}
+      /* optional */ Long macsDense, /* optional */ Long macsPruned, /* optional */ String kind,
+      /* optional */ long[] shapeBefore, /* optional */ long[] shapeAfter) {}
 
   /**
    * One ADMM iteration: ρ, training loss, test accuracy (percent) and, per layer, the primal

@@ -62,7 +62,7 @@ final class PruningReportReader {
         r.optionalString("command"), r.optionalString("started_at"), r.optionalString("from"),
         r.has("train_images") ? r.integer("train_images") : null,
         r.has("test_images") ? r.integer("test_images") : null,
-        stages(r));
+        stages(r), shrink(r));
   }
 
   private static List<PruningReport.Stage> stages(Fields r) {
@@ -101,7 +101,23 @@ final class PruningReportReader {
         : weights == 0 ? 0 : (double) nonzero / weights;
     return new Layer(f.string("name"), weights, nonzero, kept,
         f.has("macs_dense") ? f.integer("macs_dense") : null,
-        f.has("macs_pruned") ? f.integer("macs_pruned") : null);
+        f.has("macs_pruned") ? f.integer("macs_pruned") : null, f.optionalString("kind"),
+        f.has("shape_before") ? f.integers("shape_before") : null,
+        f.has("shape_after") ? f.integers("shape_after") : null);
+  }
+
+  private static PruningReport.Shrink shrink(Fields r) {
+    if (!r.has("shrink")) {
+      return null;
+    }
+    Fields f = r.object("shrink");
+    Fields not = f.object("not_removed");
+    Map<String, String> notRemoved = new java.util.LinkedHashMap<>();
+    for (String k : not.keys()) {
+      notRemoved.put(k, not.string(k));
+    }
+    return new PruningReport.Shrink(Collections.unmodifiableList(f.strings("removed")),
+        Collections.unmodifiableMap(notRemoved), f.number("max_logit_difference"));
   }
 
   private static Map<String, Histogram> histograms(Fields byLayer) {
@@ -210,6 +226,19 @@ final class PruningReportReader {
       double[] out = new double[array.size()];
       for (int i = 0; i < out.length; i++) {
         out[i] = number(path(name) + "[" + i + "]", array.get(i));
+      }
+      return out;
+    }
+
+    List<String> strings(String name) {
+      JsonArray array = array(name);
+      List<String> out = new ArrayList<>(array.size());
+      for (int i = 0; i < array.size(); i++) {
+        JsonElement e = array.get(i);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+          throw wrongType(path(name) + "[" + i + "]", "a string", e);
+        }
+        out.add(e.getAsString());
       }
       return out;
     }

@@ -53,9 +53,19 @@ final class ReportTables {
       notAvailable(out, "the report lists no layers");
       return;
     }
+    boolean shapes = layers.stream().allMatch(l -> l.shapeBefore() != null && l.shapeAfter() != null);
+    boolean kinds = layers.stream().allMatch(l -> l.kind() != null);
     out.append("<table class=\"layers\">\n<thead><tr>");
-    for (String h : List.of("Layer", "Weights", "Non-zero", "Kept", "MACs before", "MACs after",
-        "MAC reduction")) {
+    List<String> headers = new java.util.ArrayList<>(List.of("Layer", "Weights", "Non-zero", "Kept", "MACs before",
+        "MACs after", "MAC reduction"));
+    if (kinds) {
+      headers.add(1, "Kind");
+    }
+    if (shapes) {
+      headers.add("Shape before");
+      headers.add("Shape after");
+    }
+    for (String h : headers) {
       headerCell(out, h);
     }
     out.append("</tr></thead>\n<tbody>\n");
@@ -64,16 +74,43 @@ final class ReportTables {
     long macsDense = 0;
     long macsPruned = 0;
     boolean allMacs = true;
+    long convWeights = 0;
+    long convNonzero = 0;
+    long convDense = 0;
+    long convPruned = 0;
+    boolean convMacs = true;
+    boolean anyConv = false;
+    boolean anyOther = false;
     for (Layer l : layers) {
       out.append("<tr class=\"layer\">");
       cell(out, l.name(), false);
+      if (kinds) {
+        cell(out, l.kind(), false);
+      }
       cell(out, NumberText.count(l.weights()), true);
       cell(out, NumberText.count(l.nonzero()), true);
       cell(out, NumberText.percent(100 * l.keptFraction()), true);
       cell(out, NumberText.count(l.macsDense()), true);
       cell(out, NumberText.count(l.macsPruned()), true);
       cell(out, macReduction(l.macsDense(), l.macsPruned()), true);
+      if (shapes) {
+        cell(out, shape(l.shapeBefore()), false);
+        cell(out, java.util.Arrays.equals(l.shapeBefore(), l.shapeAfter()) ? "same" : shape(l.shapeAfter()), false);
+      }
       out.append("</tr>\n");
+      if ("conv".equals(l.kind())) {
+        anyConv = true;
+        convWeights += l.weights();
+        convNonzero += l.nonzero();
+        if (l.macsDense() == null || l.macsPruned() == null) {
+          convMacs = false;
+        } else {
+          convDense += l.macsDense();
+          convPruned += l.macsPruned();
+        }
+      } else {
+        anyOther = true;
+      }
       weights += l.weights();
       nonzero += l.nonzero();
       if (l.macsDense() == null || l.macsPruned() == null) {
@@ -83,15 +120,68 @@ final class ReportTables {
         macsPruned += l.macsPruned();
       }
     }
-    out.append("</tbody>\n<tfoot><tr class=\"total\">");
+    out.append("</tbody>\n<tfoot>");
+    if (kinds && anyConv && anyOther) {
+      // the paper's conv-layer figures: weights and computation of the convolutions alone
+      out.append("<tr class=\"conv-total\">");
+      cell(out, "conv layers", false);
+      cell(out, "", false);
+      cell(out, NumberText.count(convWeights), true);
+      cell(out, NumberText.count(convNonzero), true);
+      cell(out, convWeights == 0 ? NA : NumberText.percent(100.0 * convNonzero / convWeights), true);
+      cell(out, convMacs ? NumberText.count(convDense) : NA, true);
+      cell(out, convMacs ? NumberText.count(convPruned) : NA, true);
+      cell(out, convMacs ? macReduction(convDense, convPruned) : NA, true);
+      if (shapes) {
+        cell(out, "", false);
+        cell(out, "", false);
+      }
+      out.append("</tr>\n");
+    }
+    out.append("<tr class=\"total\">");
     cell(out, "all layers", false);
+    if (kinds) {
+      cell(out, "", false);
+    }
     cell(out, NumberText.count(weights), true);
     cell(out, NumberText.count(nonzero), true);
     cell(out, weights == 0 ? NA : NumberText.percent(100.0 * nonzero / weights), true);
     cell(out, allMacs ? NumberText.count(macsDense) : NA, true);
     cell(out, allMacs ? NumberText.count(macsPruned) : NA, true);
     cell(out, allMacs ? macReduction(macsDense, macsPruned) : NA, true);
+    if (shapes) {
+      cell(out, "", false);
+      cell(out, "", false);
+    }
     out.append("</tr></tfoot>\n</table>\n");
+  }
+
+  /** {@code 25×10×5×5}. */
+  static String shape(long[] s) {
+    StringBuilder b = new StringBuilder();
+    for (long d : s) {
+      b.append(b.length() == 0 ? "" : "×").append(d);
+    }
+    return b.toString();
+  }
+
+  /** What filter pruning removed from the saved model, and what it could not remove and why. */
+  static void shrink(StringBuilder out, PruningReport.Shrink s) {
+    out.append("<table class=\"shrink\">\n<tbody>\n");
+    out.append("<tr>");
+    cell(out, "Filters removed from", false);
+    cell(out, s.removed().isEmpty() ? "no layer" : String.join(", ", s.removed()), false);
+    out.append("</tr>\n");
+    for (java.util.Map.Entry<String, String> e : s.notRemoved().entrySet()) {
+      out.append("<tr>");
+      cell(out, "Not removed: " + e.getKey(), false);
+      cell(out, e.getValue(), false);
+      out.append("</tr>\n");
+    }
+    out.append("<tr>");
+    cell(out, "Largest logit difference, pruned vs shrunk", false);
+    cell(out, String.format(java.util.Locale.ROOT, "%.3g", s.maxLogitDifference()), true);
+    out.append("</tr>\n</tbody>\n</table>\n");
   }
 
   /** The stages of a progressive run: targets, non-zeros, compression, accuracy after pruning and after retraining. */

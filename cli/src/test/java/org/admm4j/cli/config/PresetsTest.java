@@ -28,7 +28,7 @@ class PresetsTest {
     java.util.List<LayerTargets.Candidate> layers = new java.util.ArrayList<>();
     for (org.admm4j.nn.Parameter p : org.admm4j.nn.Models.create(c.plan().model(), 1).parameters()) {
       if (p.isWeight()) {
-        layers.add(new LayerTargets.Candidate(p.name().replace(".weight", ""), p.kind(), p.size()));
+        layers.add(new LayerTargets.Candidate(p.name().replace(".weight", ""), p.kind(), p.size(), p.shape()));
       }
     }
     java.util.List<LinkedHashMap<String, Integer>> stages = StageTargets.resolve(c.plan(), layers);
@@ -76,12 +76,87 @@ class PresetsTest {
   void presetsReachTheirRatioByConstruction() throws Exception {
     assertEquals(430_500, lenet5Weights().values().stream().mapToInt(Integer::intValue).sum());
     for (String name : Presets.names()) {
+      if (!name.matches(".*-\\d+x$")) {
+        continue;
+      }
       int target = Integer.parseInt(name.replaceAll(".*-(\\d+)x$", "$1"));
       double c = compression(name);
       assertTrue(c >= target, name + " compresses only " + c);
       assertTrue(c < target * 1.1, name + " overshoots: " + c);
     }
     assertEquals(Presets.DEFAULT, Presets.names().get(0));
+  }
+
+  /** convnet-conv: conv weights ≥ 13.4× and conv MACs ≥ 5× fewer by its targets; fc1 and fc2 dense. */
+  @Test
+  void convnetConvPrunesOnlyTheConvolutionsPastThePapersRatio() throws Exception {
+    PrunePlan p = PruningConfigParser.parse(Presets.settings("convnet-conv")).plan();
+    assertEquals("fashion-mnist", p.dataset());
+    org.admm4j.nn.Model m = org.admm4j.nn.Models.create("convnet", 1);
+    Map<String, Integer> kept = LayerTargets.resolve(p.layers(), candidates(m), "convnet");
+    assertEquals(java.util.List.of("conv1", "conv2", "conv3", "conv4"), java.util.List.copyOf(kept.keySet()));
+    long weights = 0, nonzero = 0, macs = 0, macsKept = 0;
+    for (org.admm4j.nn.Parameter w : m.weights()) {
+      if (w.kind() == org.admm4j.nn.LayerKind.CONV) {
+        String layer = w.name().replace(".weight", "");
+        weights += w.size();
+        nonzero += kept.get(layer);
+        macs += w.size() * w.macsPerWeight();
+        macsKept += kept.get(layer) * w.macsPerWeight();
+      }
+    }
+    assertEquals(64_800, weights);
+    assertTrue((double) weights / nonzero >= 13.4, weights + " / " + nonzero);
+    assertTrue((double) macs / macsKept >= 5, macs + " / " + macsKept);
+  }
+
+  /**
+   * convnet-filter: keeping its numbers of filters (the first ones, dead ones zeroed with their bias and
+   * BatchNorm) and removing the others leaves ≥ 4× fewer MACs over the whole network.
+   */
+  @Test
+  void convnetFilterRemovesEnoughFiltersForAFourthOfTheMacs() throws Exception {
+    PrunePlan p = PruningConfigParser.parse(Presets.settings("convnet-filter")).plan();
+    org.admm4j.nn.Model m = org.admm4j.nn.Models.create("convnet", 1);
+    Map<String, org.admm4j.admm.config.LayerRule> rules = LayerTargets.chosen(p.layers(), candidates(m), "convnet");
+    assertEquals(java.util.List.of("conv1", "conv2", "conv3", "conv4", "fc1"), java.util.List.copyOf(rules.keySet()));
+    Map<String, boolean[]> keep = new LinkedHashMap<>();
+    for (var e : rules.entrySet()) {
+      assertEquals(org.admm4j.admm.config.LayerStructure.FILTER, e.getValue().structure());
+      org.admm4j.nn.Parameter w = m.parameter(e.getKey() + ".weight");
+      int out = w.shape()[0];
+      int k = e.getValue().keptGroupsOf(out);
+      boolean[] mask = new boolean[out];
+      int per = w.size() / out;
+      for (int o = 0; o < out; o++) {
+        mask[o] = o < k;
+        if (o >= k) {
+          java.util.Arrays.fill(w.data(), o * per, (o + 1) * per, 0f);
+          for (org.admm4j.nn.Parameter c : org.admm4j.nn.surgery.ChannelTensors.of(m, e.getKey())) {
+            c.data()[o] = 0f;
+          }
+        }
+      }
+      keep.put(e.getKey(), mask);
+    }
+    org.admm4j.nn.Model small = org.admm4j.nn.surgery.FilterRemoval.removeFilters(m, keep);
+    long before = 0, after = 0;
+    for (org.admm4j.nn.Parameter w : m.weights()) {
+      before += w.size() * w.macsPerWeight();
+    }
+    for (org.admm4j.nn.Parameter w : small.weights()) {
+      after += w.size() * w.macsPerWeight();
+    }
+    assertEquals(19_094_528, before);
+    assertTrue((double) before / after >= 4, before + " / " + after);
+  }
+
+  private static java.util.List<LayerTargets.Candidate> candidates(org.admm4j.nn.Model m) {
+    java.util.List<LayerTargets.Candidate> out = new java.util.ArrayList<>();
+    for (org.admm4j.nn.Parameter p : m.weights()) {
+      out.add(new LayerTargets.Candidate(p.name().replace(".weight", ""), p.kind(), p.size(), p.shape()));
+    }
+    return out;
   }
 
   /** The library's builder defaults are the presets' schedule: a plan built in code runs like the preset. */

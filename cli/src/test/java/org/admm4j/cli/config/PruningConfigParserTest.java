@@ -49,6 +49,26 @@ class PruningConfigParserTest {
     assertEquals(kd, PruningConfigParser.parse(ConfigSettings.of(kd.toSettings(), "saved")));
   }
 
+  /** layers.<p>.structure joins the target of the same pattern, survives the saved settings, and is checked. */
+  @Test
+  void structureSettingsJoinTheirTargets() throws Exception {
+    PruningConfig c = ConfigResolver.resolve(null, flags("layers.conv2.structure", "Filter"));
+    LayerRule conv2 = c.layers().stream().filter(r -> r.pattern().equals("conv2")).findFirst().orElseThrow();
+    assertEquals(org.admm4j.admm.config.LayerStructure.FILTER, conv2.structure(), "merged over the preset's keep");
+    assertEquals(0.12, conv2.keepFraction());
+    assertEquals(4, c.layers().size());
+    assertEquals(c, PruningConfigParser.parse(ConfigSettings.of(c.toSettings(), "saved")));
+    PruningConfig f = ConfigResolver.resolve(null, flags("preset", "convnet-filter"));
+    assertEquals(f, PruningConfigParser.parse(ConfigSettings.of(f.toSettings(), "saved")));
+    assertTrue(f.layers().stream().allMatch(r -> r.structure().grouped()));
+    String e = error(flags("layers.conv2.structure", "kernel"));
+    assertTrue(e.contains("layers.conv2.structure = kernel (--set) is invalid"), e);
+    e = error(flags("layers.fc*.structure", "column"));
+    assertTrue(e.contains("layers.fc*.structure = column (--set) has no target") && e.contains("layers.fc*.keep"), e);
+    e = error(flags("stages.2.layers.conv2.structure", "filter", "stages.2.layers.conv2.keep", "0.1"));
+    assertTrue(e.contains("stages.2.layers.conv2.structure") && e.contains("one stage"), e);
+  }
+
   /** A checkpoint saved before augmentation and distillation existed resumes with both off. */
   @Test
   void settingsWithoutTheLaterKeysMeanOff() throws Exception {
