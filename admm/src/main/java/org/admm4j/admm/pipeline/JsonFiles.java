@@ -10,10 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.admm4j.nn.io.AtomicFile;
 
-/** Pretty-printed JSON files, written atomically (a temporary file in the same folder, then a move). */
+/** Pretty-printed JSON files, written through {@link AtomicFile} (beside, forced, moved, folder forced). */
 public final class JsonFiles {
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
@@ -26,9 +25,9 @@ public final class JsonFiles {
     writeAtomically(file, (GSON.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Replaces {@code file} by {@code bytes} atomically where the file system can. */
+  /** Replaces {@code file} by {@code bytes} through {@link AtomicFile}. */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    AtomicFile.write(file, fresh -> Files.write(fresh, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    AtomicFile.write(file, bytes);
   }
 
   /**
