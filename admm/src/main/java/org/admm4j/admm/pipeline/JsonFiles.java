@@ -8,6 +8,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.admm4j.nn.io.AtomicFile;
@@ -36,7 +37,14 @@ public final class JsonFiles {
    * @throws IOException naming the file when it cannot be read or is not a JSON object
    */
   public static JsonObject read(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (FileSystemException e) {
+      throw e; // names the file already, and a missing one stays a NoSuchFileException
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
     try {
       JsonElement e = JsonParser.parseString(text);
       if (!e.isJsonObject()) {

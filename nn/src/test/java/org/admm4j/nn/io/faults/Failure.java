@@ -2,6 +2,7 @@ package org.admm4j.nn.io.faults;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 
 /** How an injected fault fails. */
 public enum Failure {
@@ -12,12 +13,18 @@ public enum Failure {
   /** Permission denied ({@code EACCES}), as on a read-only folder or an unreadable file. */
   ACCESS_DENIED;
 
-  /** The exception the JDK would throw for this failure on {@code path}. */
-  IOException exception(String path) {
-    return switch (this) {
-      case IO_ERROR -> new IOException("Input/output error (injected)");
-      case DISK_FULL -> new IOException("No space left on device");
-      case ACCESS_DENIED -> new AccessDeniedException(path);
+  /**
+   * The exception the JDK throws for this failure on {@code path}: an open, move or folder creation names
+   * the path (a {@code FileSystemException}), a write or force on an open channel does not.
+   */
+  IOException exception(Operation op, String path) {
+    if (this == ACCESS_DENIED) {
+      return new AccessDeniedException(path);
+    }
+    String reason = this == DISK_FULL ? "No space left on device" : "Input/output error (injected)";
+    return switch (op) {
+      case WRITE, FORCE, FORCE_FOLDER -> new IOException(reason);
+      default -> new FileSystemException(path, null, reason);
     };
   }
 }

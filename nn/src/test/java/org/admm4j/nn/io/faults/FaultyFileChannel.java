@@ -33,7 +33,7 @@ final class FaultyFileChannel extends FileChannel {
       src.position(src.position() + n);
     }
     if (f != null) {
-      throw f.exception(path);
+      throw f.exception(Operation.WRITE, path);
     }
     return real.write(src);
   }
@@ -51,7 +51,7 @@ final class FaultyFileChannel extends FileChannel {
   public int write(ByteBuffer src, long position) throws IOException {
     Failure f = fs.next(Operation.WRITE, path);
     if (f != null) {
-      throw f.exception(path);
+      throw f.exception(Operation.WRITE, path);
     }
     return real.write(src, position);
   }
@@ -60,7 +60,7 @@ final class FaultyFileChannel extends FileChannel {
   public void force(boolean metaData) throws IOException {
     Failure f = fs.next(folder ? Operation.FORCE_FOLDER : Operation.FORCE, path);
     if (f != null) {
-      throw f.exception(path);
+      throw f.exception(folder ? Operation.FORCE_FOLDER : Operation.FORCE, path);
     }
     real.force(metaData);
   }

@@ -72,7 +72,7 @@ public final class FaultyFileSystem extends FileSystem {
   synchronized void fail(Operation op, String path) throws IOException {
     Failure f = next(op, path);
     if (f != null) {
-      throw f.exception(path);
+      throw f.exception(op, path);
     }
   }
 
@@ -90,13 +90,13 @@ public final class FaultyFileSystem extends FileSystem {
 
   synchronized void checkWritable(Path folder, Path file) throws IOException {
     if (folder != null && readOnlyFolders.contains(folder.toAbsolutePath().normalize())) {
-      throw Failure.ACCESS_DENIED.exception(file.toString());
+      throw Failure.ACCESS_DENIED.exception(Operation.OPEN_WRITE, file.toString());
     }
   }
 
   synchronized void checkReadable(Path file) throws IOException {
     if (unreadable.contains(file.toAbsolutePath().normalize())) {
-      throw Failure.ACCESS_DENIED.exception(file.toString());
+      throw Failure.ACCESS_DENIED.exception(Operation.OPEN_READ, file.toString());
     }
   }
 
