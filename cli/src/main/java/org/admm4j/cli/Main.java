@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.datasets.DatasetException;
+import org.admm4j.nn.io.FileWriteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,8 +92,8 @@ public final class Main implements Callable<Integer> {
     if (ex instanceof FileSystemException f) {
       return describe(f);
     }
-    if (ex instanceof IOException && ex.getMessage() != null && ex.getMessage().startsWith("cannot write ")) {
-      return ex.getMessage(); // AtomicFile's: the file and the reason
+    if (ex instanceof FileWriteException) {
+      return ex.getMessage(); // the file and the reason already
     }
     if (ex instanceof ConfigException || ex instanceof DatasetException || ex instanceof RunException
         || ex instanceof IOException || ex instanceof org.admm4j.nn.spec.SpecException) {

@@ -56,8 +56,8 @@ public final class AtomicFile {
    * Creates {@code target}'s folders, writes {@code contents} beside it, forces them to the disk, moves
    * them over the target and forces the folder.
    *
-   * @throws IOException naming {@code target} and the reason; the target is unchanged when it comes from
-   *     any step before the move (only a failure to force the folder comes after it)
+   * @throws FileWriteException naming {@code target} and the reason; the target is unchanged when it comes
+   *     from any step before the move (only a failure to force the folder comes after it)
    */
   public static void write(Path target, Contents contents) throws IOException {
     Path file = target.toAbsolutePath();
@@ -76,7 +76,7 @@ public final class AtomicFile {
       move(fresh, file);
       moved = true;
     } catch (IOException e) {
-      throw new IOException("cannot write " + file + ": " + reason(e), e);
+      throw new FileWriteException("cannot write " + file + ": " + reason(e), e);
     } finally {
       if (!moved) {
         deleteQuietly(fresh);
@@ -85,7 +85,7 @@ public final class AtomicFile {
     try {
       forceFolder(dir);
     } catch (IOException e) {
-      throw new IOException(file + " was written, but its folder could not be forced to the disk (a power loss"
+      throw new FileWriteException(file + " was written, but its folder could not be forced to the disk (a power loss"
           + " now could undo the write): " + reason(e), e);
     }
   }

@@ -88,7 +88,7 @@ class AtomicFileTest {
       Files.write(target, old);
       FaultyFileSystem fs = new FaultyFileSystem().failAt(op, 1, op == Operation.WRITE ? Failure.DISK_FULL
           : Failure.IO_ERROR);
-      IOException e = assertThrows(IOException.class, () -> AtomicFile.write(fs.wrap(target), randomBytes(9000, 6)));
+      IOException e = assertThrows(FileWriteException.class, () -> AtomicFile.write(fs.wrap(target), randomBytes(9000, 6)));
       assertTrue(e.getMessage().startsWith("cannot write " + target.toAbsolutePath() + ": "), e.getMessage());
       assertTrue(!e.getMessage().contains(".tmp"), "the fresh file's name is not the user's: " + e.getMessage());
       if (op == Operation.WRITE) {
