@@ -118,7 +118,10 @@ class KillResumeTest {
           restarts += fresh ? 1 : 0;
           continue;
         }
-        assertEquals(0, finish(p, log), () -> read(log));
+        int code = finish(p, log);
+        // killed after its last write: resume says so (exit 1, by design) and the files are complete
+        boolean wasDone = !fresh && code == Main.EXIT_FAILED && read(log).contains("has already finished; nothing to resume");
+        assertTrue(code == 0 || wasDone, () -> read(log));
         break;
       }
       doubles += kills == 2 ? 1 : 0;
