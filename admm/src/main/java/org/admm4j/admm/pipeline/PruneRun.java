@@ -348,6 +348,10 @@ public final class PruneRun {
             label + "admm " + (k + 1) + "/" + iterations + (w.epochs() > 1 ? " epoch " + (j + 1) : ""), log);
         lossSum += s.meanLoss();
       }
+      // before the Z-step, which refuses a NaN W + U
+      diverged(label + "ADMM iteration " + (k + 1) + "/" + iterations, lossSum / w.epochs(),
+          lower("admm.lr", opt.learningRate()) + String.format(Locale.ROOT, " or the rho schedule (rho.initial,"
+          + " rho.max; rho was %.4g)", rho));
       // Z-step (eq. 6) and U-step (eq. 7), fused per layer, layers in parallel
       long tz = System.nanoTime();
       List<LayerResiduals> res = solver.zAndUStep(rho);
@@ -374,9 +378,6 @@ public final class PruneRun {
           "%sadmm    iter  %2d/%d  rho %.4g  loss %.4f  %,7.0f img/s  test %.2f%%  |W-Z| %.4f  rho|dZ| %.4g  z-step %.1f ms",
           label, k + 1, iterations, rho, lossSum / w.epochs(), s.imagesPerSecond(), acc, Math.sqrt(primalSq),
           Math.sqrt(dualSq), zSeconds * 1e3));
-      diverged(label + "ADMM iteration " + (k + 1) + "/" + iterations, lossSum / w.epochs(),
-          lower("admm.lr", opt.learningRate()) + String.format(Locale.ROOT, " or the rho schedule (rho.initial,"
-          + " rho.max; rho was %.4g)", rho));
       trainerSteps = trainer.steps();
       save(Phase.ADMM, k + 1, true, opt);
       if (events.onAdmmIteration(new PruneListener.AdmmIterationEvent(iterations, rec, stage + 1)) == Control.STOP) {
