@@ -207,7 +207,7 @@ final class EvalCommand implements Callable<Integer> {
       sb.append(c).append('\n');
     }
     byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-    AtomicFile.write(file, fresh -> Files.write(fresh, bytes, java.nio.file.StandardOpenOption.CREATE_NEW));
+    AtomicFile.write(file, bytes);
   }
 
   private Path modelFile() throws IOException {

@@ -3,10 +3,19 @@ package org.admm4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.datasets.DatasetException;
+import org.admm4j.nn.io.FileWriteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +57,16 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line {@code args}, printing to {@code out} and {@code err}; returns the exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(FileSystems.getDefault(), out, err, args);
+  }
+
+  /**
+   * As {@link #execute(PrintWriter, PrintWriter, String...)}, with every path option read as a path of
+   * {@code fs}: a test hands in a file system that injects faults (a full disk, a read-only folder).
+   */
+  public static int execute(FileSystem fs, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.registerConverter(Path.class, fs::getPath);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, arguments) -> {
@@ -71,16 +89,34 @@ public final class Main implements Callable<Integer> {
 
   /** One line for a failure: the message of an expected error, the type and message of a bug. */
   static String describe(Throwable ex) {
+    if (ex instanceof FileSystemException f) {
+      return describe(f);
+    }
+    if (ex instanceof FileWriteException) {
+      return ex.getMessage(); // the file and the reason already
+    }
     if (ex instanceof ConfigException || ex instanceof DatasetException || ex instanceof RunException
         || ex instanceof IOException || ex instanceof org.admm4j.nn.spec.SpecException) {
       String m = ex.getMessage();
-      return ex instanceof IOException && !(ex instanceof java.nio.file.FileSystemException)
-          ? "I/O error: " + m : ex instanceof java.nio.file.FileSystemException ? "cannot access " + m : m;
+      return ex instanceof IOException ? "I/O error: " + m : m;
     }
     if (ex instanceof OutOfMemoryError) {
       return "out of memory; give the JVM more heap, e.g. ADMM4J_JAVA_OPTS=-Xmx4g";
     }
     return "unexpected error " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
         + " (set ADMM4J_DEBUG=1 for the stack trace)";
+  }
+
+  /** A file-system failure as "cannot access FILE: reason", the reason in words where the JDK gives none. */
+  private static String describe(FileSystemException f) {
+    String reason = f.getReason();
+    if (reason == null) {
+      reason = f instanceof NoSuchFileException ? "no such file or folder"
+          : f instanceof AccessDeniedException ? "permission denied"
+          : f instanceof FileAlreadyExistsException ? "already exists"
+          : f instanceof NotDirectoryException ? "not a folder" : f.getClass().getSimpleName();
+    }
+    return "cannot access " + f.getFile() + (f.getOtherFile() != null ? " (to " + f.getOtherFile() + ")" : "")
+        + ": " + reason;
   }
 }

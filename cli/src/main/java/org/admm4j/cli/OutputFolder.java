@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.admm4j.admm.pipeline.RunException;
+import org.admm4j.nn.io.AtomicFile;
 
 /** The folder a run writes to; an existing non-empty one is only reused with {@code --force}. */
 final class OutputFolder {
@@ -30,6 +31,8 @@ final class OutputFolder {
   static void prepare(Path dir, boolean force) throws RunException, IOException {
     check(dir, force);
     if (Files.isDirectory(dir) && force) {
+      // what a killed run's unfinished writes left
+      AtomicFile.removeLeftovers(dir);
       Path ck = dir.resolve("checkpoint");
       if (Files.isDirectory(ck)) {
         try (Stream<Path> walk = Files.walk(ck)) {

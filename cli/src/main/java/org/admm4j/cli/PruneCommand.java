@@ -26,6 +26,7 @@ import org.admm4j.admm.config.ConfigException;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.spec.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,6 +158,15 @@ final class PruneCommand implements Callable<Integer> {
       }
       RunState saved = PruneRun.saved(resume);
       if (saved.phase() == Phase.DONE) {
+        // killed after the library's last write, before the page: the page is all that is missing
+        Path html = resume.resolve("report.html");
+        if (!Files.isRegularFile(html) && Files.isRegularFile(resume.resolve("report.json"))) {
+          AtomicFile.removeLeftovers(resume);
+          HtmlReport.write(JsonFiles.read(resume.resolve("report.json")), html);
+          progress.line("the run in " + resume + " had finished; wrote its missing " + html);
+          out.flush();
+          return 0;
+        }
         throw new RunException("the run in " + resume + " has already finished; nothing to resume");
       }
       plan = saved.plan();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.io.AtomicFile;
@@ -22,7 +21,7 @@ final class RunNormalization {
 
   static void write(Path runFolder, InputNormalization normalization) throws IOException {
     byte[] bytes = normalization.toJson().getBytes(StandardCharsets.UTF_8);
-    AtomicFile.write(runFolder.resolve(FILE), fresh -> Files.write(fresh, bytes, StandardOpenOption.CREATE_NEW));
+    AtomicFile.write(runFolder.resolve(FILE), bytes);
   }
 
   /** The run's recorded normalisation, or null when it used the dataset's. */

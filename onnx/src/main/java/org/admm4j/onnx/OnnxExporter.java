@@ -1,10 +1,7 @@
 package org.admm4j.onnx;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +56,7 @@ public final class OnnxExporter {
   /** Writes {@code model} to {@code file} atomically; {@code normalization} may be null (then none is recorded). */
   public static void write(Path file, Model model, InputNormalization normalization) throws IOException {
     ModelProto proto = toProto(model, normalization);
-    AtomicFile.write(file, fresh -> {
-      try (OutputStream out = Files.newOutputStream(fresh, StandardOpenOption.CREATE_NEW)) {
-        proto.writeTo(out);
-      }
-    });
+    AtomicFile.write(file, proto::writeTo);
   }
 
   /** The ONNX model of {@code model}. */

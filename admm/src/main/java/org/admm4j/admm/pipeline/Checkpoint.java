@@ -11,6 +11,7 @@ import java.util.Map;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
@@ -92,13 +93,25 @@ public final class Checkpoint {
     meta.put(ModelMetadata.SPEC, model.spec().toJson());
     SafeTensors.write(dir.resolve(tensorFile), tensors, meta);
     writeState(state, tensorFile);
+    removeUnreferenced();
+  }
+
+  /**
+   * Deletes what a killed save left beside the checkpoint state.json names: tensor files it does not
+   * name (written, then killed before state.json was replaced) and the fresh files of unfinished writes.
+   */
+  public void removeUnreferenced() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
     try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "checkpoint-*.safetensors")) {
       for (Path p : old) {
-        if (!p.getFileName().toString().equals(tensorFile)) {
+        if (!p.getFileName().toString().equals(lastTensorFile)) {
           Files.deleteIfExists(p);
         }
       }
     }
+    AtomicFile.removeLeftovers(dir);
   }
 
   /** Replaces state.json (after the tensors it names are written, or to mark the run done). */

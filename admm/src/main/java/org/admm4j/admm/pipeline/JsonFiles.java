@@ -8,12 +8,12 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.admm4j.nn.io.AtomicFile;
 
-/** Pretty-printed JSON files, written atomically (a temporary file in the same folder, then a move). */
+/** Pretty-printed JSON files, written through {@link AtomicFile} (beside, forced, moved, folder forced). */
 public final class JsonFiles {
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
@@ -26,9 +26,9 @@ public final class JsonFiles {
     writeAtomically(file, (GSON.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Replaces {@code file} by {@code bytes} atomically where the file system can. */
+  /** Replaces {@code file} by {@code bytes} through {@link AtomicFile}. */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    AtomicFile.write(file, fresh -> Files.write(fresh, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    AtomicFile.write(file, bytes);
   }
 
   /**
@@ -37,7 +37,14 @@ public final class JsonFiles {
    * @throws IOException naming the file when it cannot be read or is not a JSON object
    */
   public static JsonObject read(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (FileSystemException e) {
+      throw e; // names the file already, and a missing one stays a NoSuchFileException
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
     try {
       JsonElement e = JsonParser.parseString(text);
       if (!e.isJsonObject()) {

@@ -24,6 +24,7 @@ import org.admm4j.admm.pipeline.PruneListener.Control;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
@@ -194,6 +195,9 @@ public final class PruneRun {
     SafeTensorsFile saved = null;
     if (resuming) {
       Checkpoint.Saved s = checkpoint.read();
+      // a kill leaves the fresh files of the writes it interrupted
+      checkpoint.removeUnreferenced();
+      AtomicFile.removeLeftovers(out);
       state = s.state();
       history = state.history();
       phase = state.phase();
@@ -280,7 +284,7 @@ public final class PruneRun {
   // ---- phases ----------------------------------------------------------------------------------------
 
   /** Dense training; returns true when stopped early. */
-  private boolean dense(int first, int epochs, SafeTensorsFile saved) throws IOException {
+  private boolean dense(int first, int epochs, SafeTensorsFile saved) throws IOException, RunException {
     Optimizer opt = Optimizers.create(plan.dense(), model.parameters());
     Trainer trainer = trainer(opt, saved, "dense");
     for (int e = first; e < epochs; e++) {
@@ -294,6 +298,7 @@ public final class PruneRun {
       history.denseEpochs.add(rec);
       log.line(String.format(Locale.ROOT, "dense   epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
           e + 1, epochs, s.meanLoss(), s.imagesPerSecond(), acc, sec));
+      diverged("dense epoch " + (e + 1) + "/" + epochs, s.meanLoss(), lower("dense.lr", opt.learningRate()));
       trainerSteps = trainer.steps();
       save(Phase.DENSE, e + 1, false, opt);
       if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, epochs, rec, 1)) == Control.STOP) {
@@ -313,7 +318,7 @@ public final class PruneRun {
   }
 
   /** The ADMM iterations; returns true when stopped early. */
-  private boolean admm(int first, SafeTensorsFile saved) throws IOException {
+  private boolean admm(int first, SafeTensorsFile saved) throws IOException, RunException {
     TrainingSchedule w = plan.admm();
     int iterations = plan.admmIterations(stage);
     int totalEpochs = iterations * w.epochs();
@@ -353,6 +358,10 @@ public final class PruneRun {
             label + "admm " + (k + 1) + "/" + iterations + (w.epochs() > 1 ? " epoch " + (j + 1) : ""), log);
         lossSum += s.meanLoss();
       }
+      // before the Z-step, which refuses a NaN W + U
+      diverged(label + "ADMM iteration " + (k + 1) + "/" + iterations, lossSum / w.epochs(),
+          lower("admm.lr", opt.learningRate()) + String.format(Locale.ROOT, " or the rho schedule (rho.initial,"
+          + " rho.max; rho was %.4g)", rho));
       // Z-step (eq. 6) and U-step (eq. 7), fused per layer, layers in parallel
       long tz = System.nanoTime();
       List<LayerResiduals> res = solver.zAndUStep(rho);
@@ -399,7 +408,7 @@ public final class PruneRun {
   }
 
   /** Masked retraining; returns true when stopped early. */
-  private boolean retrain(int first, SafeTensorsFile saved) throws IOException {
+  private boolean retrain(int first, SafeTensorsFile saved) throws IOException, RunException {
     TrainingSchedule r = plan.retrain(stage);
     int offset = epochOffset(stage, Phase.RETRAIN);
     String label = plan.stages().isEmpty() ? "" : "stage " + (stage + 1) + " ";
@@ -418,6 +427,8 @@ public final class PruneRun {
       history.retrainEpochs.add(rec);
       log.line(String.format(Locale.ROOT, "%sretrain epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
           label, e + 1, r.epochs(), s.meanLoss(), s.imagesPerSecond(), acc, sec));
+      diverged(label + "retraining epoch " + (e + 1) + "/" + r.epochs(), s.meanLoss(),
+          lower(stage == 0 ? "retrain.lr" : "stages." + (stage + 1) + ".retrain.lr", opt.learningRate()));
       trainerSteps = trainer.steps();
       save(Phase.RETRAIN, e + 1, false, opt);
       if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec, stage + 1)) == Control.STOP) {
@@ -640,6 +651,16 @@ public final class PruneRun {
 
   private double accuracy(Trainer trainer) {
     return trainer.accuracy(data.testImages(), data.testLabels(), data.testCount());
+  }
+
+  /** Stops the run when the epoch just trained diverged, before its checkpoint (see {@link Divergence}). */
+  private void diverged(String where, double loss, String remedy) throws RunException {
+    Divergence.check(where, loss, model, remedy, checkpoint == null ? null : checkpoint.dir(),
+        checkpoint != null && checkpoint.lastTensorFile() != null);
+  }
+
+  private static String lower(String setting, float now) {
+    return "lower " + setting + " (now " + now + ")";
   }
 
   /** Writes a checkpoint when the run has a folder. */

@@ -8,12 +8,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import org.admm4j.cli.report.ReportCharts.Panel;
@@ -65,12 +63,7 @@ public final class HtmlReport {
   public static void write(JsonObject report, Path htmlFile) throws IOException {
     Objects.requireNonNull(htmlFile, "htmlFile");
     String html = render(report); // before touching the disk: bad input leaves no trace
-    AtomicFile.write(htmlFile, fresh -> {
-      try (Writer w = Files.newBufferedWriter(fresh, StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        w.write(html);
-      }
-    });
+    AtomicFile.write(htmlFile, html.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

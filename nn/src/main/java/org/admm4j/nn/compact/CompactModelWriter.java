@@ -6,13 +6,10 @@ import static org.admm4j.nn.compact.CompactFormat.SPAN;
 import static org.admm4j.nn.compact.CompactFormat.SPARSE;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,13 +45,11 @@ public final class CompactModelWriter {
     preamble.put(CompactFormat.MAGIC).putShort((short) CompactFormat.VERSION).putShort((short) 0)
         .putInt(header.length).putInt((int) crc(header));
 
-    AtomicFile.write(file, fresh -> {
-      try (OutputStream out = Files.newOutputStream(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        out.write(preamble.array());
-        out.write(header);
-        for (Encoded t : encoded) {
-          out.write(t.payload);
-        }
+    AtomicFile.write(file, out -> {
+      out.write(preamble.array());
+      out.write(header);
+      for (Encoded t : encoded) {
+        out.write(t.payload);
       }
     });
   }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.admm4j.nn.Model;
-import org.admm4j.nn.Parameter;
 
 /**
  * Reads and writes the safetensors format (F32 only): an 8-byte little-endian header length N, N bytes
@@ -42,40 +41,28 @@ public final class SafeTensors {
   private SafeTensors() {}
 
   /**
-   * Writes {@code tensors} (in map order) and {@code metadata} to {@code file} atomically: a temporary
-   * file in the same directory is written, flushed and moved over the target, so readers never see a
-   * half-written file and a failure leaves any old file untouched.
+   * Writes {@code tensors} (in map order) and {@code metadata} to {@code file} through {@link AtomicFile}:
+   * readers never see a half-written file, and a failure or a kill leaves any old file as it was.
    *
    * @throws IllegalArgumentException for an empty or reserved tensor name
    */
   public static void write(Path file, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
     byte[] header = header(tensors, metadata);
-    AtomicFile.write(file, fresh -> {
-      try (FileChannel ch = FileChannel.open(fresh, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-        writeFully(ch, len);
-        writeFully(ch, ByteBuffer.wrap(header));
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (Tensor t : tensors.values()) {
-          float[] d = t.data();
-          for (int from = 0; from < d.length; from += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, d.length - from);
-            buf.clear();
-            buf.asFloatBuffer().put(d, from, n);
-            buf.limit(n * 4);
-            writeFully(ch, buf);
-          }
+    AtomicFile.write(file, out -> {
+      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length).array());
+      out.write(header);
+      ByteBuffer buf = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (Tensor t : tensors.values()) {
+        float[] d = t.data();
+        for (int from = 0; from < d.length; from += CHUNK_FLOATS) {
+          int n = Math.min(CHUNK_FLOATS, d.length - from);
+          buf.clear();
+          buf.asFloatBuffer().put(d, from, n);
+          out.write(buf.array(), 0, n * 4);
         }
-        ch.force(true);
       }
     });
-  }
-
-  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      ch.write(b);
-    }
   }
 
   /** The JSON header, padded with spaces to a multiple of 8 bytes. */
