@@ -100,6 +100,6 @@ class RunWritesFaultTest {
       }
     }
     return new RunOutputs.Summary(state(Phase.RETRAIN, 2), data, layers, 1000, 100, 10.0,
-        new PruneResult.Accuracies(90, 80, 89), h, 12.5);
+        new PruneResult.Accuracies(90, 80, 89), h, 12.5, new Shrink(m, List.of(), Map.of(), 0));
   }
 }
