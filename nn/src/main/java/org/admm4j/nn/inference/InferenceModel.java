@@ -37,7 +37,7 @@ import org.admm4j.nn.spec.ModelSpec;
  * a pruned LeNet-5) runs on the calling thread alone, since waking a kernel worker costs as much as the
  * call itself. A chunk with enough work (at least {@link #SLICE_MACS}) is cut into slices of
  * {@link #SLICE} images that the kernel pool ({@code KernelThreads.pool()}) runs side by side, each slice
- * on one worker with that worker's own buffers. Whether a chunk is sliced depends only on the model and
+ * on one worker with the slice's own buffers (made once per calling thread, as its other buffers). Whether a chunk is sliced depends only on the model and
  * the batch size, never on the number of threads, so the logits' bits do not depend on it either.
  */
 public final class InferenceModel {
@@ -89,29 +89,35 @@ public final class InferenceModel {
     final SlicedChunk sliced;
 
     Scratch(InferenceModel m) {
-      states = new InferenceStep.State[m.steps.length];
-      for (int i = 0; i < states.length; i++) {
-        states[i] = m.steps[i].newState(CHUNK);
-      }
+      states = m.newStates(CHUNK);
       input = new float[CHUNK * m.model.inputSize()];
       logits = new float[CHUNK * m.model.classes()];
       sliced = m.new SlicedChunk();
     }
   }
 
-  /** One slice of a chunk: its images' logits into the chunk's logits, on a worker's own buffers. */
+  /**
+   * One slice of a chunk: its images' logits into the chunk's logits. The slice owns its buffers (made on
+   * its first use, for {@link #SLICE} images), so whichever worker runs it needs none of its own: pool
+   * threads keep no per-model state that would outlive the model.
+   */
   private final class Slice extends RecursiveAction {
     float[] x;
     float[] out;
     int from;
     int n;
+    private InferenceStep.State[] states;
+    private float[] input;
 
     @Override
     protected void compute() {
-      Scratch s = scratch.get();
       int size = model.inputSize(), k = model.classes();
-      System.arraycopy(x, from * size, s.input, 0, n * size);
-      float[] logits = forward(s, s.input, n);
+      if (states == null) {
+        states = newStates(SLICE);
+        input = new float[SLICE * size];
+      }
+      System.arraycopy(x, from * size, input, 0, n * size);
+      float[] logits = forward(states, input, n);
       System.arraycopy(logits, 0, out, from * k, n * k);
     }
   }
@@ -280,18 +286,26 @@ public final class InferenceModel {
     if (work < INLINE_MACS) {
       KernelThreads.beginInline();
       try {
-        return forward(s, x, count);
+        return forward(s.states, x, count);
       } finally {
         KernelThreads.endInline();
       }
     }
-    return forward(s, x, count);
+    return forward(s.states, x, count);
   }
 
-  private float[] forward(Scratch s, float[] x, int count) {
+  private InferenceStep.State[] newStates(int capacity) {
+    InferenceStep.State[] states = new InferenceStep.State[steps.length];
+    for (int i = 0; i < states.length; i++) {
+      states[i] = steps[i].newState(capacity);
+    }
+    return states;
+  }
+
+  private float[] forward(InferenceStep.State[] states, float[] x, int count) {
     float[] a = x;
     for (int i = 0; i < steps.length; i++) {
-      a = steps[i].forward(s.states[i], a, count);
+      a = steps[i].forward(states[i], a, count);
     }
     return a;
   }
