@@ -25,7 +25,9 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>State: an RDD with one {@link ConsensusState} per partition, zipped with the data RDD (same partition
  * count), kept in memory and checkpointed every {@code checkpointEvery} iterations to cut the lineage. The
- * broadcasts a lost partition's recomputation would need are kept until the next checkpoint.
+ * executors' copies of older broadcasts are dropped at each checkpoint ({@code unpersist}, never {@code destroy}:
+ * a checkpointed RDD still holds the closure that read its broadcast, and later tasks serialise it with their
+ * lineage); Spark's cleaner frees them once no RDD refers to them.
  *
  * @param <D> one partition's data
  */
@@ -181,7 +183,7 @@ public final class ConsensusAdmm<D> implements AutoCloseable {
     }
     if (checkpoint) {
       for (Broadcast<Consensus> b : sinceCheckpoint) {
-        b.destroy(false);
+        b.unpersist(false);
       }
       sinceCheckpoint.clear();
     }
@@ -284,7 +286,7 @@ public final class ConsensusAdmm<D> implements AutoCloseable {
     }
     cached.clear();
     for (Broadcast<Consensus> b : sinceCheckpoint) {
-      b.destroy(false);
+      b.unpersist(false);
     }
     sinceCheckpoint.clear();
   }

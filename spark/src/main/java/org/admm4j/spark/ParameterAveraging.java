@@ -118,9 +118,9 @@ public final class ParameterAveraging<D> implements AutoCloseable {
     }
     states = trained;
     mean = sum.mean();
-    // kept only until the round's states are cached (a lost one is retrained from its checkpoint or the start)
+    // the executors' copies are dropped at a checkpoint (the driver keeps the value: the lineage refers to it)
     if (rounds % checkpointEvery == 0) {
-      start.destroy(false);
+      start.unpersist(false);
     }
     return new Round(ConsensusAdmm.copy(mean), sum.figures(), (System.nanoTime() - t0) / 1e9);
   }

@@ -216,7 +216,9 @@ public final class SparkPruneRun {
     float[][] ubar = zeros(x0);
     for (int k = 0; k < iterations; k++) {
       double rho = plan.rho(0).at(k);
-      ConsensusAdmm.Iteration it = admm.iterate(k, rho);
+      // the local problem is min f(W) + ρ/2‖W − Z + U‖² with f the mean loss over all samples, i.e. the mean of
+      // the partitions' mean losses f_k; consensus ADMM (Boyd §7.1) sums its f_k, so ρ·P gives the same problem
+      ConsensusAdmm.Iteration it = admm.iterate(k, rho * partitions);
       figures.add(it.spark());
       // the mean W the driver evaluates: mean(W + U) − ū_old, and ū_new = mean(W + U) − Z (the U-step's mean)
       float[][] m = admm.meanXPlusU();
@@ -237,9 +239,11 @@ public final class SparkPruneRun {
       double dualSq = 0;
       for (int j = 0; j < pruned.size(); j++) {
         primal.put(pruned.get(j).name(), it.primal()[j]);
-        dual.put(pruned.get(j).name(), it.dual()[j]);
+        // back to the mean objective's scale: ρ·sqrt(P)·‖Z − Z_prev‖
+        double d = it.dual()[j] / partitions;
+        dual.put(pruned.get(j).name(), d);
         primalSq += it.primal()[j] * it.primal()[j];
-        dualSq += it.dual()[j] * it.dual()[j];
+        dualSq += d * d;
       }
       double sec = it.spark().iterationSeconds();
       AdmmIterationRecord rec = new AdmmIterationRecord(k + 1, rho, it.loss(), acc,
