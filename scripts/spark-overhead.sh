@@ -2,7 +2,7 @@
 # Spark's overhead per ADMM iteration against the W-step, for LeNet-5 on MNIST: one prune run on a Spark master
 # (default local[2], 2 partitions), then per iteration the slowest partition's W-step, the rest of the iteration
 # (scheduling, task (de)serialisation, broadcast, aggregation, Z-step, U-step) and their ratio, with medians.
-#   scripts/spark-overhead.sh [MASTER] [PARTITIONS] [THREADS] [TRAIN_IMAGES] [ITERATIONS]
+#   scripts/spark-overhead.sh [MASTER] [PARTITIONS] [THREADS] [TRAIN_IMAGES] [ITERATIONS] [more prune options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MASTER=${1:-local[2]}
@@ -12,7 +12,7 @@ TRAIN=${4:-20000}
 ITERS=${5:-6}
 OUT=$(mktemp -d /tmp/admm4j-spark-overhead.XXXXXX)
 ./admm4j prune --spark "$MASTER" --partitions "$P" --threads "$T" --preset lenet5-71x --dense-epochs 1 \
-  --iterations "$ITERS" --retrain-epochs 0 --train-limit "$TRAIN" --test-limit 1000 --no-progress --out "$OUT" --force \
+  --iterations "$ITERS" --retrain-epochs 0 --train-limit "$TRAIN" --test-limit 1000 --no-progress --out "$OUT" --force "${@:6}" \
   > "$OUT/log.txt" 2>&1 || { tail -20 "$OUT/log.txt"; exit 1; }
 python3 - "$OUT/report.json" <<'PY'
 import json, statistics, sys
