@@ -66,12 +66,31 @@ public final class SparkPrune {
     conf.setAppName("admm4j prune " + job.plan().model());
     // Spark's own default is a page of INFO lines a second; the run prints its own progress
     conf.setIfMissing("spark.log.level", "WARN");
-    JavaSparkContext sc = new JavaSparkContext(conf);
+    JavaSparkContext sc;
+    try {
+      sc = new JavaSparkContext(conf);
+    } catch (Exception e) { // Scala throws SparkException unchecked
+      if (!e.getClass().getName().startsWith("org.apache.spark") && !(e instanceof IllegalArgumentException)) {
+        throw e;
+      }
+      throw new RunException("--spark " + job.master() + ": Spark did not start: " + firstLine(e));
+    }
     try {
       return SparkPruneRun.of(sc, job.plan(), job.models(), source, data, job.partitions(), job.threads())
           .writeTo(job.out()).log(log).command(job.command()).dataLimits(job.trainLimit(), job.testLimit()).run();
+    } catch (Exception e) { // a job Spark gave up on (its tasks failed every attempt): SparkException, unchecked
+      if (e.getClass().getName().startsWith("org.apache.spark")) {
+        throw new RunException("Spark job failed: " + firstLine(e));
+      }
+      throw e;
     } finally {
       sc.stop();
     }
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage()).strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 }

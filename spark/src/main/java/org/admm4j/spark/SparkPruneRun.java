@@ -282,11 +282,10 @@ public final class SparkPruneRun {
     ParameterAveraging<Shard> retrain = new ParameterAveraging<>(sc, shards, retrainStart, all.free(model),
         NetworkTraining.averaging(task, TaskSettings.Schedule.of(r), all, dense.epochs() + iterations * w.epochs(),
             consensus, masks), checkpointEvery);
+    // the retraining states are computed (from the ADMM ones, whose step counts they carry)
+    admm.close();
     for (int e = 0; e < r.epochs(); e++) {
       ParameterAveraging.Round round = retrain.round(e);
-      if (e == 0) {
-        admm.close();
-      }
       all.load(model, null, round.mean());
       double acc = accuracy(model);
       EpochRecord rec = new EpochRecord(e + 1, round.loss(), acc, r.lrAt(e, r.epochs()),
@@ -296,9 +295,6 @@ public final class SparkPruneRun {
           e + 1, r.epochs(), rec.loss(), rec.imagesPerSecond(), acc, rec.seconds()));
     }
     retrain.close();
-    if (r.epochs() == 0) {
-      admm.close();
-    }
     shards.unpersist(false);
     PruneResult result = records.finish(model, pruned, out, (System.nanoTime() - start) / 1e9, log);
     if (result.reportJson() != null) {
