@@ -1,5 +1,6 @@
 package org.admm4j.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,10 +34,12 @@ class ConsensusAdmmTest {
   static final int ITERATIONS = 40;
 
   private static JavaSparkContext sc;
+  private static final java.util.concurrent.atomic.AtomicInteger INJECTED = new java.util.concurrent.atomic.AtomicInteger();
 
+  /** local[2,2]: two threads, and a failed task is tried once more (local mode's default is never). */
   @BeforeAll
   static void start() {
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("admm4j-consensus-test")
+    sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("admm4j-consensus-test")
         .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
   }
 
@@ -128,6 +131,57 @@ class ConsensusAdmmTest {
     return z;
   }
 
+  /** The exact W-step as a task. */
+  static LocalSolver<Rows> exactSolver() {
+    return (d, s, zk, free, rho, k) -> {
+      double[] v = new double[N];
+      for (int j = 0; j < N; j++) {
+        v[j] = zk[0][j] - s.u()[0][j];
+      }
+      double[] w = exactWStep(d, v, rho);
+      float[] wf = new float[N];
+      for (int j = 0; j < N; j++) {
+        wf[j] = (float) w[j];
+      }
+      return new ConsensusState(s.partition(), new float[][] {wf}, s.u(), new float[0][], null,
+          new TaskFigures(0, 0, Double.NaN, ROWS));
+    };
+  }
+
+  /** Z after {@code iterations} iterations on Spark with {@code solver}. */
+  static float[] sparkZ(List<Rows> rows, LocalSolver<Rows> solver, int iterations) {
+    JavaRDD<Rows> data = sc.parallelize(rows, PARTITIONS).cache();
+    JavaRDD<ConsensusState> initial = data.map(d -> ConsensusState.start(d.partition(), new float[][] {new float[N]},
+        new float[0][], null));
+    try (ConsensusAdmm<Rows> admm = new ConsensusAdmm<>(sc, data, initial, new int[] {KEEP},
+        new float[][] {new float[N]}, new float[0][], solver, 2)) {
+      for (int it = 0; it < iterations; it++) {
+        admm.iterate(it, RHO);
+      }
+      return admm.z()[0].clone();
+    } finally {
+      data.unpersist(false);
+    }
+  }
+
+  @Test
+  void aFailedTaskIsRetriedWithItsStateIntact() {
+    List<Rows> rows = problem(7L, new double[N]);
+    float[] clean = sparkZ(rows, exactSolver(), 6);
+    LocalSolver<Rows> exact = exactSolver();
+    // partition 1's first attempt at iteration 4 (past the checkpoint after iteration 3) dies after reading its state
+    LocalSolver<Rows> flaky = (d, s, zk, free, rho, k) -> {
+      if (k == 4 && d.partition() == 1 && org.apache.spark.TaskContext.get().attemptNumber() == 0) {
+        INJECTED.incrementAndGet();
+        throw new IllegalStateException("injected task failure");
+      }
+      return exact.solve(d, s, zk, free, rho, k);
+    };
+    float[] retried = sparkZ(rows, flaky, 6);
+    assertEquals(1, INJECTED.get(), "failures injected (local mode: the tasks run in this JVM)");
+    assertArrayEquals(clean, retried);
+  }
+
   @Test
   void matchesTheReferenceConsensusAdmmWithExactlyKNonZerosAndAFallingResidual() {
     double[] truth = new double[N];
@@ -167,19 +221,7 @@ class ConsensusAdmmTest {
     JavaRDD<Rows> data = sc.parallelize(rows, PARTITIONS).cache();
     JavaRDD<ConsensusState> initial = data.map(d -> ConsensusState.start(d.partition(), new float[][] {new float[N]},
         new float[0][], null));
-    LocalSolver<Rows> wStep = (d, s, zk, free, rho, k) -> {
-      double[] v = new double[N];
-      for (int j = 0; j < N; j++) {
-        v[j] = zk[0][j] - s.u()[0][j];
-      }
-      double[] w = exactWStep(d, v, rho);
-      float[] wf = new float[N];
-      for (int j = 0; j < N; j++) {
-        wf[j] = (float) w[j];
-      }
-      return new ConsensusState(s.partition(), new float[][] {wf}, s.u(), new float[0][], null,
-          new TaskFigures(0, 0, Double.NaN, ROWS));
-    };
+    LocalSolver<Rows> wStep = exactSolver();
     double[] primal = new double[ITERATIONS];
     try (ConsensusAdmm<Rows> admm = new ConsensusAdmm<>(sc, data, initial, new int[] {KEEP},
         new float[][] {new float[N]}, new float[0][], wStep, 4)) {
