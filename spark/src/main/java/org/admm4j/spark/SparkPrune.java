@@ -42,6 +42,14 @@ public final class SparkPrune {
 
   public static PruneResult run(Job job, RunListener log) throws IOException, RunException, ConfigException,
       DatasetException {
+    String m = job.master();
+    if (!(m.equals("submit") || m.equals("local") || m.matches("local\\[(\\*|\\d+)(,\\d+)?]")
+        || m.matches("local-cluster\\[\\d+,\\d+,\\d+]") || m.startsWith("spark://") || m.equals("yarn")
+        || m.startsWith("k8s://"))) {
+      // checked here: Spark's own refusal logs a stack trace before it throws
+      throw new RunException("--spark " + m + ": expected local[N], local-cluster[WORKERS,CORES,MB], spark://HOST:PORT,"
+          + " yarn, k8s://URL or submit");
+    }
     if (job.partitions() < 1) {
       throw new RunException("--partitions must be at least 1, got " + job.partitions());
     }
