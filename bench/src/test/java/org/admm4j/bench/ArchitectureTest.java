@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   /** Every module, in dependency order; missing directories are skipped. */
-  static final List<String> MODULES = List.of("kernels", "datasets", "nn", "onnx", "admm", "cli", "bench", "examples");
+  static final List<String> MODULES = List.of("kernels", "datasets", "nn", "onnx", "admm", "spark", "cli", "bench",
+      "examples");
 
   private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+)\\s*(?:\\.\\s*\\*)?\\s*;");
 
@@ -83,6 +84,14 @@ class ArchitectureTest {
       {"onnx", "import org.admm4j.admm.AdmmSolver;"},
       {"onnx", "import org.admm4j.datasets.Dataset;"},
       {"onnx", "import picocli.CommandLine;"},
+      {"admm", "import org.apache.spark.SparkConf;"},
+      {"cli", "import org.apache.spark.api.java.JavaSparkContext;"},
+      {"nn", "import org.apache.hadoop.fs.FileSystem;"},
+      {"admm", "import scala.Tuple2;"},
+      {"nn", "import org.admm4j.spark.ConsensusAdmm;"},
+      {"admm", "import org.admm4j.spark.SparkPruneRun;"},
+      {"spark", "import picocli.CommandLine;"},
+      {"spark", "import org.admm4j.cli.Main;"},
     };
     for (String[] c : bad) {
       List<String> found = violations(c[0], c[0] + "/src/main/java/X.java", List.of("package x;", c[1]));
@@ -100,6 +109,10 @@ class ArchitectureTest {
       {"onnx", "import org.admm4j.nn.Model;"},
       {"cli", "import org.admm4j.onnx.OnnxImporter;"},
       {"examples", "import org.admm4j.onnx.OnnxExporter;"},
+      {"spark", "import org.apache.spark.SparkConf;"},
+      {"spark", "import org.apache.hadoop.fs.FileSystem;"},
+      {"spark", "import org.admm4j.admm.AdmmSolver;"},
+      {"cli", "import org.admm4j.spark.SparkPrune;"},
     };
     for (String[] c : good) {
       assertEquals(List.of(), violations(c[0], c[0] + "/src/main/java/X.java", List.of(c[1])), c[1]);
@@ -142,6 +155,13 @@ class ArchitectureTest {
     if (!List.of("onnx", "cli", "bench", "examples").contains(module) && within(imported, "org.admm4j.onnx")) {
       return "only cli, bench and examples use onnx";
     }
+    if (!module.equals("spark") && (within(imported, "org.apache.spark") || within(imported, "org.apache.hadoop")
+        || within(imported, "scala"))) {
+      return "only spark uses Spark, Hadoop and Scala (provided by the cluster)";
+    }
+    if (!List.of("spark", "cli", "bench", "examples").contains(module) && within(imported, "org.admm4j.spark")) {
+      return "only cli, bench and examples use spark";
+    }
     switch (module) {
       case "kernels":
         for (String up : List.of("nn", "admm", "cli", "datasets", "bench")) {
@@ -166,6 +186,7 @@ class ArchitectureTest {
         }
         return uiLibrary(imported) ? "user-interface libraries belong to cli" : null;
       case "admm":
+      case "spark":
         return uiLibrary(imported) ? "user-interface libraries belong to cli" : null;
       default:
         return null;

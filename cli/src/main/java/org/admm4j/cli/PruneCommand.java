@@ -28,6 +28,7 @@ import org.admm4j.nn.Models;
 import org.admm4j.nn.files.ModelFiles;
 import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.spec.ModelSpec;
+import org.admm4j.spark.SparkPrune;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -124,6 +125,14 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR (its settings are kept).")
   Path resume;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "Run on Spark: local[N] or local-cluster[W,C,MB] in"
+      + " this JVM, spark://HOST:PORT and the like, or 'submit' under spark-submit (consensus ADMM, spark/README.md).")
+  String sparkMaster;
+
+  @Option(names = "--partitions", paramLabel = "P", description = "With --spark: data partitions, one task each"
+      + " (default 2).")
+  Integer partitions;
+
   @Option(names = "--no-progress", description = "No progress bars (they are also off when no console is attached).")
   boolean noProgress;
 
@@ -195,6 +204,12 @@ final class PruneCommand implements Callable<Integer> {
         }
       }
     }
+    if (sparkMaster != null) {
+      return spark(plan, threadCount, dir, trainLim, testLim, command, progress, out);
+    }
+    if (partitions != null) {
+      throw new RunException("--partitions " + partitions + " needs --spark MASTER");
+    }
     TrainingData td = DataSource.load(plan.dataset(), data, trainLim, testLim, normalization, progress);
     Path start = from;
     if (resume == null) {
@@ -232,6 +247,31 @@ final class PruneCommand implements Callable<Integer> {
     return 0;
   }
 
+
+  /** {@code --spark MASTER}: the plan as consensus ADMM on Spark (spark module), then report.html as a local run. */
+  private int spark(PrunePlan plan, int threadCount, Path dir, int trainLim, int testLim, String command,
+      TerminalProgress progress, PrintWriter out) throws Exception {
+    if (resume != null || from != null || normalize != null || stopAfter > 0) {
+      throw new RunException("--spark does not take --resume, --from, --normalize or --stop-after yet");
+    }
+    if (!SparkPrune.available()) {
+      throw new RunException("--spark needs Spark 4 (Scala 2.13) on the class path: ./admm4j adds it (from"
+          + " SPARK_HOME/jars, or the jars Maven resolved for the spark module); under spark-submit it is there");
+    }
+    int p = partitions == null ? 2 : partitions;
+    OutputFolder.prepare(dir, force);
+    progress.line("admm4j " + VersionInfo.version() + ": preset " + plan.preset() + ", " + plan.model() + " on "
+        + plan.dataset() + ", Spark " + sparkMaster + ", " + p + " partitions, " + threadCount
+        + " threads per task, seed " + plan.seed() + ", out " + dir);
+    PruneResult r = SparkPrune.run(new SparkPrune.Job(sparkMaster, p, threadCount, plan,
+        ModelSource::create, plan.dataset(), data == null ? null : data.toString(), trainLim, testLim, dir,
+        command), progress);
+    Path html = dir.resolve("report.html");
+    HtmlReport.write(JsonFiles.read(r.reportJson()), html);
+    progress.line("wrote " + html);
+    out.flush();
+    return 0;
+  }
 
   /**
    * The network {@code --from}'s file carries: a built-in name when it is a zoo network (so a preset's

@@ -245,4 +245,14 @@ class MainTest {
     assertTrue(i.out().contains("kernels") && i.out().contains("lenet5-40x") && i.out().contains("threads    1"),
         i.out());
   }
+
+  @Test
+  void sparkWithoutSparkOnTheClassPathSaysSo() {
+    // the command line's tests, like its launcher jar, have no Spark (the spark module has it as provided)
+    assertCleanFailure(run(smallPrune(dir.resolve("s"), "--spark", "local[2]")), Main.EXIT_FAILED,
+        "--spark needs Spark 4");
+    assertFalse(java.nio.file.Files.exists(dir.resolve("s")), "nothing written");
+    assertCleanFailure(run(smallPrune(dir.resolve("p"), "--partitions", "2")), Main.EXIT_FAILED,
+        "--partitions 2 needs --spark");
+  }
 }

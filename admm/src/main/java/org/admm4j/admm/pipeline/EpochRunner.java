@@ -7,13 +7,14 @@ import org.admm4j.nn.train.Trainer;
 
 /**
  * Runs one training epoch with a progress bar. The sample order depends only on (seed, global epoch
- * index), so a resumed run sees exactly the batches an uninterrupted one sees.
+ * index), so a resumed run sees exactly the batches an uninterrupted one sees. Public for runs driven
+ * outside {@link PruneRun} (the Spark module's consensus W-step trains its shard with it).
  */
-final class EpochRunner {
+public final class EpochRunner {
 
   private EpochRunner() {}
 
-  static EpochStats run(Trainer trainer, TrainingData data, long seed, int globalEpoch, String label,
+  public static EpochStats run(Trainer trainer, TrainingData data, long seed, int globalEpoch, String label,
       RunListener listener) {
     int[] order = BatchOrder.shuffled(data.trainCount(), seed, globalEpoch);
     long batches = (data.trainCount() + trainer.batchSize() - 1) / trainer.batchSize();
