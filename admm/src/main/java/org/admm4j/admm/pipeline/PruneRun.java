@@ -82,7 +82,7 @@ public final class PruneRun {
   private long lastWallMark;
 
   /** Test images on which the shrunk network's logits are compared with the pruned network's. */
-  private static final int SHRINK_CHECK_IMAGES = 256;
+  static final int SHRINK_CHECK_IMAGES = 256;
 
   private PruneRun(PrunePlan plan, ModelFactory models, TrainingData data, ForkJoinPool pool, Path resumeFrom) {
     this.plan = plan;

@@ -81,7 +81,10 @@ public final class RunRecords {
         throw new IllegalStateException(l.name() + " has " + nz + " non-zeros after retraining, target " + l.keep());
       }
     }
-    List<LayerSummary> layers = LayerSummary.of(model);
+    // filter pruning: the smaller dense network, as a local run writes it
+    Shrink shrink = Shrink.of(model, pruned, data.testImages(), Math.min(data.testCount(), PruneRun.SHRINK_CHECK_IMAGES));
+    List<LayerSummary> layers = LayerSummary.of(model, shrink.model());
+    model = shrink.model();
     long total = 0;
     long nonzero = 0;
     for (LayerSummary s : layers) {
@@ -98,7 +101,7 @@ public final class RunRecords {
     Path json = null;
     if (out != null) {
       json = RunOutputs.write(out, new RunOutputs.Summary(state, data, layers, total, nonzero, compression, acc,
-          after, wallSeconds), model);
+          after, wallSeconds, shrink), model);
     }
     log.line("");
     for (String line : LayerSummary.table(layers)) {
