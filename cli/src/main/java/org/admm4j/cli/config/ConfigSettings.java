@@ -70,8 +70,10 @@ public final class ConfigSettings {
       }
     }
     if (replaceLayers && over.hasLayerTargets()) {
+      // quantization keys (layers.<p>.bits) stay unless over gives some of its own
+      boolean quantization = over.values.keySet().stream().anyMatch(QuantizationSettings::isKey);
       for (String key : new ArrayList<>(values.keySet())) {
-        if (key.startsWith(LAYERS_PREFIX)) {
+        if (key.startsWith(LAYERS_PREFIX) && (quantization || !QuantizationSettings.isKey(key))) {
           values.remove(key);
           origins.remove(key);
         }
@@ -101,7 +103,7 @@ public final class ConfigSettings {
   /** Whether any {@code layers.*} setting is present. */
   public boolean hasLayerTargets() {
     for (String key : values.keySet()) {
-      if (key.startsWith(LAYERS_PREFIX)) {
+      if (key.startsWith(LAYERS_PREFIX) && !QuantizationSettings.isKey(key)) {
         return true;
       }
     }

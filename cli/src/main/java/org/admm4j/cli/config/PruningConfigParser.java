@@ -55,7 +55,8 @@ public final class PruningConfigParser {
 
   private PruningConfig parse() throws ConfigException {
     for (String key : s.values().keySet()) {
-      if (!KEYS.contains(key) && ConfigSettings.layerPattern(key) == null && !ConfigSettings.isStageKey(key)) {
+      if (!KEYS.contains(key) && ConfigSettings.layerPattern(key) == null && !ConfigSettings.isStageKey(key)
+          && !QuantizationSettings.isKey(key)) {
         if (key.startsWith(ConfigSettings.LAYERS_PREFIX)) {
           throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): a layer target must be "
               + "layers.<name or glob>.keep (a fraction in (0,1]) or layers.<name or glob>.nonzeros (a count)");
@@ -101,7 +102,8 @@ public final class PruningConfigParser {
     boolean flip = flag("augment.flip");
     RhoSchedule rho = new RhoSchedule(rho0, growth, rhoMax);
     return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
-        rho, support, retrain, layers(), shift, flip, distillation(), stages(iterations, rho, retrain)), threads);
+        rho, support, retrain, layers(), shift, flip, distillation(), stages(iterations, rho, retrain))
+        .withQuantization(QuantizationSettings.parse(s)), threads);
   }
 
   /**
@@ -297,6 +299,9 @@ public final class PruningConfigParser {
   private List<LayerRule> layers() throws ConfigException {
     List<LayerRule> rules = new ArrayList<>();
     for (String key : s.layerKeys()) {
+      if (QuantizationSettings.isKey(key)) {
+        continue;
+      }
       rules.add(layerRule(key, ConfigSettings.layerPattern(key)));
     }
     return rules;
