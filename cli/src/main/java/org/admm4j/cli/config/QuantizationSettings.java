@@ -22,8 +22,10 @@ final class QuantizationSettings {
 
   /** Whether {@code key} is a {@code layers.<p>.bits} or {@code layers.<p>.quantizer} key. */
   static boolean isKey(String key) {
-    return key.startsWith(ConfigSettings.LAYERS_PREFIX) && (key.endsWith(BITS_SUFFIX) || key.endsWith(QUANTIZER_SUFFIX))
-        && key.length() > ConfigSettings.LAYERS_PREFIX.length() + QUANTIZER_SUFFIX.length() - 1;
+    int prefix = ConfigSettings.LAYERS_PREFIX.length();
+    return key.startsWith(ConfigSettings.LAYERS_PREFIX)
+        && (key.endsWith(BITS_SUFFIX) && key.length() >= prefix + BITS_SUFFIX.length()
+            || key.endsWith(QUANTIZER_SUFFIX) && key.length() >= prefix + QUANTIZER_SUFFIX.length());
   }
 
   static List<QuantizationRule> parse(ConfigSettings s) throws ConfigException {
