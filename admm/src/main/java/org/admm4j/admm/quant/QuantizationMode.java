@@ -14,7 +14,9 @@ public enum QuantizationMode {
   CODEBOOK;
 
   /** Levels fitted to {@code values} (their non-zeros; zeros are the pruned weights and ignored). */
-  public LevelGrid fit(float[] values, int bits) {
+  public LevelGrid fit(float[] tensor, int bits) {
+    // the fits read only the non-zeros: a 0.1 %-dense layer's would otherwise scan its zeros every iteration
+    float[] values = nonzeros(tensor);
     LevelGrid uniform = UniformScaleSearch.fit(values, bits);
     if (this == UNIFORM) {
       return uniform;
@@ -30,7 +32,23 @@ public enum QuantizationMode {
    * k-means step): what the straight-through retraining runs after every optimizer step so the levels follow the
    * weights.
    */
-  public LevelGrid refine(LevelGrid grid, float[] values) {
+  public LevelGrid refine(LevelGrid grid, float[] tensor) {
+    float[] values = nonzeros(tensor);
     return this == UNIFORM ? UniformScaleSearch.refine(grid, values) : CodebookFit.refine(grid, values, 1);
+  }
+
+  private static float[] nonzeros(float[] a) {
+    int n = 0;
+    for (float v : a) {
+      n += v != 0f ? 1 : 0;
+    }
+    float[] out = new float[n];
+    int i = 0;
+    for (float v : a) {
+      if (v != 0f) {
+        out[i++] = v;
+      }
+    }
+    return out;
   }
 }

@@ -95,6 +95,10 @@ class QuantizedPruneRunTest {
       double m = v / (s / 3.0);
       assertTrue(Math.abs(m - Math.rint(m)) < 1e-4 || distinctMultiple(conv, v), "conv1 value " + v + " off the grid");
     }
+    com.google.gson.JsonObject q = JsonFiles.read(whole.resolve("report.json")).getAsJsonObject("quantization");
+    assertEquals(3, q.getAsJsonObject("fc1").get("bits").getAsInt() + 1);
+    assertTrue(q.getAsJsonObject("conv1").getAsJsonArray("levels").size() <= 6);
+    assertEquals("uniform", q.getAsJsonObject("conv1").get("quantizer").getAsString());
     // stopped in stage 2's ADMM and in its straight-through retraining, resumed: the same bits
     Path parts = dir.resolve("parts");
     // events: dense 2, stage 1 3 + 2, stage 2 2 + 2
