@@ -3,9 +3,12 @@ package org.admm4j.admm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import org.admm4j.admm.config.HardPruneSupport;
+import org.admm4j.admm.config.QuantizationRule;
+import org.admm4j.admm.quant.QuantizedProjection;
 import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Projection;
 import org.admm4j.nn.Parameter;
@@ -32,9 +35,23 @@ import org.admm4j.nn.optim.Optimizer;
 public final class AdmmSolver {
 
   private final List<PrunedLayer> layers;
+  private final QuantizedLayers quantized = new QuantizedLayers();
 
   public AdmmSolver(List<PrunedLayer> layers) {
     this.layers = List.copyOf(layers);
+  }
+
+  /**
+   * Joint pruning and quantization (ADMM-NN) of the named layers from now on: their Z-steps project onto sparse
+   * and quantized tensors, {@link #hardPrune} quantizes them, {@link QuantizedLayers#retraining} keeps their levels.
+   */
+  public void quantize(Map<String, QuantizationRule> rules) {
+    quantized.set(rules);
+  }
+
+  /** The quantized layers' state (rules, levels after hard pruning). */
+  public QuantizedLayers quantized() {
+    return quantized;
   }
 
   public List<PrunedLayer> layers() {
@@ -107,7 +124,7 @@ public final class AdmmSolver {
 
         @Override
         protected void compute() {
-          out[index] = zAndUStep(layers.get(index), rho);
+          out[index] = zAndUStep(layers.get(index), quantized.rule(layers.get(index).name()), rho);
         }
       });
     }
@@ -122,7 +139,7 @@ public final class AdmmSolver {
     return List.of(out);
   }
 
-  private static LayerResiduals zAndUStep(PrunedLayer l, double rho) {
+  private static LayerResiduals zAndUStep(PrunedLayer l, QuantizationRule q, double rho) {
     float[] w = l.weight().data();
     if (l.structure().grouped()) {
       return structuredZAndUStep(l, rho);
@@ -133,7 +150,8 @@ public final class AdmmSolver {
       confine(w, l.support());
       confine(l.u(), l.support());
     }
-    Projection.AdmmStepNorms norms = Projection.admmUpdate(w.length, l.keep(), w, l.z(), l.u(), l.scratch());
+    Projection.AdmmStepNorms norms = q == null ? Projection.admmUpdate(w.length, l.keep(), w, l.z(), l.u(), l.scratch())
+        : QuantizedProjection.admmUpdate(w.length, l.keep(), w, l.z(), l.u(), l.scratch(), q.bits(), q.mode());
     return new LayerResiduals(l.name(), Math.sqrt(norms.primalSquared()),
         rho * Math.sqrt(norms.zChangeSquared()), norms.threshold());
   }
@@ -245,6 +263,7 @@ public final class AdmmSolver {
       }
       l.setMask(mask);
     }
+    quantized.hardQuantize(layers);
   }
 
   /**

@@ -178,6 +178,10 @@ final class EvalCommand implements Callable<Integer> {
     r.put("compact_bytes", sizes[1]);
     r.put("dense_bytes", sizes[0]);
     r.put("size_ratio", (double) sizes[0] / sizes[1]);
+    // the evaluated file itself (a quantized model.a4jc is evaluated from its own codebooks and codes)
+    long fileBytes = Files.size(file);
+    r.put("file_bytes", fileBytes);
+    r.put("file_ratio", (double) sizes[0] / fileBytes);
     r.put("threads", t);
     r.put("jdk", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     r.put("kernels", Kernels.describe());
@@ -190,6 +194,8 @@ final class EvalCommand implements Callable<Integer> {
         denseThroughput, sparseThroughput, t);
     out.printf(Locale.ROOT, "size              %,d bytes dense float32 safetensors, %,d bytes compact (%.1f× smaller)%n",
         sizes[0], sizes[1], (double) sizes[0] / sizes[1]);
+    out.printf(Locale.ROOT, "file              %,d bytes %s (%.1f× smaller than dense float32)%n", fileBytes, file,
+        (double) sizes[0] / fileBytes);
     if (json != null) {
       JsonObject o = new GsonBuilder().create().toJsonTree(r).getAsJsonObject();
       o.add("sparse_plan", new GsonBuilder().create().toJsonTree(sparse.plan()).getAsJsonArray());

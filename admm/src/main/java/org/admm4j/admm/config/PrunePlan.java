@@ -25,14 +25,17 @@ import java.util.List;
  * @param stages the further stages of a progressive run (stage 2, 3, …; the plan's own targets and schedule
  *     are stage 1), each with the plan's ADMM iterations, ρ and retraining where it gives none of its own;
  *     empty: one stage, the run as before stages existed
+ * @param quantization joint pruning and quantization of the last stage's layers ({@link QuantizationRule});
+ *     empty: float weights
  */
 public record PrunePlan(String preset, String model, String dataset, int batch, long seed,
     TrainingSchedule dense, int admmIterations, TrainingSchedule admm, RhoSchedule rho,
     HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers, int augmentShift,
-    boolean augmentFlip, Distillation distillation, List<Stage> stages) {
+    boolean augmentFlip, Distillation distillation, List<Stage> stages, List<QuantizationRule> quantization) {
 
   public PrunePlan {
     layers = List.copyOf(layers);
+    quantization = List.copyOf(quantization);
     List<Stage> resolved = new ArrayList<>();
     for (Stage s : stages) {
       resolved.add(s.resolvedAgainst(admmIterations, rho, retrain));
@@ -42,6 +45,21 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
       throw new IllegalArgumentException("batch and admmIterations must be at least 1 and augmentShift at least 0,"
           + " got " + batch + ", " + admmIterations + ", " + augmentShift);
     }
+  }
+
+  /** A plan without quantization. */
+  public PrunePlan(String preset, String model, String dataset, int batch, long seed,
+      TrainingSchedule dense, int admmIterations, TrainingSchedule admm, RhoSchedule rho,
+      HardPruneSupport hardPrune, TrainingSchedule retrain, List<LayerRule> layers, int augmentShift,
+      boolean augmentFlip, Distillation distillation, List<Stage> stages) {
+    this(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune, retrain, layers,
+        augmentShift, augmentFlip, distillation, stages, List.of());
+  }
+
+  /** This plan with {@code rules} as its quantization. */
+  public PrunePlan withQuantization(List<QuantizationRule> rules) {
+    return new PrunePlan(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune, retrain,
+        layers, augmentShift, augmentFlip, distillation, stages, rules);
   }
 
   /** Number of stages: 1 + {@code stages().size()}. */
@@ -91,6 +109,7 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
     private boolean augmentFlip;
     private Distillation distillation = Distillation.NONE;
     private final List<Stage> stages = new ArrayList<>();
+    private final List<QuantizationRule> quantization = new ArrayList<>();
 
     private Builder() {}
 
@@ -130,9 +149,15 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
     /** Adds further stages, in order. */
     public Builder stages(List<Stage> s) { stages.addAll(s); return this; }
 
+    /** Quantizes the layers {@code pattern} names to {@code bits} (2..8) in the last stage. */
+    public Builder quantize(String pattern, int bits, org.admm4j.admm.quant.QuantizationMode mode) {
+      quantization.add(new QuantizationRule(pattern, bits, mode));
+      return this;
+    }
+
     public PrunePlan build() {
       return new PrunePlan(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune,
-          retrain, layers, augmentShift, augmentFlip, distillation, stages);
+          retrain, layers, augmentShift, augmentFlip, distillation, stages, quantization);
     }
   }
 }

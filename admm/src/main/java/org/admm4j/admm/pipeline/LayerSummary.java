@@ -30,6 +30,26 @@ public record LayerSummary(String name, LayerKind kind, int weights, int nonzero
     return shapeAfter.clone();
   }
 
+  /** By value, shapes included (a record compares array components by reference). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LayerSummary l && name.equals(l.name) && kind == l.kind && weights == l.weights
+        && nonzero == l.nonzero && macsDense == l.macsDense && macsPruned == l.macsPruned
+        && java.util.Arrays.equals(shapeBefore, l.shapeBefore) && java.util.Arrays.equals(shapeAfter, l.shapeAfter);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(name, kind, weights, nonzero, macsDense, macsPruned,
+        java.util.Arrays.hashCode(shapeBefore), java.util.Arrays.hashCode(shapeAfter));
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + kind + "): " + nonzero + " of " + weights + " weights, MACs " + macsDense + " -> " + macsPruned
+        + ", shape " + java.util.Arrays.toString(shapeBefore) + " -> " + java.util.Arrays.toString(shapeAfter);
+  }
+
   /** {@code conv} or {@code linear}. */
   public String kindName() {
     return kind.name().toLowerCase(java.util.Locale.ROOT);

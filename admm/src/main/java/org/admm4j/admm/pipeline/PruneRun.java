@@ -18,6 +18,8 @@ import org.admm4j.admm.config.LayerRule;
 import org.admm4j.admm.config.LayerStructure;
 import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.config.QuantizationRule;
+import org.admm4j.admm.config.QuantizationTargets;
 import org.admm4j.admm.config.StageTargets;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.admm.pipeline.PruneListener.Control;
@@ -71,6 +73,8 @@ public final class PruneRun {
   private AdmmSolver solver;
   /** Per stage, the weights each pruned layer keeps (index 0 = stage 1). */
   private List<LinkedHashMap<String, Integer>> stageTargets;
+  /** The last stage's quantized layers. */
+  private Map<String, QuantizationRule> quantization;
   private Map<String, Parameter> prunable;
   /** Stage 1's rule per pruned layer (its structure). */
   private Map<String, LayerRule> rules;
@@ -228,7 +232,7 @@ public final class PruneRun {
     }
     int denseEpochs = history.from != null ? 0 : plan.dense().epochs();
     pruned = stageLayers(stage, supports(saved));
-    solver = new AdmmSolver(pruned);
+    solver = solver(pruned);
 
     if (phase == Phase.DENSE) {
       if (dense(next, denseEpochs, saved)) {
@@ -273,7 +277,7 @@ public final class PruneRun {
       }
       stage++;
       pruned = stageLayers(stage, masks);
-      solver = new AdmmSolver(pruned);
+      solver = solver(pruned);
       phase = Phase.ADMM;
       next = 0;
       saved = null;
@@ -405,6 +409,9 @@ public final class PruneRun {
     log.line(String.format(Locale.ROOT, "%shard-pruned to %s's support: test %.2f%% before retraining",
         plan.stages().isEmpty() ? "" : "stage " + (stage + 1) + " ", plan.hardPrune().name(),
         history.hardPrunedAccuracy));
+    for (Map.Entry<String, org.admm4j.admm.quant.LevelGrid> e : solver.quantized().grids().entrySet()) {
+      log.line("  " + e.getKey() + " quantized: " + e.getValue());
+    }
   }
 
   /** Masked retraining; returns true when stopped early. */
@@ -412,7 +419,8 @@ public final class PruneRun {
     TrainingSchedule r = plan.retrain(stage);
     int offset = epochOffset(stage, Phase.RETRAIN);
     String label = plan.stages().isEmpty() ? "" : "stage " + (stage + 1) + " ";
-    Optimizer opt = Optimizers.create(r, model.parameters());
+    // quantized layers: straight-through retraining on their levels
+    Optimizer opt = solver.quantized().retraining(Optimizers.create(r, model.parameters()), pruned);
     Trainer trainer = trainer(opt, saved, "retrain");
     solver.attachMasks(opt);
     for (int e = first; e < r.epochs(); e++) {
@@ -512,6 +520,17 @@ public final class PruneRun {
     }
     stageTargets = StageTargets.resolve(plan, candidates);
     rules = LayerTargets.chosen(plan.layers(), candidates, plan.model());
+    quantization = QuantizationTargets.resolve(plan.quantization(), candidates,
+        stageTargets.get(plan.stageCount() - 1).keySet());
+  }
+
+  /** A solver for {@code layers}; the last stage's also quantizes (joint pruning and quantization). */
+  private AdmmSolver solver(List<PrunedLayer> layers) {
+    AdmmSolver s = new AdmmSolver(layers);
+    if (stage == plan.stageCount() - 1) {
+      s.quantize(quantization);
+    }
+    return s;
   }
 
   /** Stage {@code index}'s pruned layers, each within its previous support where {@code supports} has one. */

@@ -47,9 +47,46 @@ final class RunOutputs {
     JsonObject report = report(s);
     report.addProperty("model_bytes", Files.size(modelFile));
     report.addProperty("compact_model_bytes", Files.size(compactFile));
+    if (!s.state().plan().quantization().isEmpty()) {
+      report.add("quantization", quantization(s.state().plan(), model));
+    }
     Path json = dir.resolve("report.json");
     JsonFiles.write(json, report);
     return json;
+  }
+
+  /** Per quantized layer its levels (the distinct non-zero values of the final weights) and rule. */
+  private static JsonObject quantization(org.admm4j.admm.config.PrunePlan plan, Model model) {
+    JsonObject q = new JsonObject();
+    for (org.admm4j.nn.Parameter p : model.parameters()) {
+      if (!LayerSummary.isPrunable(p)) {
+        continue;
+      }
+      String layer = LayerSummary.layerName(p);
+      org.admm4j.admm.config.QuantizationRule rule = null;
+      for (org.admm4j.admm.config.QuantizationRule r : plan.quantization()) {
+        if (r.matches(layer, p.kind()) && (rule == null || !r.pattern().contains("*") && !r.pattern().contains(":"))) {
+          rule = r;
+        }
+      }
+      if (rule == null) {
+        continue;
+      }
+      java.util.TreeSet<Float> levels = new java.util.TreeSet<>();
+      for (float v : p.data()) {
+        if (v != 0f) {
+          levels.add(v);
+        }
+      }
+      JsonObject l = new JsonObject();
+      l.addProperty("bits", rule.bits());
+      l.addProperty("quantizer", rule.mode().name().toLowerCase(Locale.ROOT));
+      JsonArray values = new JsonArray();
+      levels.forEach(values::add);
+      l.add("levels", values);
+      q.add(layer, l);
+    }
+    return q;
   }
 
   private static JsonObject report(Summary s) {

@@ -13,6 +13,8 @@ import org.admm4j.admm.config.HardPruneSupport;
 import org.admm4j.admm.config.LayerRule;
 import org.admm4j.admm.config.LayerStructure;
 import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.config.QuantizationRule;
+import org.admm4j.admm.quant.QuantizationMode;
 import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.Stage;
 import org.admm4j.admm.config.TrainingSchedule;
@@ -30,6 +32,8 @@ public final class RunStateJson {
   private static final String NONZEROS = ".nonzeros";
   private static final String STRUCTURE = ".structure";
   private static final String STAGES = "stages.";
+  private static final String BITS = ".bits";
+  private static final String QUANTIZER = ".quantizer";
 
   private RunStateJson() {}
 
@@ -99,6 +103,10 @@ public final class RunStateJson {
       if (r.structure().grouped()) {
         o.addProperty(LAYERS + r.pattern() + STRUCTURE, r.structure().setting());
       }
+    }
+    for (QuantizationRule q : p.quantization()) {
+      o.addProperty(LAYERS + q.pattern() + BITS, q.bits());
+      o.addProperty(LAYERS + q.pattern() + QUANTIZER, q.mode().name().toLowerCase(Locale.ROOT));
     }
     for (int i = 0; i < p.stages().size(); i++) {
       Stage st = p.stages().get(i);
@@ -173,7 +181,21 @@ public final class RunStateJson {
             c.get("rho.max").getAsDouble()),
         HardPruneSupport.valueOf(c.get("prune.support").getAsString().toUpperCase(Locale.ROOT)),
         schedule(c, "retrain"), layers, c.has("augment.shift") ? c.get("augment.shift").getAsInt() : 0,
-        c.has("augment.flip") && c.get("augment.flip").getAsBoolean(), d, stages(c));
+        c.has("augment.flip") && c.get("augment.flip").getAsBoolean(), d, stages(c)).withQuantization(quantization(c));
+  }
+
+  /** The quantization rules {@link #config} wrote ({@code layers.<p>.bits} with {@code layers.<p>.quantizer}). */
+  private static List<QuantizationRule> quantization(JsonObject c) {
+    List<QuantizationRule> rules = new ArrayList<>();
+    for (Map.Entry<String, JsonElement> e : c.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(LAYERS) && k.endsWith(BITS)) {
+        String pattern = k.substring(LAYERS.length(), k.length() - BITS.length());
+        rules.add(new QuantizationRule(pattern, e.getValue().getAsInt(), QuantizationMode.valueOf(
+            c.get(LAYERS + pattern + QUANTIZER).getAsString().toUpperCase(Locale.ROOT))));
+      }
+    }
+    return rules;
   }
 
   private static void schedule(JsonObject o, String phase, TrainingSchedule t) {

@@ -72,8 +72,10 @@ public final class ConfigSettings {
       }
     }
     if (replaceLayers && over.hasLayerTargets()) {
+      // quantization keys (layers.<p>.bits) stay unless over gives some of its own
+      boolean quantization = over.values.keySet().stream().anyMatch(QuantizationSettings::isKey);
       for (String key : new ArrayList<>(values.keySet())) {
-        if (key.startsWith(LAYERS_PREFIX)) {
+        if (key.startsWith(LAYERS_PREFIX) && (quantization || !QuantizationSettings.isKey(key))) {
           values.remove(key);
           origins.remove(key);
         }
@@ -106,7 +108,7 @@ public final class ConfigSettings {
    */
   public boolean hasLayerTargets() {
     for (String key : values.keySet()) {
-      if (key.startsWith(LAYERS_PREFIX) && structurePattern(key) == null) {
+      if (key.startsWith(LAYERS_PREFIX) && structurePattern(key) == null && !QuantizationSettings.isKey(key)) {
         return true;
       }
     }

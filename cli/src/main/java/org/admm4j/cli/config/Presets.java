@@ -106,6 +106,17 @@ public final class Presets {
         "stages.4.admm.iterations", "10",
         "stages.4.retrain.epochs", "12",
         "stages.4.retrain.lr", "0.005"));
+    // lenet5-350x with joint pruning and quantization in its last stage (ADMM-NN): stage 4's Z-steps project onto
+    // 1,225 non-zeros that each take one of 7 levels (3 bits: zero and a 6-level k-means codebook per layer), hard
+    // pruning snaps to them and the 12 retraining epochs train straight-through on the levels; model.a4jc then
+    // stores codebooks, entropy-coded level codes and relative indices (compact format version 2). Stage 4 is
+    // shortened to 8 ADMM iterations and 8 straight-through epochs so that the whole preset (71 epochs) fits the
+    // 30-minute budget on 2 quiet cores.
+    PRESETS.put("lenet5-quant", quant(PRESETS.get("lenet5-350x"),
+        "stages.4.admm.iterations", "8",
+        "stages.4.retrain.epochs", "8",
+        "layers.kind:conv.bits", "3",
+        "layers.kind:linear.bits", "3"));
     // LeNet-300-100: fc1 235,200, fc2 30,000, fc3 1,000 weights (266,200). Stage 1: 9,408 + 3,000 + 500 =
     // 12,908 (20.6×); stage 2: 4,704 + 1,500 + 400 = 6,604 (40.3×); stage 3: 2,587 + 900 + 300 = 3,787
     // non-zeros: 70.3×. An epoch takes seconds, so every stage keeps the full schedule.
@@ -186,6 +197,12 @@ public final class Presets {
       s.put(e.getKey(), e.getValue(), "preset " + name);
     }
     return s;
+  }
+
+  private static Map<String, String> quant(Map<String, String> base, String... kv) {
+    Map<String, String> m = new LinkedHashMap<>(base);
+    m.putAll(map(kv));
+    return m;
   }
 
   private static Map<String, String> map(String... kv) {

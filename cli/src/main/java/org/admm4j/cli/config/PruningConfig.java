@@ -59,6 +59,11 @@ public record PruningConfig(PrunePlan plan, int threads) {
         s.put(ConfigSettings.LAYERS_PREFIX + r.pattern() + ConfigSettings.STRUCTURE_SUFFIX, r.structure().setting());
       }
     }
+    for (org.admm4j.admm.config.QuantizationRule q : plan.quantization()) {
+      s.put(ConfigSettings.LAYERS_PREFIX + q.pattern() + QuantizationSettings.BITS_SUFFIX, Integer.toString(q.bits()));
+      s.put(ConfigSettings.LAYERS_PREFIX + q.pattern() + QuantizationSettings.QUANTIZER_SUFFIX,
+          q.mode().name().toLowerCase(Locale.ROOT));
+    }
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage st = plan.stages().get(i);
       String prefix = ConfigSettings.STAGES + "." + (i + 2) + ".";

@@ -57,7 +57,8 @@ public final class PruningConfigParser {
   private PruningConfig parse() throws ConfigException {
     for (String key : s.values().keySet()) {
       if (!KEYS.contains(key) && ConfigSettings.layerPattern(key) == null
-          && ConfigSettings.structurePattern(key) == null && !ConfigSettings.isStageKey(key)) {
+          && ConfigSettings.structurePattern(key) == null && !ConfigSettings.isStageKey(key)
+          && !QuantizationSettings.isKey(key)) {
         if (key.startsWith(ConfigSettings.LAYERS_PREFIX)) {
           throw new ConfigException("setting '" + key + "' (" + s.origin(key) + "): a layer setting must be "
               + "layers.<name or glob>.keep (a fraction in (0,1]), layers.<name or glob>.nonzeros (a count) or "
@@ -114,7 +115,8 @@ public final class PruningConfigParser {
       }
     }
     return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
-        rho, support, retrain, layers, shift, flip, distillation(), stages), threads);
+        rho, support, retrain, layers, shift, flip, distillation(), stages)
+        .withQuantization(QuantizationSettings.parse(s)), threads);
   }
 
   /**
@@ -318,6 +320,9 @@ public final class PruningConfigParser {
   private List<LayerRule> layers() throws ConfigException {
     java.util.LinkedHashMap<String, LayerRule> rules = new java.util.LinkedHashMap<>();
     for (String key : s.layerKeys()) {
+      if (QuantizationSettings.isKey(key)) {
+        continue;
+      }
       if (ConfigSettings.structurePattern(key) == null) {
         rules.put(ConfigSettings.layerPattern(key), layerRule(key, ConfigSettings.layerPattern(key)));
       }

@@ -1,7 +1,8 @@
 package org.admm4j.nn.compact;
 
 /**
- * The compact pruned-model file, version 1. All integers little-endian.
+ * The compact pruned-model file. Version 2 (written now) is below the version 1 layout, which still loads.
+ * All integers little-endian.
  *
  * <pre>
  * preamble (16 bytes): magic "A4JC", u16 version = 1, u16 reserved = 0, u32 headerLength, u32 headerCrc32
@@ -20,15 +21,39 @@ package org.admm4j.nn.compact;
  * zeros is bridged by filler entries of value 0 and gap 255; the writer also bridges the zeros after the
  * last non-zero, so every tensor satisfies {@code elements ≤ 256·(entries + 1)}: its dense size is bounded
  * by the bytes stored for it, which lets the reader refuse a hostile size before allocating anything.
+ *
+ * <p>Version 2:
+ * <pre>
+ * preamble (16 bytes): magic "A4JC", u16 version = 2, u16 flags (bit 0: header deflated; others 0),
+ *   u32 headerLength (stored bytes), u32 headerCrc32 (of the stored bytes)
+ * header, stored: the raw header, or when deflated u32 rawLength then its DEFLATE stream (raw ≤ 16 × stored + 64)
+ * raw header (v = unsigned LEB128 varint, at most 5 bytes, below 2^32):
+ *   v metadataCount, per entry: v keyLength, key, v valueLength, value (UTF-8)
+ *   v tensorCount, per tensor: v nameLength, name, u8 rank (≤ 8), rank × v dims, u8 encoding
+ *     (0 dense, 1 sparse as in v1, 2 coded), v entries (sparse: stored entries with fillers; coded: non-zeros;
+ *     dense: 0), v payloadLength
+ *   u32 payloadsCrc32: of all payload bytes, in order
+ * payloads, in tensor order, nothing after the last: dense and sparse as in v1, coded as {@link CodedTensor}
+ * </pre>
+ * A coded tensor's element count is bounded by the caller's cap on decoded floats (its gaps cost only about
+ * their logarithm, so the file size bounds it too loosely to serve as a guard).
  */
 final class CompactFormat {
 
   static final byte[] MAGIC = {'A', '4', 'J', 'C'};
-  static final int VERSION = 1;
+  /** The version the writer writes. */
+  static final int VERSION = 2;
+  static final int VERSION_1 = 1;
+  /** Version 2 preamble flag (in v1's reserved field): the header is DEFLATE-compressed. */
+  static final int FLAG_DEFLATED = 1;
+  /** A deflated header may inflate to at most this many times its stored bytes (plus 64): no zip bombs. */
+  static final int MAX_INFLATE_RATIO = 16;
   static final int PREAMBLE_BYTES = 16;
 
   static final byte DENSE = 0;
   static final byte SPARSE = 1;
+  /** Version 2: a codebook with entropy-coded gaps and level codes ({@link CodedTensor}). */
+  static final byte CODED = 2;
 
   /** Largest gap one entry can encode: 255 zeros between two stored positions. */
   static final int MAX_GAP = 255;

@@ -87,8 +87,11 @@ public final class CompactModelReader {
         throw fail("bad magic: expected 41 34 4A 43 (\"A4JC\"), found " + hex(magic) + ": not an admm4j compact model");
       }
       int version = Short.toUnsignedInt(pre.getShort());
-      if (version != CompactFormat.VERSION) {
-        throw fail("unsupported version " + version + " (this reader knows version " + CompactFormat.VERSION + ")");
+      if (version == 2) {
+        return new V2().run(pre, maxElements);
+      }
+      if (version != CompactFormat.VERSION_1) {
+        throw fail("unsupported version " + version + " (this reader knows versions 1 and 2)");
       }
       int reserved = Short.toUnsignedInt(pre.getShort());
       if (reserved != 0) {
@@ -269,6 +272,205 @@ public final class CompactModelReader {
         }
       }
       return buf.flip();
+    }
+
+    /** Version 2: varint header, optionally deflated, one CRC over the payloads, coded tensors. */
+    private final class V2 {
+
+      CompactModel run(ByteBuffer pre, long maxElements) throws IOException {
+        int flags = Short.toUnsignedInt(pre.getShort());
+        if ((flags & ~CompactFormat.FLAG_DEFLATED) != 0) {
+          throw fail("preamble field 'flags' is " + flags + ": only bit 0 (deflated header) is defined (corrupt file)");
+        }
+        long headerLength = Integer.toUnsignedLong(pre.getInt());
+        int headerCrc = pre.getInt();
+        if (headerLength > CompactFormat.MAX_HEADER_BYTES) {
+          throw fail("preamble field 'headerLength' is " + headerLength + " bytes, above the limit of "
+              + CompactFormat.MAX_HEADER_BYTES);
+        }
+        if (headerLength > size - CompactFormat.PREAMBLE_BYTES) {
+          throw fail("truncated: preamble field 'headerLength' declares " + headerLength + " header bytes but only "
+              + (size - CompactFormat.PREAMBLE_BYTES) + " follow the preamble");
+        }
+        ByteBuffer stored = readAt(CompactFormat.PREAMBLE_BYTES, (int) headerLength);
+        CRC32 crc = new CRC32();
+        crc.update(stored.duplicate());
+        if ((int) crc.getValue() != headerCrc) {
+          throw fail("header checksum mismatch: stored " + Integer.toHexString(headerCrc) + ", computed "
+              + Long.toHexString(crc.getValue()) + " (corrupt file)");
+        }
+        ByteBuffer header = (flags & CompactFormat.FLAG_DEFLATED) != 0 ? inflate(stored) : stored;
+        Cursor h = new Cursor(header);
+        h.context = "metadata";
+        long count = varint(h, "metadataCount");
+        if (count > h.remaining() / 2) {
+          throw fail("header field 'metadataCount' is " + count + " but " + h.remaining()
+              + " header bytes cannot hold that many entries");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+          h.context = "metadata entry " + (i + 1);
+          String key = h.utf8(varint(h, "keyLength"), "key");
+          String value = h.utf8(varint(h, "valueLength"), "value");
+          if (metadata.put(key, value) != null) {
+            throw fail("metadata key '" + key + "' appears twice");
+          }
+        }
+        h.context = "tensor table";
+        long tensorCount = varint(h, "tensorCount");
+        // the smallest entry: name length, 1-byte name, rank, encoding, entries, payload length
+        if (tensorCount > h.remaining() / 6) {
+          throw fail("header field 'tensorCount' is " + tensorCount + " but " + h.remaining()
+              + " header bytes cannot hold that many tensors");
+        }
+        long payloadStart = CompactFormat.PREAMBLE_BYTES + headerLength;
+        List<Entry> entries = new ArrayList<>((int) tensorCount);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        long offset = payloadStart;
+        long total = 0;
+        for (int i = 0; i < tensorCount; i++) {
+          h.context = "tensor " + (i + 1) + " of " + tensorCount;
+          String name = h.utf8(varint(h, "nameLength"), "name");
+          if (name.isEmpty() || !names.add(name)) {
+            throw fail(h.context + ": name '" + name + "' is " + (name.isEmpty() ? "empty" : "a duplicate"));
+          }
+          h.context = "tensor '" + name + "' (" + (i + 1) + " of " + tensorCount + ")";
+          int rank = h.u8("rank");
+          if (rank > CompactFormat.MAX_RANK) {
+            throw fail(h.context + ": field 'rank' is " + rank + ", at most " + CompactFormat.MAX_RANK);
+          }
+          int[] shape = new int[rank];
+          long elements = 1;
+          for (int d = 0; d < rank; d++) {
+            long dim = varint(h, "shape");
+            elements *= dim;
+            if (dim > Integer.MAX_VALUE || elements > Integer.MAX_VALUE - 8) {
+              throw fail(h.context + ": field 'shape' declares more than " + (Integer.MAX_VALUE - 8)
+                  + " elements (dimension " + d + " = " + dim + "): refused before allocating");
+            }
+            shape[d] = (int) dim;
+          }
+          int encoding = h.u8("encoding");
+          long stored2 = varint(h, "entries");
+          long length = varint(h, "payloadLength");
+          String expected = null;
+          if (encoding == DENSE) {
+            if (stored2 != 0 || length != 4 * elements) {
+              expected = "entries 0 and payloadLength " + 4 * elements + " for a dense tensor";
+            }
+          } else if (encoding == SPARSE) {
+            if (stored2 > elements || elements > SPAN * (stored2 + 1) || length != 5 * stored2) {
+              expected = "entries ≤ " + elements + ", elements ≤ 256·(entries + 1) and payloadLength 5·entries for a"
+                  + " sparse tensor";
+            }
+          } else if (encoding == CompactFormat.CODED) {
+            if (stored2 < 1 || stored2 > elements || length < 6) {
+              expected = "1 ≤ entries ≤ " + elements + " and payloadLength ≥ 6 for a coded tensor";
+            }
+          } else {
+            throw fail(h.context + ": field 'encoding' is " + encoding + ", expected 0 (dense), 1 (sparse) or 2 (coded)");
+          }
+          if (expected != null) {
+            throw fail(h.context + ": fields 'entries' = " + stored2 + ", 'payloadLength' = " + length + " for "
+                + elements + " elements: expected " + expected + " (corrupt file)");
+          }
+          if (offset + length > size) {
+            throw fail("truncated: " + h.context + " field 'payload' needs bytes [" + offset + ", " + (offset + length)
+                + ") but the file ends at " + size + ": refused before allocating");
+          }
+          total += elements;
+          entries.add(new Entry(name, i, shape, (int) elements, (byte) encoding, (int) stored2, 0, offset, length));
+          offset += length;
+        }
+        h.context = "tensor table";
+        int payloadsCrc = (int) h.u32("payloadsCrc32");
+        if (header.hasRemaining()) {
+          throw fail("header has " + header.remaining() + " bytes after the payload checksum (corrupt file)");
+        }
+        if (offset != size) {
+          throw fail((size - offset) + " unexpected bytes after the last tensor (corrupt file)");
+        }
+        if (total > maxElements) {
+          throw fail("the tensors hold " + total + " floats in all, above the limit of " + maxElements);
+        }
+        ByteBuffer payloads = readAt(payloadStart, (int) (size - payloadStart));
+        CRC32 c = new CRC32();
+        c.update(payloads.duplicate());
+        if ((int) c.getValue() != payloadsCrc) {
+          throw fail("payload checksum mismatch: stored " + Integer.toHexString(payloadsCrc) + ", computed "
+              + Long.toHexString(c.getValue()) + " (corrupt file)");
+        }
+        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Entry e : entries) {
+          int from = (int) (e.offset - payloadStart);
+          ByteBuffer payload = payloads.duplicate().position(from).limit(from + (int) e.length).slice()
+              .order(ByteOrder.LITTLE_ENDIAN);
+          float[] data;
+          if (e.encoding == CompactFormat.CODED) {
+            data = new float[e.elements];
+            String problem = CodedTensor.decode(payload, e.entries, data);
+            if (problem != null) {
+              throw fail(e.label(entries.size()) + ": " + problem + " (corrupt file)");
+            }
+          } else {
+            data = decode(e, entries.size(), payload);
+          }
+          tensors.put(e.name, new Tensor(e.shape, data));
+        }
+        return new CompactModel(tensors, metadata);
+      }
+
+      private ByteBuffer inflate(ByteBuffer stored) throws CompactFormatException {
+        if (stored.remaining() < 4) {
+          throw fail("truncated header: a deflated header starts with its 4-byte raw length");
+        }
+        long raw = Integer.toUnsignedLong(stored.getInt());
+        long bound = (long) CompactFormat.MAX_INFLATE_RATIO * stored.remaining() + 64;
+        if (raw > CompactFormat.MAX_HEADER_BYTES || raw > bound) {
+          throw fail("header field 'rawLength' is " + raw + " bytes, above " + Math.min(bound,
+              CompactFormat.MAX_HEADER_BYTES) + " (16 × the " + stored.remaining() + " deflated bytes + 64, at most "
+              + CompactFormat.MAX_HEADER_BYTES + "): refused before inflating");
+        }
+        byte[] out = new byte[(int) raw];
+        java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+        try {
+          byte[] in = new byte[stored.remaining()];
+          stored.get(in);
+          inf.setInput(in);
+          int n = 0;
+          while (n < out.length && !inf.finished()) {
+            int k = inf.inflate(out, n, out.length - n);
+            if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
+              break;
+            }
+            n += k;
+          }
+          if (n != out.length || !inf.finished() || inf.getRemaining() != 0) {
+            throw fail("header: the deflate stream gives " + (inf.finished() ? n + " bytes" : "more or fewer bytes")
+                + " instead of its declared rawLength " + raw + ", or has bytes after its end (corrupt file)");
+          }
+        } catch (java.util.zip.DataFormatException e) {
+          throw fail("header: the deflate stream is invalid (" + e.getMessage() + ")");
+        } finally {
+          inf.end();
+        }
+        return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+      }
+
+      private long varint(Cursor h, String field) throws CompactFormatException {
+        long v = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+          int b = h.u8(field);
+          v |= (long) (b & 0x7F) << shift;
+          if ((b & 0x80) == 0) {
+            if (v > 0xFFFFFFFFL) {
+              throw fail(h.context + ": field '" + field + "' is above 2^32 - 1 (corrupt file)");
+            }
+            return v;
+          }
+        }
+        throw fail(h.context + ": field '" + field + "' is a varint longer than 5 bytes (corrupt file)");
+      }
     }
 
     CompactFormatException fail(String message) {

@@ -36,13 +36,52 @@ public final class CompactModelWriter {
    */
   public static void write(Path file, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
+    write(file, tensors, metadata, true);
+  }
+
+  /**
+   * {@link #write(Path, LinkedHashMap, Map)} choosing whether the header is deflated (it is only when that is
+   * smaller); tests write raw headers to reach the fields behind the compression.
+   */
+  static void write(Path file, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata, boolean deflate)
+      throws IOException {
     List<Encoded> encoded = new ArrayList<>(tensors.size());
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       encoded.add(encode(e.getKey(), e.getValue()));
     }
+    byte[] raw = headerV2(encoded, metadata == null ? Map.of() : metadata);
+    byte[] stored = raw;
+    int flags = 0;
+    if (deflate) {
+      byte[] packed = deflated(raw);
+      if (packed.length < raw.length && raw.length <= (long) CompactFormat.MAX_INFLATE_RATIO * packed.length) {
+        stored = packed;
+        flags = CompactFormat.FLAG_DEFLATED;
+      }
+    }
+    ByteBuffer preamble = ByteBuffer.allocate(CompactFormat.PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    preamble.put(CompactFormat.MAGIC).putShort((short) CompactFormat.VERSION).putShort((short) flags)
+        .putInt(stored.length).putInt((int) crc(stored));
+    byte[] header = stored;
+    AtomicFile.write(file, out -> {
+      out.write(preamble.array());
+      out.write(header);
+      for (Encoded t : encoded) {
+        out.write(t.payload);
+      }
+    });
+  }
+
+  /** Writes version 1 (dense or sparse F32 tensors, raw header): for tests of the version 1 reader. */
+  static void writeVersion1(Path file, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata)
+      throws IOException {
+    List<Encoded> encoded = new ArrayList<>(tensors.size());
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      encoded.add(encodeV1(e.getKey(), e.getValue()));
+    }
     byte[] header = header(encoded, metadata == null ? Map.of() : metadata);
     ByteBuffer preamble = ByteBuffer.allocate(CompactFormat.PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    preamble.put(CompactFormat.MAGIC).putShort((short) CompactFormat.VERSION).putShort((short) 0)
+    preamble.put(CompactFormat.MAGIC).putShort((short) CompactFormat.VERSION_1).putShort((short) 0)
         .putInt(header.length).putInt((int) crc(header));
 
     AtomicFile.write(file, out -> {
@@ -56,13 +95,22 @@ public final class CompactModelWriter {
 
   /** Bytes the tensor would take in the file's payload section (header entry excluded). */
   public static long payloadBytes(Tensor t) {
-    float[] data = t.data();
-    return Math.min(4L * data.length, 5L * sparseEntries(data));
+    return encode("t", t).payload.length;
   }
 
   private record Encoded(byte[] name, int[] shape, byte encoding, int entries, byte[] payload) {}
 
+  /** The smallest of dense, sparse and (when the non-zeros take at most 255 values) coded. */
   private static Encoded encode(String name, Tensor t) {
+    Encoded v1 = encodeV1(name, t);
+    byte[] coded = CodedTensor.encode(t.data());
+    if (coded != null && coded.length < v1.payload.length) {
+      return new Encoded(v1.name, v1.shape, CompactFormat.CODED, CodedTensor.entries(t.data()), coded);
+    }
+    return v1;
+  }
+
+  private static Encoded encodeV1(String name, Tensor t) {
     byte[] nameBytes = name == null ? new byte[0] : name.getBytes(StandardCharsets.UTF_8);
     if (nameBytes.length == 0 || nameBytes.length > 0xFFFF) {
       throw new IllegalArgumentException("tensor name must have 1 to 65535 UTF-8 bytes: '" + name + "'");
@@ -160,6 +208,70 @@ public final class CompactModelWriter {
       h.put(t.encoding).putInt(t.entries).putInt((int) crc(t.payload));
     }
     return h.array();
+  }
+
+  private static byte[] headerV2(List<Encoded> tensors, Map<String, String> metadata) {
+    java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+    varint(h, metadata.size());
+    for (Map.Entry<String, String> m : metadata.entrySet()) {
+      byte[] k = m.getKey().getBytes(StandardCharsets.UTF_8);
+      byte[] v = m.getValue().getBytes(StandardCharsets.UTF_8);
+      if (k.length > 0xFFFF || v.length > CompactFormat.MAX_HEADER_BYTES / 2) {
+        throw new IllegalArgumentException("metadata key or value too long: '" + m.getKey() + "'");
+      }
+      varint(h, k.length);
+      h.writeBytes(k);
+      varint(h, v.length);
+      h.writeBytes(v);
+    }
+    varint(h, tensors.size());
+    CRC32 payloads = new CRC32();
+    for (Encoded t : tensors) {
+      varint(h, t.name.length);
+      h.writeBytes(t.name);
+      h.write(t.shape.length);
+      for (int d : t.shape) {
+        varint(h, d);
+      }
+      h.write(t.encoding);
+      varint(h, t.entries);
+      varint(h, t.payload.length);
+      payloads.update(t.payload);
+    }
+    int c = (int) payloads.getValue();
+    h.write(c);
+    h.write(c >>> 8);
+    h.write(c >>> 16);
+    h.write(c >>> 24);
+    if (h.size() > CompactFormat.MAX_HEADER_BYTES) {
+      throw new IllegalArgumentException("header of " + h.size() + " bytes exceeds " + CompactFormat.MAX_HEADER_BYTES);
+    }
+    return h.toByteArray();
+  }
+
+  private static void varint(java.io.ByteArrayOutputStream out, long v) {
+    while (v >= 0x80) {
+      out.write((int) (v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+
+  /** u32 raw length, then the DEFLATE stream (no zlib wrapper) at the best compression. */
+  private static byte[] deflated(byte[] raw) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+    d.setInput(raw);
+    d.finish();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(raw.length);
+    out.writeBytes(len.array());
+    byte[] buf = new byte[4096];
+    while (!d.finished()) {
+      int n = d.deflate(buf);
+      out.write(buf, 0, n);
+    }
+    d.end();
+    return out.toByteArray();
   }
 
   static long crc(byte[] bytes) {

@@ -129,11 +129,19 @@ class CompactModelTest {
   }
 
   private byte[] smallFile() throws IOException {
+    return smallFile(2);
+  }
+
+  private byte[] smallFile(int version) throws IOException {
     LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
     t.put("w", pruned(new int[] {20, 30}, 0.05));
     t.put("b", pruned(new int[] {7}, 1));
     Path file = dir.resolve("small.a4jc");
-    CompactModelWriter.write(file, t, Map.of("k", "v"));
+    if (version == 1) {
+      CompactModelWriter.writeVersion1(file, t, Map.of("k", "v"));
+    } else {
+      CompactModelWriter.write(file, t, Map.of("k", "v"));
+    }
     return Files.readAllBytes(file);
   }
 
@@ -149,7 +157,12 @@ class CompactModelTest {
 
   @Test
   void truncationAtEveryOffsetIsRefusedAndNamed() throws IOException {
-    byte[] full = smallFile();
+    for (int version = 1; version <= 2; version++) {
+      truncationsAreRefused(smallFile(version));
+    }
+  }
+
+  private void truncationsAreRefused(byte[] full) throws IOException {
     int payloadStart = 16 + headerLength(full);
     for (int len = 0; len < full.length; len++) {
       String m = refused(Arrays.copyOf(full, len)).getMessage();
@@ -162,7 +175,12 @@ class CompactModelTest {
 
   @Test
   void everyFlippedByteIsRefused() throws IOException {
-    byte[] full = smallFile();
+    for (int version = 1; version <= 2; version++) {
+      flippedBytesAreRefused(smallFile(version), version);
+    }
+  }
+
+  private void flippedBytesAreRefused(byte[] full, int version) throws IOException {
     int payloadStart = 16 + headerLength(full);
     for (int i = 0; i < full.length; i++) {
       for (int bit : new int[] {0, 7}) {
@@ -170,7 +188,9 @@ class CompactModelTest {
         bad[i] ^= (byte) (1 << bit);
         String m = refused(bad).getMessage();
         if (i >= payloadStart) {
-          assertTrue(m.contains("payload checksum mismatch") && m.contains("tensor '"), "byte " + i + ": " + m);
+          // version 1 has a checksum per tensor, version 2 one over all payloads
+          assertTrue(m.contains("payload checksum mismatch") && (version == 2 || m.contains("tensor '")),
+              "v" + version + " byte " + i + ": " + m);
         } else if (i >= 16) {
           assertTrue(m.contains("header checksum mismatch"), "byte " + i + ": " + m);
         }
@@ -185,8 +205,8 @@ class CompactModelTest {
     magic[0] = 'P';
     assertTrue(refused(magic).getMessage().contains("bad magic"));
     byte[] version = full.clone();
-    version[4] = 2;
-    assertTrue(refused(version).getMessage().contains("unsupported version 2"));
+    version[4] = 3;
+    assertTrue(refused(version).getMessage().contains("unsupported version 3"));
     assertTrue(refused("not a model at all, just text".getBytes(StandardCharsets.UTF_8)).getMessage()
         .contains("bad magic"));
   }

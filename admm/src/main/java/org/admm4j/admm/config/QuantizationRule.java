@@ -1,0 +1,41 @@
+package org.admm4j.admm.config;
+
+import org.admm4j.admm.quant.QuantizationMode;
+import org.admm4j.nn.LayerKind;
+
+/**
+ * Joint pruning and quantization of the layers {@code pattern} names (matched as the keep targets are:
+ * {@link LayerRule#matches}): their non-zeros take one of 2^bits − 1 levels, zero included, uniform or a
+ * codebook. The last stage's Z-steps project onto sparse and quantized tensors, its hard pruning quantizes and
+ * its retraining keeps the levels (straight-through).
+ *
+ * @param bits 2..8
+ */
+public record QuantizationRule(String pattern, int bits, QuantizationMode mode) {
+
+  public QuantizationRule {
+    if (pattern == null || pattern.isEmpty()) {
+      throw new IllegalArgumentException("layer pattern must not be empty");
+    }
+    if (bits < 2 || bits > 8) {
+      throw new IllegalArgumentException("layer " + pattern + ": bits = " + bits + ", expected 2..8");
+    }
+    if (mode == null) {
+      throw new IllegalArgumentException("layer " + pattern + ": no quantization mode");
+    }
+  }
+
+  /** Whether this rule names {@code layer} of {@code kind}: the keep targets' matching. */
+  public boolean matches(String layer, LayerKind kind) {
+    return asTarget().matches(layer, kind);
+  }
+
+  boolean isExact() {
+    LayerRule r = asTarget();
+    return !r.isGlob() && !r.isKind();
+  }
+
+  private LayerRule asTarget() {
+    return LayerRule.nonzeros(pattern, 1);
+  }
+}
