@@ -364,11 +364,12 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   /**
    * Whether forward and backward-weights run im2col + GEMM chunk by chunk ({@link #forwardChunked}): stride
-   * 1 without padding, where the gathered im2col applies, and more than one chunk in the batch.
+   * 1, planes of a vector or more, and more than one chunk in the batch or a padded shape.
    */
   static boolean chunkedIm2col(ConvShape s) {
     int plane = s.outHeight() * s.outWidth();
-    return s.stride() == 1 && plane >= LANES && chunkSamples(s) < s.batch();
+    // padded shapes take it even for one sample (inference): no rows copy, vector row copies
+    return s.stride() == 1 && plane >= LANES && (reusesChunk(s) || chunkSamples(s) < s.batch());
   }
 
   /**

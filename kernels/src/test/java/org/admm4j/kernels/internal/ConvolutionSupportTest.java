@@ -57,6 +57,8 @@ class ConvolutionSupportTest extends KernelTestCase {
     list.add(new ConvShape(5, 37, 29, 27, 7, 3, 3, 1, 1));
     list.add(new ConvShape(3, 17, 23, 31, 5, 5, 5, 1, 2));
     list.add(new ConvShape(9, 16, 21, 19, 4, 3, 3, 1, 1));
+    // one sample, padded: the chunked path at batch 1 (inference)
+    list.add(new ConvShape(1, 5, 17, 18, 6, 3, 3, 1, 1));
     return list;
   }
 
