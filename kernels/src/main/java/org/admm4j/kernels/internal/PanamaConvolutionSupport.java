@@ -389,7 +389,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   static long chunkedForwardWorkspace(ConvShape s) {
     int per = chunkSamples(s), plane = s.outHeight() * s.outWidth();
     long chunks = reusesChunk(s) ? 1 : (s.batch() + per - 1) / per;
-    long padded = s.padding() == 0 ? 0 : (long) per * paddedShape(s, 1).inputSize();
+    long padded = s.padding() == 0 ? 0 : (long) per * paddedSampleSize(s);
     return chunks * (s.outChannels() + (long) Im2col.patchSize(s)) * (per * plane + CHUNK_PAD) + padded;
   }
 
@@ -398,6 +398,11 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * chunked passes copy a chunk of x with its borders (a small copy: inC·(h+2p)·(w+2p) floats a sample)
    * and run the gathered im2col on it, instead of short row copies and fills per tap.
    */
+  static int paddedSampleSize(ConvShape s) {
+    int p = s.padding();
+    return s.inChannels() * (s.inHeight() + 2 * p) * (s.inWidth() + 2 * p);
+  }
+
   static ConvShape paddedShape(ConvShape s, int n) {
     int p = s.padding();
     return new ConvShape(n, s.inChannels(), s.inHeight() + 2 * p, s.inWidth() + 2 * p, s.outChannels(),
@@ -408,14 +413,14 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * The patch matrix of samples {@code [b0, b0 + n)} at {@code cols} (row pitch {@code ld}): gathered from
    * x directly without padding, else from a zero-bordered copy of the chunk at the workspace's end.
    */
-  private void chunkPatches(ConvShape s, float[] x, float[] ws, int cols, int ld, int b0, int n) {
+  private void chunkPatches(ConvShape s, ConvShape ps, float[] x, float[] ws, int cols, int ld, int b0, int n) {
     if (s.padding() == 0) {
       im2colGather(s, x, 0, ws, cols, ld, b0, b0, b0 + n);
       return;
     }
     int per = chunkSamples(s);
-    int padOff = (int) (chunkedForwardWorkspace(s) - (long) per * paddedShape(s, 1).inputSize());
-    ConvShape ps = paddedShape(s, n);
+    assert n == 1 && ps != null : "padded shapes run one sample a chunk";
+    int padOff = (int) (chunkedForwardWorkspace(s) - (long) per * paddedSampleSize(s));
     int p = s.padding(), h = s.inHeight(), w = s.inWidth(), ph = ps.inHeight(), pw = ps.inWidth();
     int planes = n * s.inChannels();
     int src = b0 * s.inChannels() * h * w;
@@ -431,6 +436,11 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       java.util.Arrays.fill(ws, base + (p + h) * pw + p, base + ph * pw, 0f);
     }
     int inC = s.inChannels(), kh = s.kernelHeight(), kw = s.kernelWidth(), oh = s.outHeight(), ow = s.outWidth();
+    if (ow < LANES) {
+      // rows narrower than a vector: one gather per vector of the plane (chunkedIm2col: plane ≥ LANES)
+      im2colGather(ps, ws, padOff, ws, cols, ld, 0, 0, n);
+      return;
+    }
     int plane = oh * ow;
     for (int b = 0; b < n; b++) {
       for (int c = 0; c < inC; c++) {
@@ -446,27 +456,18 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     }
   }
 
-  /** Species of {@link #copyRow}: at most 256 bits, so that 14-wide rows still take whole vectors. */
-  private static final jdk.incubator.vector.VectorSpecies<Float> COPY =
-      FLOATS.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FLOATS;
-
   /**
-   * {@code n} floats from {@code src} to {@code dst}: vectors at 0, L, 2L, … with the last moved back to
-   * {@code n − L} (its overlap is written twice with the same values); System.arraycopy costs more than the
-   * copy itself at these lengths (14–32 floats).
+   * {@code n ≥ LANES} floats from {@code src} to {@code dst}: vectors at 0, L, 2L, … with the last moved
+   * back to {@code n − L} (its overlap is written twice with the same values); System.arraycopy costs more
+   * than the copy itself at these lengths (16–64 floats). Narrower rows are gathered instead: a 256-bit
+   * species on a 512-bit platform is not intrinsified by C2 on JDK 17 and boxes every vector (16 MB a call
+   * for an 8-channel 28×28 layer at batch 32).
    */
   private static void copyRow(float[] src, int from, float[] dst, int to, int n) {
-    int lanes = COPY.length();
-    if (n < lanes) {
-      for (int j = 0; j < n; j++) {
-        dst[to + j] = src[from + j];
-      }
-      return;
-    }
-    for (int j = 0; ; j += lanes) {
-      int js = Math.min(j, n - lanes);
-      FloatVector.fromArray(COPY, src, from + js).intoArray(dst, to + js);
-      if (js == n - lanes) {
+    for (int j = 0; ; j += LANES) {
+      int js = Math.min(j, n - LANES);
+      FloatVector.fromArray(FLOATS, src, from + js).intoArray(dst, to + js);
+      if (js == n - LANES) {
         return;
       }
     }
@@ -496,10 +497,12 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       ForkJoinPool pool) {
     int k = Im2col.patchSize(s), outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
     int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
+    // the zero-bordered sample's shape, made once per call (one sample a chunk)
+    ConvShape ps = s.padding() == 0 ? null : paddedShape(s, 1);
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
       int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
-      chunkPatches(s, x, ws, cols, ld, b0, n);
+      chunkPatches(s, ps, x, ws, cols, ld, b0, n);
       if (per == 1) {
         // one sample: its output rows are y's planes
         int yOff = b0 * outC * plane;
@@ -538,11 +541,13 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       ForkJoinPool pool, boolean colsReady) {
     int k = Im2col.patchSize(s), outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
     int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
+    // the zero-bordered sample's shape, made once per call (one sample a chunk)
+    ConvShape ps = s.padding() == 0 ? null : paddedShape(s, 1);
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
       int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
       if (!colsReady || reusesChunk(s)) {
-        chunkPatches(s, x, ws, cols, ld, b0, n);
+        chunkPatches(s, ps, x, ws, cols, ld, b0, n);
       }
       // one sample a chunk: dy's planes are its rows, read in place
       float[] a = ws;
