@@ -71,4 +71,33 @@ public final class Elementwise {
     ArrayChecks.range("x", x, xOff, n);
     return IMPL.sumOfSquares(n, x, xOff);
   }
+
+  /** {@code Σ (x[i] − mean)²}. */
+  public static float sumOfSquaredDeviations(int n, float[] x, int xOff, float mean) {
+    ArrayChecks.range("x", x, xOff, n);
+    return IMPL.sumOfSquaredDeviations(n, x, xOff, mean);
+  }
+
+  /** {@code Σ dy[i]·(x[i] − mean)}. */
+  public static float dotDeviations(int n, float[] dy, int dyOff, float[] x, int xOff, float mean) {
+    ArrayChecks.range("dy", dy, dyOff, n);
+    ArrayChecks.range("x", x, xOff, n);
+    return IMPL.dotDeviations(n, dy, dyOff, x, xOff, mean);
+  }
+
+  /** {@code y[i] = scale·x[i] + shift}; y Modified (may be x). */
+  public static void affine(int n, float scale, float shift, float[] x, int xOff, float[] y, int yOff) {
+    ArrayChecks.range("x", x, xOff, n);
+    ArrayChecks.range("y", y, yOff, n);
+    IMPL.affine(n, scale, shift, x, xOff, y, yOff);
+  }
+
+  /** {@code dx[i] = a·dy[i] + b·x[i] + c}; dx Modified (may be dy). */
+  public static void affineGradient(int n, float a, float[] dy, int dyOff, float b, float[] x, int xOff, float c,
+      float[] dx, int dxOff) {
+    ArrayChecks.range("dy", dy, dyOff, n);
+    ArrayChecks.range("x", x, xOff, n);
+    ArrayChecks.range("dx", dx, dxOff, n);
+    IMPL.affineGradient(n, a, dy, dyOff, b, x, xOff, c, dx, dxOff);
+  }
 }

@@ -29,4 +29,17 @@ public interface ElementwiseSupport {
 
   /** {@code Σ x[i]²}. */
   float sumOfSquares(int n, float[] x, int xOff);
+
+  /** {@code Σ (x[i] − mean)²}: a variance's numerator without the cancellation of {@code Σx² − n·mean²}. */
+  float sumOfSquaredDeviations(int n, float[] x, int xOff, float mean);
+
+  /** {@code Σ dy[i]·(x[i] − mean)}. */
+  float dotDeviations(int n, float[] dy, int dyOff, float[] x, int xOff, float mean);
+
+  /** {@code y[i] = scale·x[i] + shift} (y may be x): batch normalisation folded to one multiply-add. */
+  void affine(int n, float scale, float shift, float[] x, int xOff, float[] y, int yOff);
+
+  /** {@code dx[i] = a·dy[i] + b·x[i] + c} (dx may be dy): batch normalisation's input gradient. */
+  void affineGradient(int n, float a, float[] dy, int dyOff, float b, float[] x, int xOff, float c, float[] dx,
+      int dxOff);
 }

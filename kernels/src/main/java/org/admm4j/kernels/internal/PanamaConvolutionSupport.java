@@ -56,12 +56,19 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   @Override
   public int workspaceSize(ConvShape s) {
-    int im2col = Im2col.workspaceSize(s);
-    if (PanamaCol2im.applies(s)) {
-      im2col = Math.max(im2col, Im2col.arraySize(s, chunkedWorkspace(s)));
-    }
+    int im2col;
     if (chunkedIm2col(s)) {
-      im2col = Math.max(im2col, Im2col.arraySize(s, chunkedForwardWorkspace(s)));
+      // every pass runs by chunks: no whole-batch patch matrix
+      im2col = Im2col.arraySize(s, chunkedForwardWorkspace(s));
+      im2col = Math.max(im2col, Im2col.arraySize(s, chunkedWorkspace(s)));
+      if (dataByForward(s)) {
+        im2col = Math.max(im2col, Im2col.arraySize(s, dataByForwardWorkspace(s)));
+      }
+    } else {
+      im2col = Im2col.workspaceSize(s);
+      if (PanamaCol2im.applies(s)) {
+        im2col = Math.max(im2col, Im2col.arraySize(s, chunkedWorkspace(s)));
+      }
     }
     if (s.stride() != 1 || s.padding() != 0 || s.outWidth() < LANES) {
       return im2col;
@@ -286,6 +293,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   public void backwardData(ConvShape s, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool) {
     if (VARIANT.equals("direct") && useDirect(s)) {
       backwardDataDirect(s, dy, w, dx, workspace, pool);
+    } else if (dataByForward(s)) {
+      backwardDataByForward(s, dy, w, dx, workspace, pool);
     } else if (PanamaCol2im.applies(s)) {
       backwardDataChunked(s, dy, w, dx, workspace, pool);
     } else {
@@ -308,6 +317,9 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   /** Samples per chunk of {@link #backwardDataChunked}. */
   static int chunkSamples(ConvShape s) {
+    if (reusesChunk(s)) {
+      return 1;
+    }
     long perSample = (long) Im2col.patchSize(s) * s.outHeight() * s.outWidth();
     return (int) Math.max(1, Math.min(s.batch(), CHUNK_FLOATS / Math.max(1, perSample)));
   }
@@ -352,21 +364,113 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   /**
    * Whether forward and backward-weights run im2col + GEMM chunk by chunk ({@link #forwardChunked}): stride
-   * 1 without padding, where the gathered im2col applies, and more than one chunk in the batch.
+   * 1, planes of a vector or more, and more than one chunk in the batch or a padded shape.
    */
   static boolean chunkedIm2col(ConvShape s) {
     int plane = s.outHeight() * s.outWidth();
-    return s.stride() == 1 && s.padding() == 0 && plane >= LANES && chunkSamples(s) < s.batch();
+    // padded shapes take it even for one sample (inference): no rows copy, vector row copies
+    return s.stride() == 1 && plane >= LANES && (reusesChunk(s) || chunkSamples(s) < s.batch());
   }
 
   /**
    * Workspace of {@link #forwardChunked}: per chunk, its output rows (outC × ld) and its patch matrix
    * (K × ld), ld = chunk columns + {@link #CHUNK_PAD}; the chunks one after the other.
    */
+  /**
+   * Padded stride-1 shapes run one sample a chunk in one patch buffer that every chunk reuses: the product
+   * writes y (and reads dy) in place, the ~1 MiB patch matrix never leaves L2, and backward-weights builds
+   * it again (a copy from L2) rather than keeping the whole batch's (the convnet's conv2 at batch 32: 29 MB
+   * written to memory in forward and read back in backward, per data-parallel shard).
+   */
+  static boolean reusesChunk(ConvShape s) {
+    return s.padding() > 0 && s.stride() == 1;
+  }
+
   static long chunkedForwardWorkspace(ConvShape s) {
     int per = chunkSamples(s), plane = s.outHeight() * s.outWidth();
-    long chunks = (s.batch() + per - 1) / per;
-    return chunks * (s.outChannels() + (long) Im2col.patchSize(s)) * (per * plane + CHUNK_PAD);
+    long chunks = reusesChunk(s) ? 1 : (s.batch() + per - 1) / per;
+    long padded = s.padding() == 0 ? 0 : (long) per * paddedSampleSize(s);
+    return chunks * (s.outChannels() + (long) Im2col.patchSize(s)) * (per * plane + CHUNK_PAD) + padded;
+  }
+
+  /**
+   * A padded shape as the unpadded convolution of {@code n} samples of its zero-bordered input: the
+   * chunked passes copy a chunk of x with its borders (a small copy: inC·(h+2p)·(w+2p) floats a sample)
+   * and run the gathered im2col on it, instead of short row copies and fills per tap.
+   */
+  static int paddedSampleSize(ConvShape s) {
+    int p = s.padding();
+    return s.inChannels() * (s.inHeight() + 2 * p) * (s.inWidth() + 2 * p);
+  }
+
+  static ConvShape paddedShape(ConvShape s, int n) {
+    int p = s.padding();
+    return new ConvShape(n, s.inChannels(), s.inHeight() + 2 * p, s.inWidth() + 2 * p, s.outChannels(),
+        s.kernelHeight(), s.kernelWidth(), 1, 0);
+  }
+
+  /**
+   * The patch matrix of samples {@code [b0, b0 + n)} at {@code cols} (row pitch {@code ld}): gathered from
+   * x directly without padding, else from a zero-bordered copy of the chunk at the workspace's end.
+   */
+  private void chunkPatches(ConvShape s, ConvShape ps, float[] x, float[] ws, int cols, int ld, int b0, int n) {
+    if (s.padding() == 0) {
+      im2colGather(s, x, 0, ws, cols, ld, b0, b0, b0 + n);
+      return;
+    }
+    int per = chunkSamples(s);
+    assert n == 1 && ps != null : "padded shapes run one sample a chunk";
+    int padOff = (int) (chunkedForwardWorkspace(s) - (long) per * paddedSampleSize(s));
+    int p = s.padding(), h = s.inHeight(), w = s.inWidth(), ph = ps.inHeight(), pw = ps.inWidth();
+    int planes = n * s.inChannels();
+    int src = b0 * s.inChannels() * h * w;
+    for (int plane = 0; plane < planes; plane++) {
+      int base = padOff + plane * ph * pw;
+      java.util.Arrays.fill(ws, base, base + p * pw + p, 0f);
+      for (int r = 0; r < h; r++) {
+        int row = base + (p + r) * pw + p;
+        System.arraycopy(x, src + (plane * h + r) * w, ws, row, w);
+        // right border of this row and left border of the next, one fill
+        java.util.Arrays.fill(ws, row + w, row + w + 2 * p, 0f);
+      }
+      java.util.Arrays.fill(ws, base + (p + h) * pw + p, base + ph * pw, 0f);
+    }
+    int inC = s.inChannels(), kh = s.kernelHeight(), kw = s.kernelWidth(), oh = s.outHeight(), ow = s.outWidth();
+    if (ow < LANES) {
+      // rows narrower than a vector: one gather per vector of the plane (chunkedIm2col: plane ≥ LANES)
+      im2colGather(ps, ws, padOff, ws, cols, ld, 0, 0, n);
+      return;
+    }
+    int plane = oh * ow;
+    for (int b = 0; b < n; b++) {
+      for (int c = 0; c < inC; c++) {
+        int in = padOff + (b * inC + c) * ph * pw;
+        for (int tap = 0; tap < kh * kw; tap++) {
+          int row = cols + (c * kh * kw + tap) * ld + b * plane;
+          int from = in + (tap / kw) * pw + tap % kw;
+          for (int i = 0; i < oh; i++) {
+            copyRow(ws, from + i * pw, ws, row + i * ow, ow);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code n ≥ LANES} floats from {@code src} to {@code dst}: vectors at 0, L, 2L, … with the last moved
+   * back to {@code n − L} (its overlap is written twice with the same values); System.arraycopy costs more
+   * than the copy itself at these lengths (16–64 floats). Narrower rows are gathered instead: a 256-bit
+   * species on a 512-bit platform is not intrinsified by C2 on JDK 17 and boxes every vector (16 MB a call
+   * for an 8-channel 28×28 layer at batch 32).
+   */
+  private static void copyRow(float[] src, int from, float[] dst, int to, int n) {
+    for (int j = 0; ; j += LANES) {
+      int js = Math.min(j, n - LANES);
+      FloatVector.fromArray(FLOATS, src, from + js).intoArray(dst, to + js);
+      if (js == n - LANES) {
+        return;
+      }
+    }
   }
 
   /**
@@ -374,7 +478,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * workspace; its patch matrix follows.
    */
   private static int chunkBase(ConvShape s, int ch, int ld) {
-    return ch * (s.outChannels() + Im2col.patchSize(s)) * ld;
+    return reusesChunk(s) ? 0 : ch * (s.outChannels() + Im2col.patchSize(s)) * ld;
   }
 
   /**
@@ -385,14 +489,46 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * the pool; the bits do not depend on the pool.
    */
   void forwardChunked(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] ws, ForkJoinPool pool) {
+    forwardChunked(s, x, w, 0, bias, y, ws, pool);
+  }
+
+  /** {@link #forwardChunked} with the weights at {@code wOff} of {@code w} (which may be the workspace). */
+  private void forwardChunked(ConvShape s, float[] x, float[] w, int wOff, float[] bias, float[] y, float[] ws,
+      ForkJoinPool pool) {
     int k = Im2col.patchSize(s), outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
     int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
+    // the zero-bordered sample's shape, made once per call (one sample a chunk)
+    ConvShape ps = s.padding() == 0 ? null : paddedShape(s, 1);
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
       int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
-      im2colGather(s, x, ws, cols, ld, b0, b0, b0 + n);
-      blas.gemm(false, false, outC, n * plane, k, 1f, w, 0, k, ws, cols, ld, 0f, ws, rows, ld, pool);
-      Im2col.rowsToOutput(s, ws, rows, ld, b0, bias, y, b0, b0 + n);
+      chunkPatches(s, ps, x, ws, cols, ld, b0, n);
+      if (per == 1) {
+        // one sample: its output rows are y's planes
+        int yOff = b0 * outC * plane;
+        blas.gemm(false, false, outC, plane, k, 1f, w, wOff, k, ws, cols, ld, 0f, y, yOff, plane, pool);
+        if (bias != null) {
+          addChannelBias(outC, plane, bias, y, yOff);
+        }
+      } else {
+        blas.gemm(false, false, outC, n * plane, k, 1f, w, wOff, k, ws, cols, ld, 0f, ws, rows, ld, pool);
+        Im2col.rowsToOutput(s, ws, rows, ld, b0, bias, y, b0, b0 + n);
+      }
+    }
+  }
+
+  private static void addChannelBias(int channels, int plane, float[] bias, float[] y, int off) {
+    for (int c = 0; c < channels; c++) {
+      FloatVector bv = FloatVector.broadcast(FLOATS, bias[c]);
+      int base = off + c * plane, bound = FLOATS.loopBound(plane);
+      int j = 0;
+      for (; j < bound; j += LANES) {
+        FloatVector.fromArray(FLOATS, y, base + j).add(bv).intoArray(y, base + j);
+      }
+      // scalar tail
+      for (; j < plane; j++) {
+        y[base + j] += bias[c];
+      }
     }
   }
 
@@ -405,21 +541,80 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       ForkJoinPool pool, boolean colsReady) {
     int k = Im2col.patchSize(s), outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
     int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
+    // the zero-bordered sample's shape, made once per call (one sample a chunk)
+    ConvShape ps = s.padding() == 0 ? null : paddedShape(s, 1);
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
       int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
-      if (!colsReady) {
-        im2colGather(s, x, ws, cols, ld, b0, b0, b0 + n);
+      if (!colsReady || reusesChunk(s)) {
+        chunkPatches(s, ps, x, ws, cols, ld, b0, n);
       }
-      Im2col.gradientToRows(s, dy, ws, rows, ld, b0, b0 + n, 0, outC);
+      // one sample a chunk: dy's planes are its rows, read in place
+      float[] a = ws;
+      int aOff = rows, lda = ld;
+      if (per == 1) {
+        a = dy;
+        aOff = b0 * outC * plane;
+        lda = plane;
+      } else {
+        Im2col.gradientToRows(s, dy, ws, rows, ld, b0, b0 + n, 0, outC);
+      }
       if (dbias != null) {
         for (int oc = 0; oc < outC; oc++) {
-          float part = sum(n * plane, ws, rows + oc * ld);
+          float part = sum(n * plane, a, aOff + oc * lda);
           dbias[oc] = ch == 0 ? part : dbias[oc] + part;
         }
       }
-      blas.gemm(false, true, outC, k, n * plane, 1f, ws, rows, ld, ws, cols, ld, ch == 0 ? 0f : 1f, dw, 0, k, pool);
+      blas.gemm(false, true, outC, k, n * plane, 1f, a, aOff, lda, ws, cols, ld, ch == 0 ? 0f : 1f, dw, 0, k, pool);
     }
+  }
+
+  /**
+   * The padded stride-1 shape whose forward is {@code s}'s input gradient: input dy (outC channels), output
+   * dx (inC channels), padding {@code kernel − 1 − padding}, with the 180°-turned, channel-swapped weights.
+   */
+  static ConvShape gradientShape(ConvShape s) {
+    return new ConvShape(s.batch(), s.outChannels(), s.outHeight(), s.outWidth(), s.inChannels(),
+        s.kernelHeight(), s.kernelWidth(), 1, s.kernelHeight() - 1 - s.padding());
+  }
+
+  /**
+   * Whether the input gradient runs as the forward of {@link #gradientShape} (its patch matrix by row
+   * copies, one product per sample written into dx) rather than a product into a patch matrix and col2im:
+   * square kernels, stride 1, {@code 0 < padding ≤ kernel − 1}, where that forward is chunked. Measured on
+   * the 3×3 padding-1 layers of the zoo convnet at batch 32 (Zen 4, one thread): see kernels/README.md.
+   */
+  static boolean dataByForward(ConvShape s) {
+    if (VARIANT.equals("im2col") || s.stride() != 1 || s.padding() == 0 || s.kernelHeight() != s.kernelWidth()
+        || s.padding() > s.kernelHeight() - 1) {
+      return false;
+    }
+    return chunkedIm2col(s) && chunkedIm2col(gradientShape(s));
+  }
+
+  /** Workspace of {@link #backwardDataByForward}: the forward's of {@link #gradientShape}, then the turned weights. */
+  static long dataByForwardWorkspace(ConvShape s) {
+    ConvShape t = gradientShape(s);
+    return chunkedForwardWorkspace(t) + t.weightSize();
+  }
+
+  /**
+   * Stride 1 is a correlation, so {@code dx = conv(dy, w')} with padding {@code kernel − 1 − padding} and
+   * {@code w'[c][oc][p][q] = w[oc][c][kh−1−p][kw−1−q]}; w' goes after the forward's workspace.
+   */
+  void backwardDataByForward(ConvShape s, float[] dy, float[] w, float[] dx, float[] ws, ForkJoinPool pool) {
+    ConvShape t = gradientShape(s);
+    int wOff = (int) chunkedForwardWorkspace(t);
+    int inC = s.inChannels(), outC = s.outChannels(), kk = s.kernelHeight() * s.kernelWidth();
+    for (int oc = 0; oc < outC; oc++) {
+      for (int c = 0; c < inC; c++) {
+        int src = (oc * inC + c) * kk, dst = wOff + (c * outC + oc) * kk;
+        for (int e = 0; e < kk; e++) {
+          ws[dst + e] = w[src + kk - 1 - e];
+        }
+      }
+    }
+    forwardChunked(t, dy, ws, wOff, null, dx, ws, pool);
   }
 
   /** The shape whose direct forward is this shape's input gradient: dy padded by kernel − 1, 180°-turned w. */
@@ -610,20 +805,20 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       super.im2col(s, x, cols, lo, hi);
       return;
     }
-    im2colGather(s, x, cols, 0, s.batch() * plane, 0, lo, hi);
+    im2colGather(s, x, 0, cols, 0, s.batch() * plane, 0, lo, hi);
   }
 
   /**
    * The gathered im2col (stride 1, no padding, plane ≥ lanes) of samples {@code [lo, hi)} into a patch
    * matrix at {@code base} with row pitch {@code ld} whose first column belongs to sample {@code b0}.
    */
-  void im2colGather(ConvShape s, float[] x, float[] cols, int base, int ld, int b0, int lo, int hi) {
+  void im2colGather(ConvShape s, float[] x, int xOff, float[] cols, int base, int ld, int b0, int lo, int hi) {
     int plane = s.outHeight() * s.outWidth();
     int[] map = gatherMap(s.outWidth(), s.inWidth(), plane);
     int inC = s.inChannels(), h = s.inHeight(), w = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
     int bound = FLOATS.loopBound(plane);
     for (int b = lo; b < hi; b++) {
-      int xb = b * inC * h * w;
+      int xb = xOff + b * inC * h * w;
       for (int c = 0; c < inC; c++) {
         for (int p = 0; p < kh; p++) {
           for (int q = 0; q < kw; q++) {

@@ -196,4 +196,81 @@ final class PanamaElementwiseSupport extends ScalarElementwiseSupport {
     int bound = FLOATS.loopBound(n);
     return dotBody(bound, x, xOff, x, xOff) + super.sumOfSquares(n - bound, x, xOff + bound);
   }
+
+  @Override
+  public float sumOfSquaredDeviations(int n, float[] x, int xOff, float mean) {
+    if (n < MIN_VECTOR) {
+      return super.sumOfSquaredDeviations(n, x, xOff, mean);
+    }
+    int bound = FLOATS.loopBound(n);
+    return deviationsBody(bound, x, xOff, x, xOff, mean)
+        + super.sumOfSquaredDeviations(n - bound, x, xOff + bound, mean);
+  }
+
+  @Override
+  public float dotDeviations(int n, float[] dy, int dyOff, float[] x, int xOff, float mean) {
+    if (n < MIN_VECTOR) {
+      return super.dotDeviations(n, dy, dyOff, x, xOff, mean);
+    }
+    int bound = FLOATS.loopBound(n);
+    return deviationsBody(bound, dy, dyOff, x, xOff, mean)
+        + super.dotDeviations(n - bound, dy, dyOff + bound, x, xOff + bound, mean);
+  }
+
+  /** {@code Σ u[i]·(x[i] − mean)}, u = x − mean when u is x (the centring is then done for u too). */
+  private static float deviationsBody(int bound, float[] u, int uOff, float[] x, int xOff, float mean) {
+    boolean squares = u == x && uOff == xOff;
+    FloatVector m = FloatVector.broadcast(FLOATS, mean);
+    FloatVector s0 = FloatVector.zero(FLOATS);
+    FloatVector s1 = FloatVector.zero(FLOATS);
+    int i = 0;
+    for (int bound2 = bound - LANES; i < bound2; i += 2 * LANES) {
+      FloatVector d0 = FloatVector.fromArray(FLOATS, x, xOff + i).sub(m);
+      FloatVector d1 = FloatVector.fromArray(FLOATS, x, xOff + i + LANES).sub(m);
+      FloatVector u0 = squares ? d0 : FloatVector.fromArray(FLOATS, u, uOff + i);
+      FloatVector u1 = squares ? d1 : FloatVector.fromArray(FLOATS, u, uOff + i + LANES);
+      s0 = u0.fma(d0, s0);
+      s1 = u1.fma(d1, s1);
+    }
+    for (; i < bound; i += LANES) {
+      FloatVector d0 = FloatVector.fromArray(FLOATS, x, xOff + i).sub(m);
+      FloatVector u0 = squares ? d0 : FloatVector.fromArray(FLOATS, u, uOff + i);
+      s0 = u0.fma(d0, s0);
+    }
+    // reduce
+    return OrderedLanes.sum(s0.add(s1));
+  }
+
+  @Override
+  public void affine(int n, float scale, float shift, float[] x, int xOff, float[] y, int yOff) {
+    if (n < MIN_VECTOR) {
+      super.affine(n, scale, shift, x, xOff, y, yOff);
+      return;
+    }
+    int bound = FLOATS.loopBound(n);
+    FloatVector a = FloatVector.broadcast(FLOATS, scale), b = FloatVector.broadcast(FLOATS, shift);
+    for (int i = 0; i < bound; i += LANES) {
+      FloatVector.fromArray(FLOATS, x, xOff + i).fma(a, b).intoArray(y, yOff + i);
+    }
+    // scalar tail
+    super.affine(n - bound, scale, shift, x, xOff + bound, y, yOff + bound);
+  }
+
+  @Override
+  public void affineGradient(int n, float a, float[] dy, int dyOff, float b, float[] x, int xOff, float c,
+      float[] dx, int dxOff) {
+    if (n < MIN_VECTOR) {
+      super.affineGradient(n, a, dy, dyOff, b, x, xOff, c, dx, dxOff);
+      return;
+    }
+    int bound = FLOATS.loopBound(n);
+    FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+    FloatVector vc = FloatVector.broadcast(FLOATS, c);
+    for (int i = 0; i < bound; i += LANES) {
+      FloatVector g = FloatVector.fromArray(FLOATS, dy, dyOff + i).mul(va);
+      FloatVector.fromArray(FLOATS, x, xOff + i).fma(vb, g).add(vc).intoArray(dx, dxOff + i);
+    }
+    // scalar tail
+    super.affineGradient(n - bound, a, dy, dyOff + bound, b, x, xOff + bound, c, dx, dxOff + bound);
+  }
 }

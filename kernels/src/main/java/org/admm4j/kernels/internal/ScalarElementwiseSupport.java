@@ -83,4 +83,38 @@ class ScalarElementwiseSupport implements ElementwiseSupport {
     }
     return sum;
   }
+
+  @Override
+  public float sumOfSquaredDeviations(int n, float[] x, int xOff, float mean) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      float d = x[xOff + i] - mean;
+      sum += d * d;
+    }
+    return sum;
+  }
+
+  @Override
+  public float dotDeviations(int n, float[] dy, int dyOff, float[] x, int xOff, float mean) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += dy[dyOff + i] * (x[xOff + i] - mean);
+    }
+    return sum;
+  }
+
+  @Override
+  public void affine(int n, float scale, float shift, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = scale * x[xOff + i] + shift;
+    }
+  }
+
+  @Override
+  public void affineGradient(int n, float a, float[] dy, int dyOff, float b, float[] x, int xOff, float c,
+      float[] dx, int dxOff) {
+    for (int i = 0; i < n; i++) {
+      dx[dxOff + i] = a * dy[dyOff + i] + b * x[xOff + i] + c;
+    }
+  }
 }

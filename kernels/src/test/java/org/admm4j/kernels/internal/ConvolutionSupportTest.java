@@ -53,6 +53,12 @@ class ConvolutionSupportTest extends KernelTestCase {
     // more samples than one chunk of the Panama chunked im2col path (8 + 3 for conv2; 2 + 2 + 1)
     list.add(new ConvShape(11, 20, 12, 12, 50, 5, 5, 1, 0));
     list.add(new ConvShape(5, 9, 40, 37, 3, 5, 5, 1, 0));
+    // 3×3, stride 1, padding 1 (and a 5×5 with padding 2) over several chunks: the zero-bordered chunk copy
+    list.add(new ConvShape(5, 37, 29, 27, 7, 3, 3, 1, 1));
+    list.add(new ConvShape(3, 17, 23, 31, 5, 5, 5, 1, 2));
+    list.add(new ConvShape(9, 16, 21, 19, 4, 3, 3, 1, 1));
+    // one sample, padded: the chunked path at batch 1 (inference)
+    list.add(new ConvShape(1, 5, 17, 18, 6, 3, 3, 1, 1));
     return list;
   }
 
@@ -65,6 +71,16 @@ class ConvolutionSupportTest extends KernelTestCase {
     ConvShape wide = new ConvShape(5, 9, 40, 37, 3, 5, 5, 1, 0);
     assertTrue(PanamaConvolutionSupport.chunkedIm2col(wide), "9-channel 40×37 input takes the chunked path");
     assertTrue(wide.batch() / PanamaConvolutionSupport.chunkSamples(wide) >= 2, "three chunks or more");
+    for (ConvShape padded : new ConvShape[] {new ConvShape(5, 37, 29, 27, 7, 3, 3, 1, 1),
+        new ConvShape(3, 17, 23, 31, 5, 5, 5, 1, 2)}) {
+      assertTrue(PanamaConvolutionSupport.chunkedIm2col(padded), "padded stride 1 takes the chunked path");
+      assertTrue(padded.batch() / PanamaConvolutionSupport.chunkSamples(padded) >= 2, "two chunks or more");
+    }
+    ConvShape small = new ConvShape(9, 16, 21, 19, 4, 3, 3, 1, 1);
+    assertTrue(PanamaConvolutionSupport.chunkedIm2col(small), "padded 21×19 takes the chunked path");
+    assertTrue(PanamaConvolutionSupport.reusesChunk(small) && PanamaConvolutionSupport.chunkSamples(small) == 1,
+        "padded shapes run one sample a chunk in one reused buffer");
+    assertTrue(PanamaConvolutionSupport.dataByForward(small), "and their input gradient as a forward");
     assertFalse(PanamaConvolutionSupport.chunkedIm2col(new ConvShape(2, 20, 12, 12, 50, 5, 5, 1, 0)),
         "a batch of one chunk stays on the whole-batch path");
   }

@@ -268,4 +268,96 @@ class ElementwiseSupportTest extends KernelTestCase {
     }
     CHECKED.add("sumOfSquares");
   }
+
+  @Test
+  void sumOfSquaredDeviations() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4);
+        float[] x = withSentinels(xo, n);
+        float mean = random.nextFloat() - 0.5f;
+        double want = 0;
+        for (int i = 0; i < n; i++) {
+          double d = (double) x[xo + i] - mean;
+          want += d * d;
+        }
+        assertEquals(want, p.elementwise().sumOfSquaredDeviations(n, x, xo, mean), 1e-5 * (n + 1),
+            p.name() + " sumOfSquaredDeviations n=" + n);
+      }
+    }
+    CHECKED.add("sumOfSquaredDeviations");
+  }
+
+  @Test
+  void dotDeviations() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4), yo = random.nextInt(4);
+        float[] dy = withSentinels(yo, n);
+        float[] x = withSentinels(xo, n);
+        float mean = random.nextFloat() - 0.5f;
+        double want = 0;
+        for (int i = 0; i < n; i++) {
+          want += (double) dy[yo + i] * ((double) x[xo + i] - mean);
+        }
+        assertEquals(want, p.elementwise().dotDeviations(n, dy, yo, x, xo, mean), 1e-5 * (n + 1),
+            p.name() + " dotDeviations n=" + n);
+      }
+    }
+    CHECKED.add("dotDeviations");
+  }
+
+  /** Output poisoned with NaN inside the range, sentinels around it. */
+  private float[] poisonedWithSentinels(int off, int n) {
+    float[] a = new float[off + n + TAIL];
+    Arrays.fill(a, SENTINEL);
+    Arrays.fill(a, off, off + n, Float.NaN);
+    return a;
+  }
+
+  @Test
+  void affine() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4), yo = random.nextInt(4);
+        float scale = random.nextFloat() * 4f - 2f, shift = random.nextFloat() - 0.5f;
+        float[] x = withSentinels(xo, n);
+        float[] y = poisonedWithSentinels(yo, n);
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+          want[i] = (double) scale * x[xo + i] + shift;
+        }
+        p.elementwise().affine(n, scale, shift, x, xo, y, yo);
+        assertRange(want, y, yo, 1e-6, p.name() + " affine n=" + n);
+        assertSentinels(y, yo, n, p.name() + " affine n=" + n);
+        // in place
+        p.elementwise().affine(n, scale, shift, x, xo, x, xo);
+        assertRange(want, x, xo, 1e-6, p.name() + " affine in place n=" + n);
+      }
+    }
+    CHECKED.add("affine");
+  }
+
+  @Test
+  void affineGradient() {
+    for (KernelProvider p : providers()) {
+      for (int n : SIZES) {
+        int xo = random.nextInt(4), yo = random.nextInt(4), go = random.nextInt(4);
+        float a = random.nextFloat() * 4f - 2f, b = random.nextFloat() - 0.5f, c = random.nextFloat() - 0.5f;
+        float[] dy = withSentinels(yo, n);
+        float[] x = withSentinels(xo, n);
+        float[] dx = poisonedWithSentinels(go, n);
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+          want[i] = (double) a * dy[yo + i] + (double) b * x[xo + i] + c;
+        }
+        p.elementwise().affineGradient(n, a, dy, yo, b, x, xo, c, dx, go);
+        assertRange(want, dx, go, 1e-5, p.name() + " affineGradient n=" + n);
+        assertSentinels(dx, go, n, p.name() + " affineGradient n=" + n);
+        p.elementwise().affineGradient(n, a, dy, yo, b, x, xo, c, dy, yo);
+        assertRange(want, dy, yo, 1e-5, p.name() + " affineGradient in place n=" + n);
+      }
+    }
+    CHECKED.add("affineGradient");
+  }
 }

@@ -1,7 +1,8 @@
 package org.admm4j.nn.layers;
 
-import org.admm4j.nn.spec.LayerSpec;
 import java.util.List;
+import org.admm4j.kernels.Elementwise;
+import org.admm4j.nn.spec.LayerSpec;
 import org.admm4j.nn.LayerKind;
 import org.admm4j.nn.Parameter;
 
@@ -84,34 +85,36 @@ public final class BatchNorm extends Layer {
     return new State(capacity, checkGradients(parameters(), gradients));
   }
 
+  /**
+   * Per channel: the batch mean (per-plane float sums added over the samples), the biased variance from the
+   * deviations (two passes, no {@code Σx² − n·mean²} cancellation), then {@code y = γ·(x − μ)/σ + β} as one
+   * multiply-add per element. Backward recomputes x̂ from the input instead of storing it.
+   */
   @Override
   public float[] forward(Context context, float[] x, int count, boolean training) {
     State s = (State) context;
     s.checkCount(count);
     s.training = training;
+    s.input = x;
     float[] g = gamma.data(), b = beta.data();
     long n = (long) count * spatial;
+    int sample = channels * spatial;
+    if (training) {
+      java.util.Arrays.fill(s.sums, 0f);
+      for (int i = 0; i < count; i++) {
+        Elementwise.accumulateChannelSums(channels, spatial, x, i * sample, s.sums);
+      }
+    }
     for (int c = 0; c < channels; c++) {
       float mean, invStd;
       if (training) {
-        double sum = 0;
-        for (int i = 0; i < count; i++) {
-          int base = (i * channels + c) * spatial;
-          for (int j = 0; j < spatial; j++) {
-            sum += x[base + j];
-          }
-        }
-        double m = sum / n;
+        double m = (double) s.sums[c] / n;
+        mean = (float) m;
         double sq = 0;
         for (int i = 0; i < count; i++) {
-          int base = (i * channels + c) * spatial;
-          for (int j = 0; j < spatial; j++) {
-            double d = x[base + j] - m;
-            sq += d * d;
-          }
+          sq += Elementwise.sumOfSquaredDeviations(spatial, x, i * sample + c * spatial, mean);
         }
         double var = sq / n;
-        mean = (float) m;
         invStd = (float) (1.0 / Math.sqrt(var + eps));
         s.batchMean[c] = mean;
         s.batchVar[c] = n > 1 ? (float) (sq / (n - 1)) : (float) var;
@@ -119,14 +122,12 @@ public final class BatchNorm extends Layer {
         mean = runningMean.data()[c];
         invStd = (float) (1.0 / Math.sqrt(runningVar.data()[c] + eps));
       }
+      s.mean[c] = mean;
       s.invStd[c] = invStd;
+      float scale = g[c] * invStd, shift = b[c] - mean * scale;
       for (int i = 0; i < count; i++) {
-        int base = (i * channels + c) * spatial;
-        for (int j = 0; j < spatial; j++) {
-          float xh = (x[base + j] - mean) * invStd;
-          s.normalized[base + j] = xh;
-          s.output[base + j] = g[c] * xh + b[c];
-        }
+        int base = i * sample + c * spatial;
+        Elementwise.affine(spatial, scale, shift, x, base, s.output, base);
       }
     }
     return s.output;
@@ -136,31 +137,37 @@ public final class BatchNorm extends Layer {
   public float[] backward(Context context, float[] dy, int count, boolean needInputGradient) {
     State s = (State) context;
     float[] g = gamma.data();
+    float[] x = s.input;
     float[] dGamma = s.gradients[0], dBeta = s.gradients[1];
     long n = (long) count * spatial;
+    int sample = channels * spatial;
+    java.util.Arrays.fill(s.sums, 0f);
+    for (int i = 0; i < count; i++) {
+      Elementwise.accumulateChannelSums(channels, spatial, dy, i * sample, s.sums);
+    }
     for (int c = 0; c < channels; c++) {
-      double sumDy = 0, sumDyXh = 0;
+      float mean = s.mean[c], invStd = s.invStd[c];
+      double sumDy = s.sums[c], sumDyXc = 0;
       for (int i = 0; i < count; i++) {
-        int base = (i * channels + c) * spatial;
-        for (int j = 0; j < spatial; j++) {
-          sumDy += dy[base + j];
-          sumDyXh += (double) dy[base + j] * s.normalized[base + j];
-        }
+        sumDyXc += Elementwise.dotDeviations(spatial, dy, i * sample + c * spatial, x, i * sample + c * spatial,
+            mean);
       }
+      double sumDyXh = sumDyXc * invStd;
       dGamma[c] = (float) sumDyXh;
       dBeta[c] = (float) sumDy;
       if (!needInputGradient) {
         continue;
       }
-      float scale = g[c] * s.invStd[c];
+      float scale = g[c] * invStd;
       // training: the batch statistics depend on x too
       float meanDy = s.training ? (float) (sumDy / n) : 0f;
       float meanDyXh = s.training ? (float) (sumDyXh / n) : 0f;
+      // scale·(dy − meanDy − x̂·meanDyXh) with x̂ = (x − μ)·invStd, as a·dy + b·x + c
+      float bx = -scale * invStd * meanDyXh;
+      float cx = -scale * meanDy - bx * mean;
       for (int i = 0; i < count; i++) {
-        int base = (i * channels + c) * spatial;
-        for (int j = 0; j < spatial; j++) {
-          s.inputGradient[base + j] = scale * (dy[base + j] - meanDy - s.normalized[base + j] * meanDyXh);
-        }
+        int base = i * sample + c * spatial;
+        Elementwise.affineGradient(spatial, scale, dy, base, bx, x, base, cx, s.inputGradient, base);
       }
     }
     return needInputGradient ? s.inputGradient : null;
@@ -194,8 +201,12 @@ public final class BatchNorm extends Layer {
 
   private final class State extends Context {
     final float[] output;
-    final float[] normalized;
     final float[] inputGradient;
+    /** The forward's input (x̂ is recomputed from it in backward) and the mean and 1/σ it used. */
+    float[] input;
+    final float[] mean = new float[channels];
+    /** Per-channel sums (of x in forward, of dy in backward). */
+    final float[] sums = new float[channels];
     final float[] batchMean = new float[channels];
     final float[] batchVar = new float[channels];
     final float[] invStd = new float[channels];
@@ -205,7 +216,6 @@ public final class BatchNorm extends Layer {
       super(capacity, gradients);
       int size = capacity * inputSize();
       output = new float[size];
-      normalized = new float[size];
       inputGradient = new float[size];
     }
   }

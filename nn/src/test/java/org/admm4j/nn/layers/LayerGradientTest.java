@@ -80,6 +80,21 @@ class LayerGradientTest {
     GradientCheck.check(new MaxPool2d("pool", new int[] {2, 7, 6}, 3, 2, 1), 2, true, random, 30, REL, ABS, true);
   }
 
+  /**
+   * 3×3, stride 1, padding 1 on planes wider than a vector, two samples: the chunked path of the Vector API
+   * set (one sample a chunk, the input gradient as the forward of the turned weights).
+   */
+  @Test
+  void conv2dSamePadding3x3() {
+    GradientCheck.check(new Conv2d("conv", new int[] {3, 9, 11}, 4, 3, 1, 1, init), 2, true, random, 25, REL, ABS);
+  }
+
+  /** Planes of 63 floats: the vector bodies and scalar tails of the batch-norm kernels. */
+  @Test
+  void batchNormOnWidePlanes() {
+    GradientCheck.check(new BatchNorm("bn", new int[] {3, 7, 9}), 3, true, random, 25, 3e-2, 3e-3);
+  }
+
   @Test
   void batchNormWithItsOwnEpsAndMomentum() {
     GradientCheck.check(new BatchNorm("bn", new int[] {3, 4, 5}, 1e-3f, 0.2f), 3, true, random, 25, 3e-2, 3e-3);

@@ -36,4 +36,29 @@ class TrainerAllocationTest {
     }, LIMIT * steps, 300, 90) / steps;
     assertTrue(best < LIMIT, best + " bytes allocated per training step after warm-up");
   }
+
+  /**
+   * The same for 3×3 padding-1 convolutions with BatchNorm and ReLU on 28×28 planes: the
+   * chunked convolution path and the batch-norm kernels reuse their workspaces (one activation of the
+   * first conv at batch 32 is 8 × 784 × 32 floats = 800 KB); one thread, so the whole step runs on it.
+   */
+  @Test
+  void convolutionStepsAllocateNoBuffers() {
+    Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        "no allocation counter in this JVM");
+    Model m = org.admm4j.nn.Sequential.builder(1, 28, 28)
+        .conv2d("conv1", 8, 3, 1, 1).batchNorm("bn1").relu()
+        .conv2d("conv2", 8, 3, 1, 1, false).batchNorm("bn2").relu()
+        .maxPool(2).flatten().linear("fc", 10).build(1);
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.01f, 0.9f), 1, 32);
+    TrainerTest.Synthetic d = new TrainerTest.Synthetic(128, 3);
+    int[] order = TrainerTest.identity(128);
+    int steps = 4;
+    long best = new AllocationMeter().bestRound(() -> {
+      for (int i = 0; i < steps; i++) {
+        t.trainBatch(d.images, d.labels, order, (i % 4) * 32, 32);
+      }
+    }, LIMIT * steps, 100, 90) / steps;
+    assertTrue(best < LIMIT, best + " bytes allocated per convolutional training step after warm-up");
+  }
 }
