@@ -10,11 +10,13 @@
 #   quick  (default) the bounded subset below: every kernel family against its reference
 #   full   every test class of kernels (slow: see kernels/README.md for the measured time)
 #   setup  only prepare qemu, the arm64 JDK sysroot and the JUnit launcher (idempotent)
-#   ci     quick when qemu and the sysroot are already there, otherwise say why it is skipped, exit 0
+#   ci     quick when qemu and the sysroot are already there (installs nothing; only the JUnit launcher
+#          may come from Maven Central), otherwise says why it is skipped and exits 0
 # Environment:
 #   ADMM4J_ARM64_ROOT  the sysroot (default ~/.cache/admm4j/arm64-root)
 #   ADMM4J_ARM_CPU     qemu's -cpu (default neoverse-n1; e.g. "max,sve256=on" for 256-bit SVE)
 #   ADMM4J_ARM_BITS    the vector width the run must see (default 128)
+#   MAVEN_REPO         the local Maven repository (default ~/.m2/repository)
 # Setup needs root only for what is missing from the system: apt-get install qemu-user-static, and
 # dpkg --add-architecture arm64 + apt-get update so that apt can download arm64 packages.
 set -euo pipefail
@@ -26,14 +28,35 @@ BITS=${ADMM4J_ARM_BITS:-128}
 JAVA_REL=usr/lib/jvm/java-17-openjdk-arm64/bin/java
 # What the JVM loads without AWT, sound or smart cards (readelf -d of bin/java, lib/*.so, libjvm.so).
 PACKAGES="openjdk-17-jre-headless:arm64 libc6:arm64 libgcc-s1:arm64 libstdc++6:arm64 zlib1g:arm64"
-# quick: one class per kernel family with the packing, tail and lane-edge cases, plus the platform check.
-QUICK_CLASSES="VectorPlatformTest KernelProviderTest BlasSupportTest ElementwiseSupportTest
-  MaxPoolTest ProjectionSupportTest OptimizerSupportTest PanamaCol2imTest"
+# quick: about a quarter of the full run's test time. Every GEMM path (BlasSupportTest: micro-kernel
+# tiles, packing, transposes, tails, parallel bits), the element-wise, optimizer and facade classes
+# whole, and from the slow classes the reference comparisons that reach the vector code on random,
+# odd-sized inputs; left out: the bit-identity-across-pools repeats and the largest random sweeps
+# (projection parallel/ADMM/NaN sweeps, sparse conv/spmm, col2im, weight gradient, max-pool planes).
+QUICK="VectorPlatformTest KernelProviderTest BlasSupportTest BlasTest ElementwiseSupportTest
+  OptimizerSupportTest OptimizerKernelsTest ProjectionTest SparseBlasTest SparseConvolutionTest
+  ConvolutionTest CsrMatrixTest KernelThreadsTest
+  ConvolutionSupportTest#forwardMatchesDirectReference ConvolutionSupportTest#backwardDataMatchesDirectReference
+  ConvolutionSupportTest#backwardWeightsMatchesDirectReference ConvolutionSupportTest#directKernelsMatchReference
+  ConvolutionSupportTest#gradientsMatchFiniteDifferences
+  MaxPoolTest#forwardMatchesReference MaxPoolTest#forwardPicksFirstMaximumOnTies MaxPoolTest#backwardSumsIntoArgmax
+  ProjectionSupportTest#matchesSortOnRandomInputs ProjectionSupportTest#exactZerosCountAsSmallest
+  ProjectionSupportTest#specialValues ProjectionSupportTest#allEqualKeepsTheFirstK
+  ProjectionSupportTest#nanInWPlusUIsAnError
+  SparseSupportTest#spmvMatchesReference SparseSupportTest#tinyHandComputedCase
+  SparseSupportTest#linearMatchesReferenceOnBothSidesOfTheTransposeSwitch"
 
 die() { echo "arm-tests: $*" >&2; exit 1; }
 say() { echo "arm-tests: $*"; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# Offline first (the usual local repository has everything), then with Maven Central.
+mvn_quiet() {
+  local log
+  log=$(mktemp)
+  if (cd "$ROOT" && { mvn -B -o -q "$@" || mvn -B -q "$@"; }) > "$log" 2>&1; then rm -f "$log"; return 0; fi
+  cat "$log" >&2; rm -f "$log"; return 1
+}
 have_qemu() { command -v qemu-aarch64-static >/dev/null; }
 have_sysroot() { [ -x "$SYSROOT/$JAVA_REL" ]; }
 
@@ -100,8 +123,8 @@ setup_launcher() {
   jar=$(launcher_jar)
   [ -f "$jar" ] && return
   say "fetching junit-platform-console-standalone from Maven Central"
-  (cd "$ROOT" && mvn -B -q dependency:get -Dtransitive=false \
-    -Dartifact="org.junit.platform:junit-platform-console-standalone:$(basename "$(dirname "$jar")")") \
+  mvn_quiet dependency:get -Dtransitive=false \
+    -Dartifact="org.junit.platform:junit-platform-console-standalone:$(basename "$(dirname "$jar")")" \
     || die "could not fetch the JUnit console launcher into $jar"
 }
 
@@ -114,7 +137,6 @@ case $MODE in
   ci)
     if ! have_qemu; then say "skipped: qemu-aarch64-static is not installed (scripts/arm-tests.sh setup)"; exit 0; fi
     if ! have_sysroot; then say "skipped: no arm64 JDK in $SYSROOT (scripts/arm-tests.sh setup)"; exit 0; fi
-    if [ ! -f "$(launcher_jar)" ]; then say "skipped: no JUnit console launcher in the Maven repository"; exit 0; fi
     MODE=quick ;;
   *) die "unknown mode '$MODE' (expected quick, full, setup or ci)" ;;
 esac
@@ -127,11 +149,9 @@ qemu_java -version >/dev/null 2>&1 \
 [ "$MODE" = setup ] && { say "ready: $(qemu_java -version 2>&1 | sed -n 2p) under $(qemu-aarch64-static --version | head -1)"; exit 0; }
 
 say "compiling the kernels tests (Maven, on this machine)"
-(cd "$ROOT" && { mvn -B -o -q -pl kernels test-compile || mvn -B -q -pl kernels test-compile; }) \
-  || die "mvn -pl kernels test-compile failed"
+mvn_quiet -pl kernels test-compile || die "mvn -pl kernels test-compile failed"
 CPFILE=$(mktemp)
-(cd "$ROOT" && { mvn -B -o -q -pl kernels dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CPFILE" \
-  || mvn -B -q -pl kernels dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CPFILE"; }) \
+mvn_quiet -pl kernels dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CPFILE" \
   || die "could not resolve the kernels test class path"
 # The launcher jar brings JUnit itself; keep only the module's own test dependencies.
 DEPS=$(tr ':' '\n' < "$CPFILE" | grep -v -e '/org/junit/' -e '/org/opentest4j/' -e '/org/apiguardian/' | paste -sd: -)
@@ -140,10 +160,12 @@ CP="$ROOT/kernels/target/test-classes:$ROOT/kernels/target/classes${DEPS:+:$DEPS
 
 SELECT=()
 if [ "$MODE" = quick ]; then
-  for c in $QUICK_CLASSES; do
+  for entry in $QUICK; do
+    c=${entry%%#*}
     f=$(cd "$ROOT/kernels/target/test-classes" && find . -name "$c.class" | head -1)
-    [ -n "$f" ] || die "quick subset names $c, which is not a kernels test class"
-    f=${f#./}; f=${f%.class}; SELECT+=(--select-class "${f//\//.}")
+    [ -n "$f" ] || die "the quick subset names $c, which is not a kernels test class (update QUICK in $0)"
+    f=${f#./}; f=${f%.class}; f=${f//\//.}
+    if [ "$entry" = "$c" ]; then SELECT+=(--select-class "$f"); else SELECT+=(--select-method "$f#${entry#*#}"); fi
   done
 else
   SELECT=(--scan-class-path "$ROOT/kernels/target/test-classes")
@@ -152,18 +174,24 @@ fi
 REPORTS="$ROOT/kernels/target/arm-test-reports/$MODE"
 LOG="$ROOT/kernels/target/arm-test-reports/$MODE.log"
 rm -rf "$REPORTS"; mkdir -p "$REPORTS"
+JVM_FLAGS=(--add-modules=jdk.incubator.vector -ea -Xss4m -Dadmm4j.fetch=false
+  -Dadmm4j.test.expectArch=aarch64 -Dadmm4j.test.expectVectorBits="$BITS")
+launch() { qemu_java "${JVM_FLAGS[@]}" -jar "$(launcher_jar)" execute --class-path "$CP" --fail-if-no-tests \
+  --disable-banner --disable-ansi-colors "$@"; }
 say "$(qemu-aarch64-static --version | head -1), -cpu $CPU; $(qemu_java -version 2>&1 | sed -n 2p)"
+# Fail fast when the emulated JVM is not the platform asked for (plain Java, or another width).
+if ! gate=$(launch --select-class org.admm4j.kernels.internal.VectorPlatformTest --details=flat 2>&1); then
+  echo "$gate" | grep -E 'kernel tests on|expected' >&2 || echo "$gate" >&2
+  die "the arm64 JVM does not run the Vector API kernels at $BITS bits on -cpu $CPU (see above)"
+fi
+echo "$gate" | grep -m1 '^kernel tests on' | sed 's/^/arm-tests: /'
 say "running the $MODE kernels tests on the arm64 JVM (log: $LOG)"
 start=$(date +%s)
 set +e
-qemu_java --add-modules=jdk.incubator.vector -ea -Xss4m -Dadmm4j.fetch=false \
-  -Dadmm4j.test.expectArch=aarch64 -Dadmm4j.test.expectVectorBits="$BITS" \
-  -jar "$(launcher_jar)" execute --class-path "$CP" "${SELECT[@]}" --fail-if-no-tests \
-  --disable-banner --disable-ansi-colors --details=tree --reports-dir "$REPORTS" > "$LOG" 2>&1
+launch "${SELECT[@]}" --details=tree --reports-dir "$REPORTS" > "$LOG" 2>&1
 rc=$?
 set -e
 wall=$(( $(date +%s) - start ))
-grep -m1 '^kernel tests on' "$LOG" | sed 's/^/arm-tests: /' || true
 sed -n '/Test run finished/,$p' "$LOG" | grep -E 'finished|tests (found|skipped|successful|failed|aborted)' | sed 's/^ *//'
 skipped=$(sed -n 's/^\[ *\([0-9]*\) tests skipped.*/\1/p' "$LOG" | tail -1)
 aborted=$(sed -n 's/^\[ *\([0-9]*\) tests aborted.*/\1/p' "$LOG" | tail -1)
