@@ -14,7 +14,8 @@
 #          may come from Maven Central), otherwise says why it is skipped and exits 0
 # Environment:
 #   ADMM4J_ARM64_ROOT  the sysroot (default ~/.cache/admm4j/arm64-root)
-#   ADMM4J_ARM_CPU     qemu's -cpu (default neoverse-n1; e.g. "max,sve256=on" for 256-bit SVE)
+#   ADMM4J_ARM_CPU     qemu's -cpu (default neoverse-n1; "max,sve128=on": SVE2 at 128 bits;
+#                      "max,sve-default-vector-length=32" with ADMM4J_ARM_BITS=256: SVE at 256 bits)
 #   ADMM4J_ARM_BITS    the vector width the run must see (default 128)
 #   MAVEN_REPO         the local Maven repository (default ~/.m2/repository)
 # Setup needs root only for what is missing from the system: apt-get install qemu-user-static, and
