@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.admm4j.admm.config.ConfigException;
+import org.admm4j.nn.ParserContract;
 import org.junit.jupiter.api.Timeout;
 
 /**
