@@ -85,9 +85,6 @@ public final class PruneRun {
   private float[][] denseWeights;
   private long lastWallMark;
 
-  /** Test images on which the shrunk network's logits are compared with the pruned network's. */
-  static final int SHRINK_CHECK_IMAGES = 256;
-
   private PruneRun(PrunePlan plan, ModelFactory models, TrainingData data, ForkJoinPool pool, Path resumeFrom) {
     this.plan = plan;
     this.models = models;
@@ -335,10 +332,7 @@ public final class PruneRun {
     if (saved == null) {
       if (stage == 0) {
         // before pruning: the dense weights' histograms
-        history.histogramsBefore = new LinkedHashMap<>();
-        for (PrunedLayer l : pruned) {
-          history.histogramsBefore.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, false));
-        }
+        history.recordHistogramsBefore(pruned);
       }
       // Z^0 = Π(W^0), U^0 = 0
       solver.initialize();
@@ -447,38 +441,14 @@ public final class PruneRun {
   }
 
   private PruneResult finish() throws IOException {
-    List<EpochRecord> retrained = history.retrainEpochs;
-    double finalAccuracy = retrained.isEmpty() ? history.hardPrunedAccuracy
-        : retrained.get(retrained.size() - 1).accuracy();
-    for (PrunedLayer l : pruned) {
-      int nz = l.weight().countNonZero();
-      if (nz > l.keep()) {
-        throw new IllegalStateException(l.name() + " has " + nz + " non-zeros after retraining, target " + l.keep());
-      }
-    }
-    // filter pruning: the smaller dense network, checked against the pruned one's logits
-    Shrink shrink = Shrink.of(model, pruned, data.testImages(), Math.min(data.testCount(), SHRINK_CHECK_IMAGES));
-    List<LayerSummary> layers = LayerSummary.of(model, shrink.model());
-    model = shrink.model();
-    long total = 0;
-    long nonzero = 0;
-    for (LayerSummary s : layers) {
-      total += s.weights();
-      nonzero += s.nonzero();
-    }
-    double compression = nonzero == 0 ? Double.POSITIVE_INFINITY : (double) total / nonzero;
+    RunTally tally = RunTally.of(model, pruned, data, history);
+    model = tally.model();
+    Shrink shrink = tally.shrink();
+    List<LayerSummary> layers = tally.layers();
     double wall = history.wallSecondsBefore + seconds(lastWallMark);
-    Map<String, WeightHistogram> after = new LinkedHashMap<>();
-    for (PrunedLayer l : pruned) {
-      after.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, true));
-    }
-    PruneResult.Accuracies acc = new PruneResult.Accuracies(history.baselineAccuracy, history.hardPrunedAccuracy,
-        finalAccuracy);
-
     Path json = null;
     if (out != null) {
-      json = RunOutputs.write(out, new RunOutputs.Summary(state, data, layers, total, nonzero, compression, acc,
-          after, wall, shrink), model);
+      json = RunOutputs.write(out, tally.summary(state, data, wall), model);
       state = state.at(Phase.DONE, 0, trainerSteps);
       checkpoint.writeState(state, checkpoint.lastTensorFile());
     }
@@ -494,7 +464,8 @@ public final class PruneRun {
     long macsPruned = layers.stream().mapToLong(LayerSummary::macsPruned).sum();
     log.line(String.format(Locale.ROOT,
         "compression %.1fx (%,d of %,d weights)  baseline %.2f%%  final %.2f%%  MACs %,d -> %,d  wall %.1f s",
-        compression, nonzero, total, history.baselineAccuracy, finalAccuracy, macsDense, macsPruned, wall));
+        tally.compression(), tally.nonzero(), tally.total(), history.baselineAccuracy,
+        tally.accuracies().finalAccuracy(), macsDense, macsPruned, wall));
     double admmSec = history.seconds("admm");
     log.line(String.format(Locale.ROOT, "phases: dense %.1f s, ADMM %.1f s (Z-steps %.3f s = %.2f%%), retrain %.1f s",
         history.seconds("dense"), admmSec, history.seconds("zstep"),
@@ -502,8 +473,9 @@ public final class PruneRun {
     if (out != null) {
       log.line("wrote " + out.resolve("model.safetensors") + ", " + out.resolve("model.a4jc") + ", " + json);
     }
-    return new PruneResult(true, model, layers, total, nonzero, compression, acc, List.copyOf(history.denseEpochs),
-        List.copyOf(history.admmIterations), List.copyOf(retrained), out, json, List.copyOf(history.stages));
+    return new PruneResult(true, model, layers, tally.total(), tally.nonzero(), tally.compression(),
+        tally.accuracies(), List.copyOf(history.denseEpochs), List.copyOf(history.admmIterations),
+        List.copyOf(history.retrainEpochs), out, json, List.copyOf(history.stages));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.admm4j.admm.PrunedLayer;
 
 /**
  * What a run has recorded so far: the per-epoch and per-iteration records, the accuracies at the phase
@@ -31,6 +32,14 @@ public final class RunHistory {
   final List<StageRecord> stages = new ArrayList<>();
   /** Per pruned layer, the weights' histogram before pruning (null until the ADMM phase begins). */
   Map<String, WeightHistogram> histogramsBefore;
+
+  /** Records the pruned layers' dense weight histograms, before any pruning. */
+  void recordHistogramsBefore(List<PrunedLayer> layers) {
+    histogramsBefore = new LinkedHashMap<>();
+    for (PrunedLayer l : layers) {
+      histogramsBefore.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, false));
+    }
+  }
 
   RunHistory(String startedAt, String command) {
     this.startedAt = startedAt;

@@ -3,10 +3,8 @@ package org.admm4j.admm.pipeline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.nn.Model;
@@ -59,10 +57,7 @@ public final class RunRecords {
 
   /** The pruned layers' weight histograms before pruning (call at the start of the ADMM phase). */
   public void histogramsBefore(List<PrunedLayer> layers) {
-    history.histogramsBefore = new LinkedHashMap<>();
-    for (PrunedLayer l : layers) {
-      history.histogramsBefore.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, false));
-    }
+    history.recordHistogramsBefore(layers);
   }
 
   /**
@@ -72,44 +67,21 @@ public final class RunRecords {
    */
   public PruneResult finish(Model model, List<PrunedLayer> pruned, Path out, double wallSeconds, RunListener log)
       throws IOException {
-    List<EpochRecord> retrained = history.retrainEpochs;
-    double finalAccuracy = retrained.isEmpty() ? history.hardPrunedAccuracy
-        : retrained.get(retrained.size() - 1).accuracy();
-    for (PrunedLayer l : pruned) {
-      int nz = l.weight().countNonZero();
-      if (nz > l.keep()) {
-        throw new IllegalStateException(l.name() + " has " + nz + " non-zeros after retraining, target " + l.keep());
-      }
-    }
-    // filter pruning: the smaller dense network, as a local run writes it
-    Shrink shrink = Shrink.of(model, pruned, data.testImages(), Math.min(data.testCount(), PruneRun.SHRINK_CHECK_IMAGES));
-    List<LayerSummary> layers = LayerSummary.of(model, shrink.model());
-    model = shrink.model();
-    long total = 0;
-    long nonzero = 0;
-    for (LayerSummary s : layers) {
-      total += s.weights();
-      nonzero += s.nonzero();
-    }
-    double compression = nonzero == 0 ? Double.POSITIVE_INFINITY : (double) total / nonzero;
-    Map<String, WeightHistogram> after = new LinkedHashMap<>();
-    for (PrunedLayer l : pruned) {
-      after.put(l.name(), WeightHistogram.of(l.weight().data(), WeightHistogram.BINS, true));
-    }
-    PruneResult.Accuracies acc = new PruneResult.Accuracies(history.baselineAccuracy, history.hardPrunedAccuracy,
-        finalAccuracy);
+    RunTally tally = RunTally.of(model, pruned, data, history);
+    List<LayerSummary> layers = tally.layers();
     Path json = null;
     if (out != null) {
-      json = RunOutputs.write(out, new RunOutputs.Summary(state, data, layers, total, nonzero, compression, acc,
-          after, wallSeconds, shrink), model);
+      json = RunOutputs.write(out, tally.summary(state, data, wallSeconds), tally.model());
     }
     log.line("");
     for (String line : LayerSummary.table(layers)) {
       log.line(line);
     }
     log.line(String.format(Locale.ROOT, "compression %.1fx (%,d of %,d weights)  baseline %.2f%%  final %.2f%%  wall %.1f s",
-        compression, nonzero, total, history.baselineAccuracy, finalAccuracy, wallSeconds));
-    return new PruneResult(true, model, layers, total, nonzero, compression, acc, List.copyOf(history.denseEpochs),
-        List.copyOf(history.admmIterations), List.copyOf(retrained), out, json, List.of());
+        tally.compression(), tally.nonzero(), tally.total(), history.baselineAccuracy,
+        tally.accuracies().finalAccuracy(), wallSeconds));
+    return new PruneResult(true, tally.model(), layers, tally.total(), tally.nonzero(), tally.compression(),
+        tally.accuracies(), List.copyOf(history.denseEpochs), List.copyOf(history.admmIterations),
+        List.copyOf(history.retrainEpochs), out, json, List.of());
   }
 }
