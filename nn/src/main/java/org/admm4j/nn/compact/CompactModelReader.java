@@ -97,25 +97,9 @@ public final class CompactModelReader {
       if (reserved != 0) {
         throw fail("preamble field 'reserved' is " + reserved + ", expected 0 (corrupt file)");
       }
-      long headerLength = Integer.toUnsignedLong(pre.getInt());
-      int headerCrc = pre.getInt();
-      if (headerLength > CompactFormat.MAX_HEADER_BYTES) {
-        throw fail("preamble field 'headerLength' is " + headerLength + " bytes, above the limit of "
-            + CompactFormat.MAX_HEADER_BYTES);
-      }
-      if (headerLength > size - CompactFormat.PREAMBLE_BYTES) {
-        throw fail("truncated: preamble field 'headerLength' declares " + headerLength + " header bytes but only "
-            + (size - CompactFormat.PREAMBLE_BYTES) + " follow the preamble");
-      }
-
       // header: checksum first, then every field
-      ByteBuffer header = readAt(CompactFormat.PREAMBLE_BYTES, (int) headerLength);
-      CRC32 crc = new CRC32();
-      crc.update(header.duplicate());
-      if ((int) crc.getValue() != headerCrc) {
-        throw fail("header checksum mismatch: stored " + Integer.toHexString(headerCrc) + ", computed "
-            + Long.toHexString(crc.getValue()) + " (corrupt file)");
-      }
+      ByteBuffer header = checkedHeader(pre);
+      long headerLength = header.capacity();
       Cursor h = new Cursor(header);
       Map<String, String> metadata = readMetadata(h);
       List<Entry> entries = readTensorTable(h, CompactFormat.PREAMBLE_BYTES + headerLength);
@@ -262,6 +246,32 @@ public final class CompactModelReader {
       return data;
     }
 
+    /**
+     * The header both versions place after the preamble: its length and CRC read from the preamble's
+     * last two fields (at {@code pre}'s position), the length checked against the limit and the file, the
+     * bytes read and checked against the CRC.
+     */
+    private ByteBuffer checkedHeader(ByteBuffer pre) throws IOException {
+      long headerLength = Integer.toUnsignedLong(pre.getInt());
+      int headerCrc = pre.getInt();
+      if (headerLength > CompactFormat.MAX_HEADER_BYTES) {
+        throw fail("preamble field 'headerLength' is " + headerLength + " bytes, above the limit of "
+            + CompactFormat.MAX_HEADER_BYTES);
+      }
+      if (headerLength > size - CompactFormat.PREAMBLE_BYTES) {
+        throw fail("truncated: preamble field 'headerLength' declares " + headerLength + " header bytes but only "
+            + (size - CompactFormat.PREAMBLE_BYTES) + " follow the preamble");
+      }
+      ByteBuffer header = readAt(CompactFormat.PREAMBLE_BYTES, (int) headerLength);
+      CRC32 crc = new CRC32();
+      crc.update(header.duplicate());
+      if ((int) crc.getValue() != headerCrc) {
+        throw fail("header checksum mismatch: stored " + Integer.toHexString(headerCrc) + ", computed "
+            + Long.toHexString(crc.getValue()) + " (corrupt file)");
+      }
+      return header;
+    }
+
     private ByteBuffer readAt(long position, int length) throws IOException {
       ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
       while (buf.hasRemaining()) {
@@ -282,23 +292,7 @@ public final class CompactModelReader {
         if ((flags & ~CompactFormat.FLAG_DEFLATED) != 0) {
           throw fail("preamble field 'flags' is " + flags + ": only bit 0 (deflated header) is defined (corrupt file)");
         }
-        long headerLength = Integer.toUnsignedLong(pre.getInt());
-        int headerCrc = pre.getInt();
-        if (headerLength > CompactFormat.MAX_HEADER_BYTES) {
-          throw fail("preamble field 'headerLength' is " + headerLength + " bytes, above the limit of "
-              + CompactFormat.MAX_HEADER_BYTES);
-        }
-        if (headerLength > size - CompactFormat.PREAMBLE_BYTES) {
-          throw fail("truncated: preamble field 'headerLength' declares " + headerLength + " header bytes but only "
-              + (size - CompactFormat.PREAMBLE_BYTES) + " follow the preamble");
-        }
-        ByteBuffer stored = readAt(CompactFormat.PREAMBLE_BYTES, (int) headerLength);
-        CRC32 crc = new CRC32();
-        crc.update(stored.duplicate());
-        if ((int) crc.getValue() != headerCrc) {
-          throw fail("header checksum mismatch: stored " + Integer.toHexString(headerCrc) + ", computed "
-              + Long.toHexString(crc.getValue()) + " (corrupt file)");
-        }
+        ByteBuffer stored = checkedHeader(pre);
         ByteBuffer header = (flags & CompactFormat.FLAG_DEFLATED) != 0 ? inflate(stored) : stored;
         Cursor h = new Cursor(header);
         h.context = "metadata";
@@ -323,7 +317,7 @@ public final class CompactModelReader {
           throw fail("header field 'tensorCount' is " + tensorCount + " but " + h.remaining()
               + " header bytes cannot hold that many tensors");
         }
-        long payloadStart = CompactFormat.PREAMBLE_BYTES + headerLength;
+        long payloadStart = CompactFormat.PREAMBLE_BYTES + stored.capacity();
         List<Entry> entries = new ArrayList<>((int) tensorCount);
         java.util.Set<String> names = new java.util.HashSet<>();
         long offset = payloadStart;
