@@ -69,11 +69,7 @@ public final class InferenceModel {
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(this));
     long macs = 0;
     for (Parameter p : model.weights()) {
-      long nonzero = 0;
-      for (float v : p.data()) {
-        nonzero += v != 0f ? 1 : 0;
-      }
-      macs += nonzero * p.macsPerWeight();
+      macs += (long) p.countNonZero() * p.macsPerWeight();
     }
     this.macsPerImage = macs;
   }
