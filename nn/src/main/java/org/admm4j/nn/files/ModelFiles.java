@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
@@ -23,16 +27,27 @@ import org.admm4j.nn.spec.SpecReader;
 
 /**
  * Model files in and out, whatever the network: {@code .safetensors} (PyTorch's format) and the compact
- * pruned format, told apart by their first bytes. Every file written carries the architecture spec and
+ * pruned format, told apart by their first bytes, and {@code .onnx} read (not written) when the onnx
+ * module provides its {@link ModelFileReader}. Every file written carries the architecture spec and
  * the input normalisation in its metadata, so {@link #read} rebuilds any model from the file alone; files
  * that name a zoo model instead of carrying a spec are read too.
  */
 public final class ModelFiles {
 
-  /** The two file formats. */
+  /** The file formats: admm4j writes the first two; ONNX is read through a {@link ModelFileReader}. */
   public enum Format {
     SAFETENSORS,
-    COMPACT
+    COMPACT,
+    ONNX
+  }
+
+  /** Readers of the formats other modules provide, looked up once. */
+  private static final List<ModelFileReader> PROVIDED = providedReaders();
+
+  private static List<ModelFileReader> providedReaders() {
+    List<ModelFileReader> readers = new ArrayList<>();
+    ServiceLoader.load(ModelFileReader.class, ModelFiles.class.getClassLoader()).forEach(readers::add);
+    return List.copyOf(readers);
   }
 
   private ModelFiles() {}
@@ -52,6 +67,14 @@ public final class ModelFiles {
    *     tensors do not fit the architecture (every problem listed)
    */
   public static StoredModel read(Path file) throws IOException {
+    for (ModelFileReader reader : PROVIDED) {
+      if (reader.reads(file)) {
+        return reader.read(file);
+      }
+    }
+    if (file.getFileName() != null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+      throw new IOException(file + ": an ONNX file; reading ONNX needs the admm4j-onnx module on the class path");
+    }
     Format format = formatOf(file);
     Map<String, String> metadata;
     Map<String, Tensor> tensors;
@@ -116,9 +139,14 @@ public final class ModelFiles {
   /**
    * Writes {@code model} atomically in {@code format}, with its spec, {@code normalization} (when not
    * null) and {@code extra} metadata.
+   *
+   * @throws IllegalArgumentException for {@link Format#ONNX} (the onnx module's exporter writes ONNX)
    */
   public static void write(Path file, Format format, Model model, InputNormalization normalization,
       Map<String, String> extra) throws IOException {
+    if (format == Format.ONNX) {
+      throw new IllegalArgumentException(file + ": ONNX files are written by org.admm4j.onnx.OnnxExporter");
+    }
     Map<String, String> meta = ModelMetadata.of(model, normalization, extra);
     if (format == Format.COMPACT) {
       CompactModels.saveModel(model, file, meta);

@@ -2,6 +2,7 @@ package org.admm4j.nn.inference;
 
 import org.admm4j.kernels.ConvShape;
 import org.admm4j.kernels.CsrMatrix;
+import org.admm4j.kernels.Elementwise;
 import org.admm4j.kernels.SparseConvolution;
 
 /** A convolution with pruned filters on the sparse kernels ({@link SparseConvolution}). */
@@ -10,10 +11,12 @@ final class SparseConvStep implements InferenceStep {
   private final String name;
   private final SparseConvolution conv;
   private final float[] bias;
+  private final boolean relu;
   private final int outputSize;
 
-  SparseConvStep(String name, ConvShape single, CsrMatrix weight, float[] bias) {
+  SparseConvStep(String name, ConvShape single, CsrMatrix weight, float[] bias, boolean relu) {
     this.name = name;
+    this.relu = relu;
     this.conv = SparseConvolution.of(weight, single);
     this.bias = bias.clone();
     this.outputSize = single.outputSize();
@@ -30,6 +33,9 @@ final class SparseConvStep implements InferenceStep {
   public float[] forward(State state, float[] x, int count) {
     Buffers b = (Buffers) state;
     conv.forward(count, x, bias, b.output(), b.workspace());
+    if (relu) {
+      Elementwise.relu(count * outputSize, b.output(), 0, b.output(), 0);
+    }
     return b.output();
   }
 
@@ -38,6 +44,6 @@ final class SparseConvStep implements InferenceStep {
     CsrMatrix w = conv.filters();
     return String.format("%s: sparse conv %d×%d (%s), %.2f%% of weights", name, w.rows(), w.cols(),
         conv.shiftedRuns() ? "stride 1, no im2col" : w.activeColumns() + " of " + w.cols() + " taps active",
-        100 * w.density());
+        100 * w.density()) + (relu ? ", ReLU fused" : "");
   }
 }

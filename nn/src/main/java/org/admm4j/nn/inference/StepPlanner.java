@@ -11,12 +11,15 @@ import org.admm4j.nn.layers.Conv2d;
 import org.admm4j.nn.layers.Dropout;
 import org.admm4j.nn.layers.Layer;
 import org.admm4j.nn.layers.Linear;
+import org.admm4j.nn.layers.ReLU;
 import org.admm4j.nn.layers.Residual;
 
 /**
  * Decides how each layer of an evaluation-mode network runs: a BatchNorm right after a convolution or a
  * linear layer is folded into that layer's weights and bias (the same affine map, one pass less); conv
- * and linear layers run on the sparse kernels where their weights are sparse enough ({@link Execution});
+ * and linear layers run on the sparse kernels where their weights are sparse enough ({@link Execution}), on
+ * inference-laid-out dense steps otherwise, with a ReLU right after them (or after their BatchNorm) applied
+ * in the same step;
  * residual blocks run their branches step by step; dropout, the identity in evaluation, is dropped.
  */
 final class StepPlanner {
@@ -31,11 +34,19 @@ final class StepPlanner {
       if (layer instanceof Dropout) {
         continue;
       }
-      if (next instanceof BatchNorm bn && (layer instanceof Conv2d || layer instanceof Linear)) {
-        steps.add(weighted(fold(layer, bn), execution, " (" + bn.localName() + " folded in)"));
-        i++;
-      } else if (layer instanceof Conv2d || layer instanceof Linear) {
-        steps.add(weighted(layer, execution, ""));
+      if (layer instanceof Conv2d || layer instanceof Linear) {
+        Layer weightedLayer = layer;
+        String note = "";
+        if (next instanceof BatchNorm bn) {
+          weightedLayer = fold(layer, bn);
+          note = " (" + bn.localName() + " folded in)";
+          i++;
+        }
+        boolean relu = i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU;
+        if (relu) {
+          i++;
+        }
+        steps.add(weighted(weightedLayer, execution, note, relu));
       } else if (layer instanceof Residual r) {
         steps.add(new ResidualStep(r.name(), plan(r.body(), execution), plan(r.shortcut(), execution),
             r.outputSize()));
@@ -46,24 +57,24 @@ final class StepPlanner {
     return steps;
   }
 
-  private static InferenceStep weighted(Layer layer, Execution execution, String note) {
+  /** A conv or linear layer's step: sparse or dense by {@code execution}, with a following ReLU fused if asked. */
+  private static InferenceStep weighted(Layer layer, Execution execution, String note, boolean relu) {
+    String name = layer.name() + note;
     if (layer instanceof Linear linear) {
       int[] shape = linear.weight().shape();
       CsrMatrix w = CsrMatrix.fromDense(shape[0], shape[1], linear.weight().data());
       if (execution == Execution.SPARSE || (execution == Execution.AUTO && SparseBlas.prefersSparseLinear(w))) {
-        return new SparseLinearStep(layer.name() + note, w, linear.biasValues());
+        return new SparseLinearStep(name, w, linear.biasValues(), relu);
       }
-      return new LayerStep(layer, String.format("%s: dense linear, %.2f%% of weights non-zero%s", layer.name(),
-          100 * w.density(), note));
+      return new DenseLinearStep(name, shape[0], shape[1], linear.weight().data(), linear.biasValues(), relu);
     }
     Conv2d conv = (Conv2d) layer;
     int[] shape = conv.weight().shape();
     CsrMatrix w = CsrMatrix.fromDense(shape[0], shape[1] * shape[2] * shape[3], conv.weight().data());
     if (execution == Execution.SPARSE || (execution == Execution.AUTO && SparseBlas.prefersSparseConv(w))) {
-      return new SparseConvStep(layer.name() + note, conv.singleShape(), w, conv.biasValues());
+      return new SparseConvStep(name, conv.singleShape(), w, conv.biasValues(), relu);
     }
-    return new LayerStep(layer, String.format("%s: dense conv, %.2f%% of weights non-zero%s", layer.name(),
-        100 * w.density(), note));
+    return new DenseConvStep(name, conv.singleShape(), conv.weight().data(), conv.biasValues(), relu);
   }
 
   /**

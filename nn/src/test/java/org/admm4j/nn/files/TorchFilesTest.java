@@ -80,7 +80,7 @@ class TorchFilesTest {
       InferenceModel.load(f, e).logits(x, N, got);
       assertClose(expected, got, name + " " + e);
     }
-    for (ModelFiles.Format format : ModelFiles.Format.values()) {
+    for (ModelFiles.Format format : new ModelFiles.Format[] {ModelFiles.Format.SAFETENSORS, ModelFiles.Format.COMPACT}) {
       Path again = dir.resolve(name + "-again." + format);
       ModelFiles.write(again, format, model, stored.normalization(), null);
       StoredModel back = ModelFiles.read(again);

@@ -91,7 +91,7 @@ class ResidualNetworkTest {
     }
 
     InputNormalization norm = new InputNormalization(new float[] {0.1f, 0.2f, 0.3f}, new float[] {1f, 2f, 3f});
-    for (ModelFiles.Format f : ModelFiles.Format.values()) {
+    for (ModelFiles.Format f : new ModelFiles.Format[] {ModelFiles.Format.SAFETENSORS, ModelFiles.Format.COMPACT}) {
       Path file = dir.resolve("model." + f);
       ModelFiles.write(file, f, model, norm, Map.of("seed", "5"));
       StoredModel back = ModelFiles.read(file);
