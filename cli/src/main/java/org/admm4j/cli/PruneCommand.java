@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
+import org.admm4j.admm.allocation.AllocationTarget;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.pipeline.JsonFiles;
 import org.admm4j.admm.pipeline.Phase;
@@ -71,6 +72,12 @@ final class PruneCommand implements Callable<Integer> {
           + "kind:conv=filter (repeatable); under filter, channel or column, --keep is the fraction of those kept, "
           + "and pruned filters are removed from the saved model.")
   Map<String, String> structure = new LinkedHashMap<>();
+
+  @Option(names = "--compression", paramLabel = "R",
+      description = "Global target: R× fewer conv and linear weights, split over the layers after dense training"
+          + " (replaces the preset's layer targets; allocation.method = sensitivity (default) or magnitude,"
+          + " allocation.floor, allocation.images; sets 'compression').")
+  String compression;
 
   @Option(names = "--model", description = "Model: a built-in name or an architecture spec FILE.json (sets 'model').")
   String model;
@@ -151,6 +158,7 @@ final class PruneCommand implements Callable<Integer> {
     TerminalProgress progress = new TerminalProgress(out, !noProgress && System.console() != null);
     String command = "admm4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     PrunePlan plan;
+    AllocationTarget allocation = null;
     int threadCount;
     Path dir;
     int trainLim = trainLimit;
@@ -187,6 +195,7 @@ final class PruneCommand implements Callable<Integer> {
     } else {
       PruningConfig cfg = ConfigResolver.resolve(config, flagSettings());
       plan = cfg.plan();
+      allocation = cfg.allocation();
       threadCount = cfg.threads();
       dir = this.out != null ? this.out : OutputFolder.timestamped("");
       if (from != null && !Files.isRegularFile(from)) {
@@ -205,6 +214,9 @@ final class PruneCommand implements Callable<Integer> {
       }
     }
     if (sparkMaster != null) {
+      if (allocation != null) {
+        throw new RunException("--spark does not take --compression yet: give the layer targets (--keep, --nonzeros)");
+      }
       return spark(plan, threadCount, dir, trainLim, testLim, command, progress, out);
     }
     if (partitions != null) {
@@ -230,7 +242,8 @@ final class PruneCommand implements Callable<Integer> {
     ForkJoinPool pool = new ForkJoinPool(threadCount);
     try {
       PruneRun run = resume != null ? PruneRun.resume(resume, ModelSource::create, td, pool)
-          : PruneRun.of(plan, ModelSource::create, td, pool).writeTo(dir).startFrom(start).dataLimits(trainLim, testLim);
+          : PruneRun.of(plan, ModelSource::create, td, pool).writeTo(dir).startFrom(start).dataLimits(trainLim, testLim)
+              .allocate(allocation);
       PruneResult r = run.log(progress).command(command).listener(new StopAfter(stopAfter)).run();
       if (r.finished()) {
         // the library writes report.json; the page that charts it belongs to the command line
@@ -321,7 +334,7 @@ final class PruneCommand implements Callable<Integer> {
 
   private boolean configGiven() {
     return preset != null || config != null || !set.isEmpty() || !keep.isEmpty() || !nonzeros.isEmpty()
-        || !structure.isEmpty()
+        || !structure.isEmpty() || compression != null
         || model != null || dataset != null || from != null || normalize != null || denseEpochs != null
         || iterations != null
         || admmEpochs != null || retrainEpochs != null || rho != null || lr != null || batch != null
@@ -351,6 +364,7 @@ final class PruneCommand implements Callable<Integer> {
       put(s, "model", fromArchitecture(), "--from");
     }
     put(s, "dataset", dataset, "--dataset");
+    put(s, "compression", compression, "--compression");
     put(s, "dense.epochs", denseEpochs, "--dense-epochs");
     put(s, "admm.iterations", iterations, "--iterations");
     put(s, "admm.epochs", admmEpochs, "--admm-epochs");

@@ -62,6 +62,12 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
         layers, augmentShift, augmentFlip, distillation, stages, rules);
   }
 
+  /** This plan with {@code rules} as its layer targets instead of its own. */
+  public PrunePlan withLayers(List<LayerRule> rules) {
+    return new PrunePlan(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune, retrain,
+        rules, augmentShift, augmentFlip, distillation, stages, quantization);
+  }
+
   /** Number of stages: 1 + {@code stages().size()}. */
   public int stageCount() {
     return 1 + stages.size();

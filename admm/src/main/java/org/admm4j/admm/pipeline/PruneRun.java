@@ -10,6 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import org.admm4j.admm.AdmmSolver;
+import org.admm4j.admm.allocation.AllocationMethod;
+import org.admm4j.admm.allocation.AllocationTarget;
+import org.admm4j.admm.allocation.LayerAllocation;
+import org.admm4j.admm.allocation.LayerAllocator;
 import org.admm4j.admm.LayerResiduals;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.admm.config.ConfigException;
@@ -54,7 +58,8 @@ import org.admm4j.nn.train.Trainer;
  */
 public final class PruneRun {
 
-  private final PrunePlan plan;
+  /** Final but for the layer targets an allocation fills in after dense training. */
+  private PrunePlan plan;
   private final ModelFactory models;
   private final TrainingData data;
   private final ForkJoinPool pool;
@@ -84,6 +89,7 @@ public final class PruneRun {
   private long trainerSteps;
   private float[][] denseWeights;
   private long lastWallMark;
+  private AllocationTarget allocationTarget;
 
   private PruneRun(PrunePlan plan, ModelFactory models, TrainingData data, ForkJoinPool pool, Path resumeFrom) {
     this.plan = plan;
@@ -137,6 +143,20 @@ public final class PruneRun {
   /** Start from this trained dense model (safetensors) instead of dense training. */
   public PruneRun startFrom(Path denseModel) {
     this.from = denseModel;
+    return this;
+  }
+
+  /**
+   * Allocate the layer targets for a global compression after dense training (or at once, starting from a
+   * trained model), replacing the plan's own targets; a resumed run keeps its target and its allocation.
+   *
+   * @throws IllegalStateException on a resumed run (its checkpoint has the target)
+   */
+  public PruneRun allocate(AllocationTarget target) {
+    if (resuming) {
+      throw new IllegalStateException("a resumed run keeps the allocation target it started with");
+    }
+    this.allocationTarget = target;
     return this;
   }
 
@@ -217,6 +237,7 @@ public final class PruneRun {
           + " epoch")));
     } else {
       history = new RunHistory(Instant.now().toString(), command);
+      history.allocationTarget = allocationTarget;
       state = new RunState(Phase.DENSE, 0, 0, 0, plan, pool.getParallelism(), new RunState.DataInfo(data.name(),
           data.trainCount(), data.testCount(), trainLimit, testLimit), history);
       phase = Phase.DENSE;
@@ -238,6 +259,9 @@ public final class PruneRun {
       phase = Phase.ADMM;
       next = 0;
       saved = null;
+    }
+    if (history.allocationTarget != null && history.allocation == null) {
+      allocateTargets();
     }
     while (true) {
       if (phase == Phase.ADMM) {
@@ -479,6 +503,38 @@ public final class PruneRun {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------
+
+  /**
+   * Splits the global compression over the layers of the trained model, puts the result in the plan (which
+   * the next checkpoint saves) and prepares the ADMM phase's layers for it.
+   */
+  private void allocateTargets() throws ConfigException {
+    AllocationTarget target = history.allocationTarget;
+    if (!plan.stages().isEmpty()) {
+      throw new ConfigException("compression = " + target.compression() + " allocates one stage's targets; the plan"
+          + " has " + plan.stageCount() + " stages: give their targets, or no stages");
+    }
+    long t0 = System.nanoTime();
+    int images = Math.min(target.heldBackImages(), data.trainCount());
+    int size = data.sampleSize(), first = data.trainCount() - images;
+    float[] x = target.method() == AllocationMethod.SENSITIVITY
+        ? java.util.Arrays.copyOfRange(data.trainImages(), first * size, (first + images) * size) : null;
+    byte[] y = java.util.Arrays.copyOfRange(data.trainLabels(), first, first + images);
+    LayerAllocation a = LayerAllocator.allocate(model, prunable, target, x, y, images);
+    history.allocation = a;
+    plan = plan.withLayers(a.rules());
+    state = new RunState(state.phase(), state.stage(), state.next(), state.trainerSteps(), plan, state.threads(),
+        state.data(), history);
+    resolveTargets();
+    pruned = stageLayers(stage, Map.of());
+    solver = solver(pruned);
+    StringBuilder line = new StringBuilder(String.format("allocation (%s, %.1f×): ", target.method().setting(),
+        a.compression()));
+    for (LayerAllocation.Layer l : a.layers()) {
+      line.append(String.format("%s %d/%d (%.3f%%)  ", l.name(), l.kept(), l.weights(), 100 * l.keepFraction()));
+    }
+    log.line(line.toString().trim() + String.format(" (%.1f s)", seconds(t0)));
+  }
 
   /** Every stage's per-layer targets, from the model's conv and linear weights. */
   private void resolveTargets() throws ConfigException {

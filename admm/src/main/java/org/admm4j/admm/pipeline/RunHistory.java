@@ -1,5 +1,7 @@
 package org.admm4j.admm.pipeline;
 
+import org.admm4j.admm.allocation.AllocationTarget;
+import org.admm4j.admm.allocation.LayerAllocation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +32,10 @@ public final class RunHistory {
   final List<EpochRecord> retrainEpochs = new ArrayList<>();
   /** The finished stages of a progressive run (empty for a plan without stages). */
   final List<StageRecord> stages = new ArrayList<>();
+  /** The global target the layer targets are allocated for (null: the plan's own targets). */
+  AllocationTarget allocationTarget;
+  /** What the allocation chose, once it ran (after dense training). */
+  LayerAllocation allocation;
   /** Per pruned layer, the weights' histogram before pruning (null until the ADMM phase begins). */
   Map<String, WeightHistogram> histogramsBefore;
 

@@ -119,6 +119,9 @@ final class RunOutputs {
     if (!h.stages.isEmpty()) {
       report.add("stages", RunStateJson.stages(h.stages));
     }
+    if (h.allocation != null) {
+      report.add("allocation", AllocationJson.of(h.allocation));
+    }
     JsonObject histograms = new JsonObject();
     histograms.add("before", RunStateJson.histograms(h.histogramsBefore));
     histograms.add("after", RunStateJson.histograms(s.histogramsAfter()));

@@ -241,6 +241,12 @@ public final class RunStateJson {
     if (!h.stages.isEmpty()) {
       o.add("stages", stages(h.stages));
     }
+    if (h.allocationTarget != null) {
+      o.add("allocation_target", AllocationJson.target(h.allocationTarget));
+    }
+    if (h.allocation != null) {
+      o.add("allocation", AllocationJson.of(h.allocation));
+    }
     return o;
   }
 
@@ -264,6 +270,12 @@ public final class RunStateJson {
     }
     if (o.has("stages")) {
       o.getAsJsonArray("stages").forEach(e -> h.stages.add(stage(e.getAsJsonObject())));
+    }
+    if (o.has("allocation_target")) {
+      h.allocationTarget = AllocationJson.target(o.getAsJsonObject("allocation_target"));
+    }
+    if (o.has("allocation")) {
+      h.allocation = AllocationJson.allocation(o.getAsJsonObject("allocation"), h.allocationTarget);
     }
     if (o.has("histograms_before")) {
       h.histogramsBefore = new LinkedHashMap<>();

@@ -29,6 +29,17 @@ public final class ConfigResolver {
       // the default preset's layer names are LeNet-5's: another model gets no silent targets from it
       s.removeLayerTargets("preset " + preset);
     }
+    if (s.get(PruningConfigParser.COMPRESSION) != null) {
+      // a global target replaces the preset's per-layer ones; targets the user wrote beside it contradict it
+      s.removeLayerTargets("preset " + preset);
+      if (s.hasLayerTargets()) {
+        String key = s.layerKeys().get(0);
+        throw new ConfigException("compression = " + s.get(PruningConfigParser.COMPRESSION) + " ("
+            + s.origin(PruningConfigParser.COMPRESSION) + ") allocates every layer's target; drop " + key + " = "
+            + s.get(key) + " (" + s.origin(key) + ") or the compression");
+      }
+      return PruningConfigParser.parse(s);
+    }
     if (!s.hasLayerTargets()) {
       throw new ConfigException("nothing to prune: model " + s.get("model") + " has no layer targets; give some"
           + " with --keep LAYER=FRACTION (a name, a glob such as 'fc*', or kind:conv / kind:linear, e.g."

@@ -3,6 +3,7 @@ package org.admm4j.cli.config;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.admm4j.admm.allocation.AllocationTarget;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.LayerRule;
 import org.admm4j.admm.config.Stage;
@@ -11,11 +12,16 @@ import org.admm4j.admm.config.RhoSchedule;
 import org.admm4j.admm.config.TrainingSchedule;
 
 /**
- * What the settings of a {@code prune} command resolve to: the library's typed {@link PrunePlan} and the
+ * What the settings of a {@code prune} command resolve to: the library's typed {@link PrunePlan}, the
  * number of worker threads of the pool the command runs it on (not part of the plan: the library takes a
- * pool from its caller).
+ * pool from its caller), and the global compression whose layer targets the run allocates (null: the
+ * plan's own targets).
  */
-public record PruningConfig(PrunePlan plan, int threads) {
+public record PruningConfig(PrunePlan plan, int threads, AllocationTarget allocation) {
+
+  public PruningConfig(PrunePlan plan, int threads) {
+    this(plan, threads, null);
+  }
 
   public String preset() { return plan.preset(); }
   public String model() { return plan.model(); }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.admm4j.admm.allocation.AllocationMethod;
+import org.admm4j.admm.allocation.AllocationTarget;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.Distillation;
 import org.admm4j.admm.config.HardPruneSupport;
@@ -23,6 +25,9 @@ public final class PruningConfigParser {
   private static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
   private static final Set<String> SCHEDULES = Set.of("constant", "step", "cosine");
 
+  /** The global compression whose layer targets the run allocates ({@code --compression}). */
+  public static final String COMPRESSION = "compression";
+
   /** Every key a configuration may hold, besides the {@code layers.<pattern>.keep|nonzeros} targets. */
   public static final Set<String> KEYS;
 
@@ -30,7 +35,8 @@ public final class PruningConfigParser {
     Set<String> keys = new TreeSet<>(List.of("preset", "model", "dataset", "batch", "seed", "threads",
         "admm.iterations", "rho.initial", "rho.growth", "rho.max", "prune.support", "augment.shift", "augment.flip",
         "distill.weight",
-        "distill.temperature", "distill.phases"));
+        "distill.temperature", "distill.phases", COMPRESSION, "allocation.method", "allocation.floor",
+        "allocation.images"));
     for (String phase : PHASES) {
       for (String k : PHASE_KEYS) {
         keys.add(phase + "." + k);
@@ -114,9 +120,49 @@ public final class PruningConfigParser {
             + " stage, and this configuration has " + (stages.size() + 1) + " (stages.*)");
       }
     }
+    AllocationTarget allocation = allocation();
+    if (allocation != null && !stages.isEmpty()) {
+      throw new ConfigException(COMPRESSION + " = " + s.get(COMPRESSION) + " (" + s.origin(COMPRESSION) + ") allocates"
+          + " one stage's layer targets; this configuration has " + (stages.size() + 1) + " stages (stages.*, e.g. from"
+          + " the preset): use a one-stage preset or give the stages' targets instead");
+    }
     return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
         rho, support, retrain, layers, shift, flip, distillation(), stages)
-        .withQuantization(QuantizationSettings.parse(s)), threads);
+        .withQuantization(QuantizationSettings.parse(s)), threads, allocation);
+  }
+
+  /** {@code compression} with {@code allocation.method|floor|images}, or null when no compression is set. */
+  private AllocationTarget allocation() throws ConfigException {
+    if (s.get(COMPRESSION) == null) {
+      for (String k : new String[] {"allocation.method", "allocation.floor", "allocation.images"}) {
+        if (s.get(k) != null) {
+          throw new ConfigException(k + " = " + s.get(k) + " (" + s.origin(k) + ") needs " + COMPRESSION + " (--compression R)");
+        }
+      }
+      return null;
+    }
+    double ratio = number(COMPRESSION);
+    if (!(ratio > 1) || Double.isInfinite(ratio)) {
+      throw bad(COMPRESSION, "a ratio above 1 (total conv and linear weights over those kept, e.g. 100)");
+    }
+    AllocationMethod method;
+    try {
+      method = s.get("allocation.method") == null ? AllocationMethod.SENSITIVITY
+          : AllocationMethod.parse(s.get("allocation.method").trim().toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw bad("allocation.method", "magnitude (one global magnitude threshold) or sensitivity (layers pruned one"
+          + " at a time on held-back training images)");
+    }
+    double floor = AllocationTarget.DEFAULT_FLOOR;
+    if (s.get("allocation.floor") != null) {
+      floor = number("allocation.floor");
+      if (!(floor > 0 && floor <= 1)) {
+        throw bad("allocation.floor", "a fraction in (0, 1]: the least of each layer's weights kept");
+      }
+    }
+    int images = s.get("allocation.images") == null ? AllocationTarget.DEFAULT_HELD_BACK
+        : integer("allocation.images", 1, 1 << 24);
+    return new AllocationTarget(ratio, method, floor, images);
   }
 
   /**

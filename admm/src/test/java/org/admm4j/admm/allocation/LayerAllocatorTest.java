@@ -1,0 +1,118 @@
+package org.admm4j.admm.allocation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.admm4j.admm.TinyNets;
+import org.admm4j.admm.config.ConfigException;
+import org.admm4j.admm.pipeline.TrainingData;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Parameter;
+import org.junit.jupiter.api.Test;
+
+class LayerAllocatorTest {
+
+  private static Map<String, Parameter> prunable(Model m) {
+    Map<String, Parameter> layers = new LinkedHashMap<>();
+    for (Parameter p : m.weights()) {
+      layers.put(p.name().substring(0, p.name().lastIndexOf('.')), p);
+    }
+    return layers;
+  }
+
+  @Test
+  void magnitudeKeepsTheGloballyLargestWeightsAboveEachFloor() throws ConfigException {
+    Model m = TinyNets.tiny("tiny", 1);
+    Map<String, Parameter> layers = prunable(m);
+    // conv1's weights tiny, fc2's huge: a global ranking takes fc2 first and conv1 only at its floor
+    SplittableRandom r = new SplittableRandom(5);
+    for (Map.Entry<String, Parameter> e : layers.entrySet()) {
+      float scale = e.getKey().equals("conv1") ? 1e-3f : 1f;
+      float[] w = e.getValue().data();
+      for (int i = 0; i < w.length; i++) {
+        w[i] = e.getKey().equals("fc2") ? (float) ((r.nextBoolean() ? 1 : -1) * r.nextDouble(5, 10))
+            : (float) (r.nextDouble(-1, 1) * scale);
+      }
+    }
+    AllocationTarget t = new AllocationTarget(4, AllocationMethod.MAGNITUDE, 0.01, 1);
+    LayerAllocation a = LayerAllocator.allocate(m, layers, t, null, null, 0);
+    long total = 36 + 864 + 240;
+    long kept = a.layers().stream().mapToLong(LayerAllocation.Layer::kept).sum();
+    assertTrue(kept <= total / 4, "kept " + kept);
+    assertTrue(kept >= total / 4 - 2, "the threshold is the lowest that fits: kept " + kept);
+    assertTrue(a.compression() >= 4);
+    assertEquals(1, a.layers().get(0).kept(), "conv1 at its floor: ceil(0.01·36)");
+    assertEquals(240, a.layers().get(2).kept(), "fc2 whole: " + a.layers());
+    // exactly the largest magnitudes of fc1
+    float[] fc1 = layers.get("fc1").data().clone();
+    int k = a.layers().get(1).kept();
+    int larger = 0;
+    float[] sorted = fc1.clone();
+    for (int i = 0; i < sorted.length; i++) {
+      sorted[i] = Math.abs(sorted[i]);
+    }
+    java.util.Arrays.sort(sorted);
+    float threshold = sorted[sorted.length - k];
+    for (float v : fc1) {
+      larger += Math.abs(v) >= threshold ? 1 : 0;
+    }
+    assertEquals(k, larger);
+    assertEquals(a.rules().size(), 2, "fc2 kept whole needs no rule");
+  }
+
+  @Test
+  void floorsAboveTheBudgetAreRefusedWithTheSetting() {
+    Model m = TinyNets.tiny("tiny", 1);
+    ConfigException e = assertThrows(ConfigException.class, () -> LayerAllocator.allocate(m, prunable(m),
+        new AllocationTarget(20, AllocationMethod.MAGNITUDE, 0.1, 1), null, null, 0));
+    assertTrue(e.getMessage().contains("allocation.floor"), e.getMessage());
+  }
+
+  @Test
+  void fractionIsMonotoneAndInterpolatedInLogKeep() {
+    List<LayerAllocation.Point> curve = List.of(new LayerAllocation.Point(0.5, 0.90), new LayerAllocation.Point(0.1, 0.80),
+        new LayerAllocation.Point(0.05, 0.85), new LayerAllocation.Point(0.01, 0.40));
+    double base = 0.90;
+    assertEquals(0.5, LayerAllocator.fraction(0.0, base, curve), 1e-12);
+    // halfway in drop between 0.5 (0) and 0.1 (0.10): halfway in log keep
+    assertEquals(Math.sqrt(0.5 * 0.1), LayerAllocator.fraction(0.05, base, curve), 1e-9);
+    // 0.05's better accuracy does not count: its drop is taken as 0.10 (the envelope)
+    assertEquals(0.05, LayerAllocator.fraction(0.10, base, curve), 1e-9);
+    assertEquals(0.01, LayerAllocator.fraction(0.6, base, curve), 1e-12);
+    double previous = 1;
+    for (double tol = 0; tol < 0.6; tol += 0.01) {
+      double f = LayerAllocator.fraction(tol, base, curve);
+      assertTrue(f <= previous + 1e-12, "falls as the tolerance grows");
+      previous = f;
+    }
+  }
+
+  @Test
+  void sensitivityMeetsTheTargetAndRecordsItsEvidenceWithoutChangingTheModel() throws ConfigException {
+    Model m = TinyNets.tiny("tiny", 2);
+    Map<String, Parameter> layers = prunable(m);
+    float[][] before = layers.values().stream().map(p -> p.data().clone()).toArray(float[][]::new);
+    TrainingData d = TinyNets.data(300, 10);
+    int n = 200, size = d.sampleSize();
+    float[] x = java.util.Arrays.copyOfRange(d.trainImages(), 100 * size, 300 * size);
+    byte[] y = java.util.Arrays.copyOfRange(d.trainLabels(), 100, 300);
+    LayerAllocation a = LayerAllocator.allocate(m, layers, new AllocationTarget(5, AllocationMethod.SENSITIVITY, 0.02,
+        n), x, y, n);
+    assertTrue(a.compression() >= 5, "compression " + a.compression());
+    assertTrue(a.compression() < 5.1, "close to the target: " + a.compression());
+    assertEquals(n, a.images());
+    for (LayerAllocation.Layer l : a.layers()) {
+      assertEquals(LayerAllocator.grid(0.02).length, l.sensitivity().size(), l.name());
+      assertTrue(l.kept() >= Math.ceil(0.02 * l.weights()), l.name());
+    }
+    int i = 0;
+    for (Parameter p : layers.values()) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(before[i++], p.data(), "weights restored: " + p.name());
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.admm4j.admm.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import org.admm4j.admm.TinyNets;
+import org.admm4j.admm.allocation.AllocationMethod;
+import org.admm4j.admm.allocation.AllocationTarget;
+import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.nn.io.SafeTensors;
+import org.admm4j.nn.io.SafeTensorsFile;
+import org.admm4j.nn.io.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run whose layer targets are allocated for a global compression after its dense phase. */
+class AllocatedRunTest {
+
+  @TempDir
+  Path dir;
+
+  private static final ForkJoinPool POOL = new ForkJoinPool(2);
+
+  @AfterAll
+  static void shutDown() {
+    POOL.shutdown();
+  }
+
+  private static PrunePlan plan() {
+    PrunePlan p = PruneRunTest.tinyPlan("sgd");
+    return p.withLayers(List.of());
+  }
+
+  private static PruneResult run(Path out, boolean resume, int stopAfter, AllocationTarget target) throws Exception {
+    TrainingData data = TinyNets.data(256, 128);
+    PruneRun r = resume ? PruneRun.resume(out, TinyNets::tiny, data, POOL)
+        : PruneRun.of(plan(), TinyNets::tiny, data, POOL).writeTo(out).command("test").allocate(target);
+    int[] seen = {0};
+    return r.listener(new PruneListener() {
+      @Override
+      public Control onEpoch(EpochEvent e) {
+        return stopAfter > 0 && ++seen[0] >= stopAfter ? Control.STOP : Control.CONTINUE;
+      }
+
+      @Override
+      public Control onAdmmIteration(AdmmIterationEvent e) {
+        return stopAfter > 0 && ++seen[0] >= stopAfter ? Control.STOP : Control.CONTINUE;
+      }
+    }).run();
+  }
+
+  @Test
+  void reachesTheCompressionAndReportsTheAllocation() throws Exception {
+    for (AllocationMethod method : AllocationMethod.values()) {
+      Path out = dir.resolve(method.setting());
+      PruneResult r = run(out, false, 0, new AllocationTarget(8, method, 0.02, 100));
+      assertTrue(r.finished());
+      JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+      assertTrue(rep.get("compression").getAsDouble() >= 8, method + ": " + rep.get("compression"));
+      JsonObject a = rep.getAsJsonObject("allocation");
+      assertEquals(method.setting(), a.get("method").getAsString());
+      JsonArray layers = a.getAsJsonArray("layers");
+      assertEquals(3, layers.size());
+      long kept = 0;
+      for (var e : layers) {
+        JsonObject l = e.getAsJsonObject();
+        kept += l.get("kept").getAsLong();
+        assertEquals(method == AllocationMethod.SENSITIVITY, l.has("sensitivity"), l.toString());
+      }
+      assertEquals(rep.get("nonzero_weights").getAsLong(), kept, "the run keeps what was allocated");
+      assertEquals(method == AllocationMethod.SENSITIVITY, a.has("tolerance"));
+    }
+  }
+
+  @Test
+  void aRunStoppedBeforeOrAfterTheAllocationResumesToTheSameBits() throws Exception {
+    AllocationTarget t = new AllocationTarget(8, AllocationMethod.SENSITIVITY, 0.02, 100);
+    Path whole = dir.resolve("whole");
+    run(whole, false, 0, t);
+    Path parts = dir.resolve("parts");
+    // stopped after dense epoch 1 (before the allocation), then after ADMM iteration 2 (after it)
+    assertFalse(run(parts, false, 1, t).finished());
+    assertFalse(run(parts, true, 3, null).finished());
+    assertEquals(Phase.ADMM, PruneRun.saved(parts).phase());
+    assertTrue(run(parts, true, 0, null).finished());
+    SafeTensorsFile a = SafeTensors.read(whole.resolve("model.safetensors"));
+    SafeTensorsFile b = SafeTensors.read(parts.resolve("model.safetensors"));
+    for (Map.Entry<String, Tensor> e : a.tensors().entrySet()) {
+      assertArrayEquals(e.getValue().data(), b.tensor(e.getKey()).data(), e.getKey());
+    }
+    assertEquals(JsonFiles.read(whole.resolve("report.json")).get("allocation"),
+        JsonFiles.read(parts.resolve("report.json")).get("allocation"));
+  }
+}

@@ -1,0 +1,55 @@
+package org.admm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.admm4j.admm.pipeline.JsonFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code prune --compression R}: layer targets allocated for a global ratio, in place of the preset's. */
+class CompressionFlagTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aGlobalTargetReplacesThePresetsLayerTargets() throws Exception {
+    Path out = dir.resolve("c");
+    MainTest.Run r = MainTest.run("prune", "--dataset", "synthetic", "--compression", "30",
+        "--set", "allocation.images=64", "--dense-epochs", "1", "--iterations", "2", "--retrain-epochs", "1",
+        "--train-limit", "256", "--test-limit", "64", "--threads", "2", "--no-progress", "--out", out.toString());
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("allocation (sensitivity"), r.out());
+    JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+    assertTrue(rep.get("compression").getAsDouble() >= 30, rep.get("compression").toString());
+    JsonObject a = rep.getAsJsonObject("allocation");
+    assertEquals(30.0, a.get("compression").getAsDouble());
+    assertEquals(64, a.get("held_back_images").getAsInt());
+    assertEquals(4, a.getAsJsonArray("layers").size(), "LeNet-5's conv1, conv2, fc1, fc2");
+  }
+
+  @Test
+  void layerTargetsBesideItAndStagedPresetsAreRefusedByName() {
+    MainTest.Run r = MainTest.run("prune", "--dataset", "synthetic", "--compression", "30", "--keep", "fc1=0.1",
+        "--out", dir.resolve("a").toString(), "--no-progress");
+    assertEquals(Main.EXIT_FAILED, r.code(), r.err());
+    assertTrue(r.err().contains("layers.fc1.keep = 0.1 (--keep)") && r.err().contains("compression = 30"), r.err());
+    r = MainTest.run("prune", "--preset", "lenet5-350x", "--compression", "30", "--out", dir.resolve("b").toString(),
+        "--no-progress");
+    assertEquals(Main.EXIT_FAILED, r.code(), r.err());
+    assertTrue(r.err().contains("stages"), r.err());
+    r = MainTest.run("prune", "--compression", "0.5", "--out", dir.resolve("c").toString(), "--no-progress");
+    assertEquals(Main.EXIT_FAILED, r.code(), r.err());
+    assertTrue(r.err().contains("compression = 0.5 (--compression)"), r.err());
+    r = MainTest.run("prune", "--compression", "30", "--set", "allocation.method=guess", "--out",
+        dir.resolve("d").toString(), "--no-progress");
+    assertTrue(r.err().contains("allocation.method = guess"), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+    assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")));
+  }
+}
