@@ -140,6 +140,10 @@ final class PruneCommand implements Callable<Integer> {
       + " (default 2).")
   Integer partitions;
 
+  @Option(names = "--sync-batches", paramLabel = "H", description = "With --spark: average dense training and"
+      + " retraining every H batches instead of once per epoch.")
+  Integer syncBatches;
+
   @Option(names = "--no-progress", description = "No progress bars (they are also off when no console is attached).")
   boolean noProgress;
 
@@ -219,8 +223,9 @@ final class PruneCommand implements Callable<Integer> {
       }
       return spark(plan, threadCount, dir, trainLim, testLim, command, progress, out);
     }
-    if (partitions != null) {
-      throw new RunException("--partitions " + partitions + " needs --spark MASTER");
+    if (partitions != null || syncBatches != null) {
+      throw new RunException((partitions != null ? "--partitions " + partitions : "--sync-batches " + syncBatches)
+          + " needs --spark MASTER");
     }
     TrainingData td = DataSource.load(plan.dataset(), data, trainLim, testLim, normalization, progress);
     Path start = from;
@@ -272,13 +277,16 @@ final class PruneCommand implements Callable<Integer> {
           + " SPARK_HOME/jars, or the jars Maven resolved for the spark module); under spark-submit it is there");
     }
     int p = partitions == null ? 2 : partitions;
+    if (syncBatches != null && syncBatches < 0) {
+      throw new RunException("--sync-batches must be at least 0, got " + syncBatches);
+    }
     OutputFolder.prepare(dir, force);
     progress.line("admm4j " + VersionInfo.version() + ": preset " + plan.preset() + ", " + plan.model() + " on "
         + plan.dataset() + ", Spark " + sparkMaster + ", " + p + " partitions, " + threadCount
         + " threads per task, seed " + plan.seed() + ", out " + dir);
     PruneResult r = SparkPrune.run(new SparkPrune.Job(sparkMaster, p, threadCount, plan,
         ModelSource::create, plan.dataset(), data == null ? null : data.toString(), trainLim, testLim, dir,
-        command), progress);
+        command, syncBatches == null ? 0 : syncBatches), progress);
     Path html = dir.resolve("report.html");
     HtmlReport.write(JsonFiles.read(r.reportJson()), html);
     progress.line("wrote " + html);

@@ -36,9 +36,11 @@ public final class NetworkTraining implements LocalSolver<Shard> {
   private final int epochOffset;
   private final ModelLayout masked;
   private final float[][] masks;
+  private final int roundsPerEpoch;
 
   private NetworkTraining(TaskSettings task, TaskSettings.Schedule schedule, ModelLayout layout, boolean admm,
-      int totalEpochs, int epochOffset, ModelLayout masked, float[][] masks) {
+      int totalEpochs, int epochOffset, ModelLayout masked, float[][] masks, int roundsPerEpoch) {
+    this.roundsPerEpoch = roundsPerEpoch;
     this.task = task;
     this.schedule = schedule;
     this.layout = layout;
@@ -55,19 +57,22 @@ public final class NetworkTraining implements LocalSolver<Shard> {
    */
   public static NetworkTraining wStep(TaskSettings task, TaskSettings.Schedule schedule, ModelLayout layout,
       int totalEpochs, int epochOffset) {
-    return new NetworkTraining(task, schedule, layout, true, totalEpochs, epochOffset, null, null);
+    return new NetworkTraining(task, schedule, layout, true, totalEpochs, epochOffset, null, null, 1);
   }
 
   /**
-   * One epoch of parameter averaging ({@code layout}: every tensor free), its index the round's; with
-   * {@code masks} (per pruned layer, in {@code masked}'s order) the pruned weights stay exactly 0.
+   * One round of parameter averaging ({@code layout}: every tensor free): round r is slice
+   * {@code r % roundsPerEpoch} of epoch {@code r / roundsPerEpoch} ({@link TaskSettings#syncBatches} batches
+   * each; the whole epoch when 0). With {@code masks} (per pruned layer, in {@code masked}'s order) the
+   * pruned weights stay exactly 0.
    */
   public static NetworkTraining averaging(TaskSettings task, TaskSettings.Schedule schedule, ModelLayout layout,
-      int epochOffset, ModelLayout masked, float[][] masks) {
+      int epochOffset, ModelLayout masked, float[][] masks, int roundsPerEpoch) {
     if ((masked == null) != (masks == null)) {
       throw new IllegalArgumentException("masks need the layout of the pruned weights, and the other way round");
     }
-    return new NetworkTraining(task, schedule, layout, false, schedule.epochs(), epochOffset, masked, masks);
+    return new NetworkTraining(task, schedule, layout, false, schedule.epochs(), epochOffset, masked, masks,
+        roundsPerEpoch);
   }
 
   @Override
@@ -104,11 +109,15 @@ public final class NetworkTraining implements LocalSolver<Shard> {
     double loss = 0;
     long samples = 0;
     for (int j = 0; j < epochs; j++) {
-      int epoch = admm ? iteration * epochs + j : iteration;
+      int epoch = admm ? iteration * epochs + j : iteration / roundsPerEpoch;
       opt.setLearningRate(s.lrAt(epoch, totalEpochs));
-      EpochStats st = EpochRunner.run(trainer, data, seed, epochOffset + epoch, "", RunListener.SILENT);
-      loss += st.meanLoss() * data.trainCount();
-      samples += data.trainCount();
+      int slice = admm ? 0 : iteration % roundsPerEpoch, h = task.syncBatches();
+      EpochStats st = admm || roundsPerEpoch == 1
+          ? EpochRunner.run(trainer, data, seed, epochOffset + epoch, "", RunListener.SILENT)
+          : EpochRunner.run(trainer, data, seed, epochOffset + epoch, slice * h, (slice + 1) * h, "",
+              RunListener.SILENT);
+      loss += st.meanLoss() * st.samples();
+      samples += st.samples();
     }
     float[][] x = admm ? layout.consensus(model) : new float[0][];
     ConsensusState next = new ConsensusState(state.partition(), x, admm ? state.u() : new float[0][],

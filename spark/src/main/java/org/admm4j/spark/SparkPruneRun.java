@@ -60,6 +60,7 @@ public final class SparkPruneRun {
   private RunListener log = RunListener.SILENT;
   private String command = "";
   private int checkpointEvery = 5;
+  private int syncBatches;
   private int trainLimit;
   private int testLimit;
   private final List<SparkFigures> figures = new ArrayList<>();
@@ -115,6 +116,19 @@ public final class SparkPruneRun {
     return this;
   }
 
+  /**
+   * Dense training and retraining average the partitions every {@code batches} batches instead of once per
+   * epoch (0, the default: once per epoch). More rounds cost one aggregation each and bring the averaged
+   * model closer to one trained on all the data.
+   */
+  public SparkPruneRun syncBatches(int batches) {
+    if (batches < 0) {
+      throw new IllegalArgumentException("syncBatches must be at least 0, got " + batches);
+    }
+    this.syncBatches = batches;
+    return this;
+  }
+
   /** The image limits applied to the data, for the report. */
   public SparkPruneRun dataLimits(int train, int test) {
     this.trainLimit = train;
@@ -153,10 +167,12 @@ public final class SparkPruneRun {
     List<String> blockNames = pruned.stream().map(l -> l.weight().name()).collect(Collectors.toList());
     ModelLayout all = ModelLayout.allFree(model);
     ModelLayout consensus = ModelLayout.of(model, blockNames);
-    TaskSettings task = TaskSettings.of(plan, models, threads);
+    TaskSettings task = TaskSettings.of(plan, models, threads, syncBatches);
+    int rounds = task.roundsPerEpoch((data.trainCount() + partitions - 1) / partitions);
     RunRecords records = new RunRecords(plan, data, threads, command, trainLimit, testLimit);
-    log.line(String.format(Locale.ROOT, "spark %s: %d partitions of ~%d images, %d threads per task", sc.master(),
-        partitions, data.trainCount() / partitions, threads));
+    log.line(String.format(Locale.ROOT, "spark %s: %d partitions of ~%d images, %d threads per task, averaging %s",
+        sc.master(), partitions, data.trainCount() / partitions, threads,
+        syncBatches == 0 ? "once per epoch" : "every " + syncBatches + " batches (" + rounds + " rounds an epoch)"));
 
     ShardSource src = source;
     int p = partitions;
@@ -173,10 +189,10 @@ public final class SparkPruneRun {
     JavaRDD<ConsensusState> states = shards.map(s -> ConsensusState.start(s.partition(), new float[0][],
         new float[0][], null));
     ParameterAveraging<Shard> averaging = new ParameterAveraging<>(sc, shards, states, all.free(model),
-        NetworkTraining.averaging(task, TaskSettings.Schedule.of(dense), all, 0, null, null), checkpointEvery);
+        NetworkTraining.averaging(task, TaskSettings.Schedule.of(dense), all, 0, null, null, rounds), checkpointEvery);
     double baseline = Double.NaN;
     for (int e = 0; e < dense.epochs(); e++) {
-      ParameterAveraging.Round r = averaging.round(e);
+      EpochRounds r = epoch(averaging, e, rounds);
       all.load(model, null, r.mean());
       double acc = accuracy(model);
       baseline = acc;
@@ -281,11 +297,11 @@ public final class SparkPruneRun {
         new float[0][], new float[0][], new LocalTraining(null, ((LocalTraining) s.local()).steps())));
     ParameterAveraging<Shard> retrain = new ParameterAveraging<>(sc, shards, retrainStart, all.free(model),
         NetworkTraining.averaging(task, TaskSettings.Schedule.of(r), all, dense.epochs() + iterations * w.epochs(),
-            consensus, masks), checkpointEvery);
+            consensus, masks, rounds), checkpointEvery);
     // the retraining states are computed (from the ADMM ones, whose step counts they carry)
     admm.close();
     for (int e = 0; e < r.epochs(); e++) {
-      ParameterAveraging.Round round = retrain.round(e);
+      EpochRounds round = epoch(retrain, e, rounds);
       all.load(model, null, round.mean());
       double acc = accuracy(model);
       EpochRecord rec = new EpochRecord(e + 1, round.loss(), acc, r.lrAt(e, r.epochs()),
@@ -333,4 +349,24 @@ public final class SparkPruneRun {
     Trainer t = new Trainer(model, Optimizers.create(plan.dense(), model.parameters()), threads, plan.batch());
     return t.accuracy(data.testImages(), data.testLabels(), data.testCount());
   }
+
+  /** One epoch's averaging rounds: the mean after the last, the samples, loss and seconds over all of them. */
+  private record EpochRounds(float[][] mean, double loss, long samples, double seconds) {}
+
+  private static EpochRounds epoch(ParameterAveraging<Shard> averaging, int epoch, int rounds) {
+    float[][] mean = null;
+    double loss = 0, seconds = 0;
+    long samples = 0;
+    for (int i = 0; i < rounds; i++) {
+      ParameterAveraging.Round r = averaging.round(epoch * rounds + i);
+      mean = r.mean();
+      if (r.samples() > 0) {
+        loss += r.loss() * r.samples();
+      }
+      samples += r.samples();
+      seconds += r.seconds();
+    }
+    return new EpochRounds(mean, samples == 0 ? Double.NaN : loss / samples, samples, seconds);
+  }
+
 }

@@ -9,13 +9,21 @@ import org.admm4j.admm.config.TrainingSchedule;
  * not serialisable, and the tasks need little of it).
  *
  * @param threads the kernel pool of each task's JVM: the bits depend on it, as on a local run's pool size
+ * @param syncBatches dense training and retraining average the partitions every this many batches (0: once
+ *     per epoch)
  */
 public record TaskSettings(SparkModelFactory models, String model, long seed, int batch, int threads, int shift,
-    boolean flip) implements Serializable {
+    boolean flip, int syncBatches) implements Serializable {
 
-  public static TaskSettings of(PrunePlan plan, SparkModelFactory models, int threads) {
+  public static TaskSettings of(PrunePlan plan, SparkModelFactory models, int threads, int syncBatches) {
     return new TaskSettings(models, plan.model(), plan.seed(), plan.batch(), threads, plan.augmentShift(),
-        plan.augmentFlip());
+        plan.augmentFlip(), syncBatches);
+  }
+
+  /** Averaging rounds per epoch for shards of at most {@code largestShard} images. */
+  public int roundsPerEpoch(int largestShard) {
+    int batches = (largestShard + batch - 1) / batch;
+    return syncBatches <= 0 ? 1 : Math.max(1, (batches + syncBatches - 1) / syncBatches);
   }
 
   /**

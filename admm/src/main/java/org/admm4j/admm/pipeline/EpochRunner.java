@@ -16,8 +16,22 @@ public final class EpochRunner {
 
   public static EpochStats run(Trainer trainer, TrainingData data, long seed, int globalEpoch, String label,
       RunListener listener) {
+    return run(trainer, data, seed, globalEpoch, 0, Integer.MAX_VALUE, label, listener);
+  }
+
+  /**
+   * Batches {@code [fromBatch, toBatch)} of epoch {@code globalEpoch}'s order only (clipped to the epoch):
+   * the slices 0..H, H..2H, … of one epoch, run one after the other, are the whole epoch's steps, bit for bit.
+   */
+  public static EpochStats run(Trainer trainer, TrainingData data, long seed, int globalEpoch, int fromBatch,
+      int toBatch, String label, RunListener listener) {
     int[] order = BatchOrder.shuffled(data.trainCount(), seed, globalEpoch);
-    long batches = (data.trainCount() + trainer.batchSize() - 1) / trainer.batchSize();
+    int b = trainer.batchSize();
+    int from = (int) Math.min(order.length, (long) fromBatch * b), to = (int) Math.min(order.length, (long) toBatch * b);
+    if (from > 0 || to < order.length) {
+      order = java.util.Arrays.copyOfRange(order, from, Math.max(from, to));
+    }
+    long batches = (order.length + trainer.batchSize() - 1) / trainer.batchSize();
     try (RunListener.ProgressTask bar = listener.begin(label, batches)) {
       int batch = trainer.batchSize();
       long t0 = System.nanoTime();
