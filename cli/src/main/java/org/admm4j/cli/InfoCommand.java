@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.admm4j.cli.config.Presets;
 import org.admm4j.datasets.DatasetResolver;
 import org.admm4j.kernels.KernelThreads;
+import org.admm4j.kernels.KernelTuning;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.Models;
 import picocli.CommandLine.Command;
@@ -39,6 +40,7 @@ final class InfoCommand implements Callable<Integer> {
     out.println("OS         " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
         + ", " + rt.availableProcessors() + " cores, max heap " + (rt.maxMemory() >> 20) + " MiB");
     out.println("kernels    " + Kernels.describe());
+    out.println("tuning     " + KernelTuning.describe());
     out.println("threads    " + KernelThreads.threads());
     out.println("models     " + String.join(", ", Models.names()));
     out.println("datasets   " + String.join(", ", DatasetResolver.names()));

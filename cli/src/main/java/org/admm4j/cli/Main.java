@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "admm4j", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
     description = "Systematic DNN weight pruning with ADMM, in pure Java.",
-    subcommands = {PruneCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, InfoCommand.class,
+    subcommands = {PruneCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, InfoCommand.class, TuneCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 

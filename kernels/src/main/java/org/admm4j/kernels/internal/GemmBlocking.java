@@ -17,23 +17,27 @@ final class GemmBlocking {
    * K slice. 256 measured best of 128–512 on an Intel Xeon with 48 KiB L1d and 2 MiB L2 (KC = 512, the
    * earlier choice on Zen 5, gave 94 GFLOP/s at m = 50, n = 2048, k = 500 and 149 at 512³; 256 gave
    * 110 and 160; LeNet-5 training step −4.5%): the KC×NR B panel (32 KiB at 16 lanes) then stays in L1
-   * while the A panels stream by. {@code -Dadmm4j.gemm.kc=N} overrides it for tuning runs; a different
-   * slice changes the order of the sums and so the low bits of every result.
+   * while the A panels stream by. A machine's tuned choice ({@link GemmTuning}) or {@code -Dadmm4j.gemm.kc=N}
+   * replaces it; a different slice changes the order of the sums and so the low bits of every result.
    */
-  static final int KC = positive("admm4j.gemm.kc", 256);
+  static final int KC;
 
   /** Rows of op(A) packed per block: the MC×KC A block stays in L2. Multiple of MR ({@code -Dadmm4j.gemm.mc}). */
-  static final int MC = roundToMr(positive("admm4j.gemm.mc", 96));
+  static final int MC;
+
+  static {
+    // the tuned choice of this machine, if any ({@link GemmTuning}); fixed for the JVM's life
+    GemmTuning.Choice c = GemmTuning.resolve();
+    KC = c.kc();
+    MC = c.mc();
+  }
 
   /** Columns of op(B) packed per block: the KC×NC B block (2 MiB) lives in L3. Multiple of every NR. */
   static final int NC = 1024;
 
-  /**
-   * Up to this many rows of C, full NR-wide panels of an untransposed B are read in place instead of
-   * packed: each panel then serves at most MC/MR tiles, too few to repay the copy (+10–15 % at
-   * 64×500×800 and 96×512×512). Above it, packing wins (in place, 1024³ lost 25 % to 4 KiB strides).
-   */
-  static final int DIRECT_B_MAX_ROWS = MC;
+  // Up to MC rows of C, full NR-wide panels of an untransposed B are read in place instead of packed: each
+  // panel then serves at most MC/MR tiles, too few to repay the copy (+10–15 % at 64×500×800 and
+  // 96×512×512). Above it, packing wins (in place, 1024³ lost 25 % to 4 KiB strides).
 
   /**
    * B is read in place only when its row stride is not a multiple of this many floats (1 KiB). Rows a
@@ -51,12 +55,11 @@ final class GemmBlocking {
 
   private GemmBlocking() {}
 
-  private static int positive(String property, int fallback) {
-    Integer value = Integer.getInteger(property);
-    return value != null && value > 0 ? value : fallback;
-  }
-
-  private static int roundToMr(int rows) {
-    return (rows + MR - 1) / MR * MR;
+  /** Makes sure the blocking has been chosen (its class initialised). */
+  static void touch() {
+    // reading a field of a class that is not a constant initialises it
+    if (KC < 0) {
+      throw new AssertionError();
+    }
   }
 }

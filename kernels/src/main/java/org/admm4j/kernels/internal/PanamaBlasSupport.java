@@ -1,7 +1,6 @@
 package org.admm4j.kernels.internal;
 
 import static org.admm4j.kernels.internal.GemmBlocking.DIRECT_B_ALIASING_STRIDE;
-import static org.admm4j.kernels.internal.GemmBlocking.DIRECT_B_MAX_ROWS;
 import static org.admm4j.kernels.internal.GemmBlocking.KC;
 import static org.admm4j.kernels.internal.GemmBlocking.MC;
 import static org.admm4j.kernels.internal.GemmBlocking.MR;
@@ -22,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * keeps an MR×NR tile of C in 16 vector accumulators over the whole slice (one broadcast of A per
  * row, two loads of B, FMAs only), and edges are trimmed when the tile is written back. When C has
  * few rows, full panels of an untransposed B are read in place instead (see
- * {@link GemmBlocking#DIRECT_B_MAX_ROWS}).
+ * {@link GemmBlocking#MC} rows).
  *
  * <p>NOTE: the accumulators leave the micro-kernel through a small tile buffer. Writing them to C
  * directly (alpha, beta and all) made C2 on JDK 17 box them inside the loop: ~15× slower.
@@ -53,8 +52,18 @@ final class PanamaBlasSupport implements BlasSupport {
         a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, pool);
   }
 
-  /** The single-threaded packed GEMM. */
+  /** The single-threaded packed GEMM, with this JVM's blocking. */
   static void gemmSequential(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    gemmBlocked(KC, MC, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * The single-threaded packed GEMM with K slices of {@code kcBlock} and A blocks of {@code mcBlock} rows (a
+   * multiple of MR), which also bounds the rows for which B is read in place: the tuner times the choices.
+   */
+  static void gemmBlocked(int kcBlock, int mcBlock, boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     if (k == 0 || alpha == 0f) {
@@ -63,22 +72,22 @@ final class PanamaBlasSupport implements BlasSupport {
     }
     GemmWorkspace ws = GemmWorkspace.acquire();
     try {
-      int kcMax = Math.min(KC, k);
-      float[] packedA = ws.packedA(roundUp(Math.min(MC, m), MR) * kcMax);
+      int kcMax = Math.min(kcBlock, k);
+      float[] packedA = ws.packedA(roundUp(Math.min(mcBlock, m), MR) * kcMax);
       float[] packedB = ws.packedB(roundUp(Math.min(NC, n), NR) * kcMax);
       float[] tile = ws.tile(MR * NR);
       for (int jc = 0; jc < n; jc += NC) {
         int nc = Math.min(NC, n - jc);
-        for (int pc = 0; pc < k; pc += KC) {
-          int kc = Math.min(KC, k - pc);
+        for (int pc = 0; pc < k; pc += kcBlock) {
+          int kc = Math.min(kcBlock, k - pc);
           // the first slice applies beta, later ones accumulate onto it
           float sliceBeta = pc == 0 ? beta : 1f;
           // few rows of C: each B panel serves only a few tiles, so full panels of an untransposed B
           // are read in place and only the ragged last panel is packed (unless B's rows alias in cache)
-          int direct = !transB && m <= DIRECT_B_MAX_ROWS && ldb % DIRECT_B_ALIASING_STRIDE != 0 ? nc / NR * NR : 0;
+          int direct = !transB && m <= mcBlock && ldb % DIRECT_B_ALIASING_STRIDE != 0 ? nc / NR * NR : 0;
           packB(transB, b, bOff, ldb, pc, jc + direct, kc, nc - direct, packedB);
-          for (int ic = 0; ic < m; ic += MC) {
-            int mc = Math.min(MC, m - ic);
+          for (int ic = 0; ic < m; ic += mcBlock) {
+            int mc = Math.min(mcBlock, m - ic);
             packA(transA, a, aOff, lda, ic, pc, mc, kc, packedA);
             macroKernel(mc, nc, kc, alpha, packedA, packedB, b, bOff + pc * ldb + jc, ldb, direct, sliceBeta,
                 c, cOff + ic * ldc + jc, ldc, tile);

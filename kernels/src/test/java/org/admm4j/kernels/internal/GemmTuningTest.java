@@ -1,0 +1,78 @@
+package org.admm4j.kernels.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GemmTuningTest {
+
+  @TempDir
+  Path dir;
+
+  private final Random random = new Random(77);
+
+  /** Every blocking the tuner may choose computes the product: all four layouts, sizes across its blocks. */
+  @Test
+  void everyCandidateBlockingComputesTheProduct() {
+    assumeTrue(KernelProvider.panamaUnavailableReason() == null, "Vector API unavailable");
+    int[][] sizes = {{1, 1, 1}, {7, 33, 129}, {50, 97, 300}, {97, 65, 513}, {200, 40, 390}};
+    for (GemmTuning.Choice ch : GemmTuning.CANDIDATES) {
+      for (int op = 0; op < 4; op++) {
+        for (int[] s : sizes) {
+          GemmCase g = new GemmCase(random, (op & 1) != 0, (op & 2) != 0, s[0], s[1], s[2], 0.5f, op == 3 ? 0.25f : 0f,
+              true);
+          PanamaBlasSupport.gemmBlocked(ch.kc(), ch.mc(), g.transA, g.transB, g.m, g.n, g.k, g.alpha, g.a, g.aOff,
+              g.lda, g.b, g.bOff, g.ldb, g.beta, g.c, g.cOff, g.ldc);
+          g.verify(ch + " " + op + " " + java.util.Arrays.toString(s));
+        }
+      }
+    }
+  }
+
+  @Test
+  void theDefaultBlockingIsTheSequentialKernelsBitForBit() {
+    assumeTrue(KernelProvider.panamaUnavailableReason() == null, "Vector API unavailable");
+    // the tests run with -Dadmm4j.tuning=off: the JVM's blocking is the default
+    assertEquals(GemmTuning.DEFAULT, new GemmTuning.Choice(GemmBlocking.KC, GemmBlocking.MC));
+    GemmCase g = new GemmCase(random, false, true, 64, 300, 700, 1f, 0f, false);
+    GemmCase h = new GemmCase(new Random(77), false, true, 64, 300, 700, 1f, 0f, false);
+    PanamaBlasSupport.gemmSequential(false, true, 64, 300, 700, 1f, g.a, 0, g.lda, g.b, 0, g.ldb, 0f, g.c, 0, g.ldc);
+    PanamaBlasSupport.gemmBlocked(256, 96, false, true, 64, 300, 700, 1f, g.a, 0, g.lda, g.b, 0, g.ldb, 0f, h.c, 0,
+        h.ldc);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(g.c, h.c);
+  }
+
+  @Test
+  void aWrittenChoiceReadsBackAndABrokenOneNamesItsKey() throws IOException {
+    Path f = dir.resolve("sub/gemm.properties");
+    GemmTuning.write(f, new GemmTuning.Choice(384, 144), "line one\nline two");
+    assertEquals(new GemmTuning.Choice(384, 144), GemmTuning.read(f));
+    assertTrue(Files.readString(f).contains("# line two"));
+    try (var files = Files.list(f.getParent())) {
+      assertEquals(1, files.count(), "no temporary file left");
+    }
+    Files.writeString(f, "kc=abc\nmc=96\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmTuning.read(f));
+    assertTrue(e.getMessage().contains("'kc' = abc"), e.getMessage());
+    Files.writeString(f, "kc=256\nmc=100\n");
+    e = assertThrows(IllegalArgumentException.class, () -> GemmTuning.read(f));
+    assertTrue(e.getMessage().contains("mc = 100"), e.getMessage());
+  }
+
+  @Test
+  void theCacheFileIsKeyedByMachineWidthAndJdk() {
+    String key = GemmTuning.machineKey();
+    assertTrue(key.contains(KernelProvider.getInstance().vectorBitSize() + "-bit"), key);
+    assertTrue(key.contains("jdk" + Runtime.version().feature()), key);
+    String name = GemmTuning.cacheFile().getFileName().toString();
+    assertTrue(name.matches("gemm-[a-z0-9-]+\\.properties"), name);
+  }
+}
