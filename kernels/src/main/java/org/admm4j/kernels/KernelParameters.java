@@ -56,5 +56,18 @@ public final class KernelParameters {
    */
   public static final double SPARSE_CONV_SHIFTED_MAX_DENSITY = 0.15;
 
+  /**
+   * Floats of transformed inputs and products ({@code 16·(inC + outC)} per tile) that one block of
+   * {@code WinogradConvolution} tiles may occupy: 1 MiB, so that a block stays in L2 between its input
+   * transform, its 16 products and its output transform (196 tiles for 32→32 channels, whole tile rows).
+   */
+  public static final long WINOGRAD_BLOCK_FLOATS = 1L << 18;
+
+  /**
+   * {@code WinogradConvolution.prefers} a 3×3 stride-1 layer over {@code Convolution.forward} from this
+   * many input channels on; with fewer the transforms cost more than the products save.
+   */
+  public static final int WINOGRAD_MIN_IN_CHANNELS = 8;
+
   private KernelParameters() {}
 }
