@@ -65,9 +65,12 @@ public final class KernelParameters {
 
   /**
    * {@code WinogradConvolution.prefers} a 3×3 stride-1 layer over {@code Convolution.forward} from this
-   * many input channels on; with fewer the transforms cost more than the products save.
+   * many input channels on; with fewer, the transforms and the 16 product planes (4× the output) cost
+   * more than the products save. Measured on one thread, JDK 17, AVX-512 Xeon (kernels/README.md): at
+   * batch 1 Winograd takes 3.6× im2col's time with 1 input channel (1→32 at 28×28), 2.4× with 3 and 1.5×
+   * with 8 (→16 at 32×32), and wins from 16 on (1.1× at 16→16, 2–3× at 32 and 64).
    */
-  public static final int WINOGRAD_MIN_IN_CHANNELS = 8;
+  public static final int WINOGRAD_MIN_IN_CHANNELS = 16;
 
   private KernelParameters() {}
 }
