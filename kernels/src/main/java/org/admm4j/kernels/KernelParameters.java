@@ -56,5 +56,21 @@ public final class KernelParameters {
    */
   public static final double SPARSE_CONV_SHIFTED_MAX_DENSITY = 0.15;
 
+  /**
+   * Floats of transformed inputs and products ({@code 16·(inC + outC)} per tile) that one block of
+   * {@code WinogradConvolution} tiles may occupy: 1 MiB, so that a block stays in L2 between its input
+   * transform, its 16 products and its output transform (196 tiles for 32→32 channels, whole tile rows).
+   */
+  public static final long WINOGRAD_BLOCK_FLOATS = 1L << 18;
+
+  /**
+   * {@code WinogradConvolution.prefers} a 3×3 stride-1 layer over {@code Convolution.forward} from this
+   * many input channels on; with fewer, the transforms and the 16 product planes (4× the output) cost
+   * more than the products save. Measured on one thread, JDK 17, AVX-512 Xeon (kernels/README.md): at
+   * batch 1 Winograd takes 3.6× im2col's time with 1 input channel (1→32 at 28×28), 2.4× with 3 and 1.5×
+   * with 8 (→16 at 32×32), and wins from 16 on (1.1× at 16→16, 2–3× at 32 and 64).
+   */
+  public static final int WINOGRAD_MIN_IN_CHANNELS = 16;
+
   private KernelParameters() {}
 }

@@ -44,6 +44,9 @@ public abstract class KernelProvider {
   /** Sparse-weight × dense-activation products for pruned layers at inference. */
   public abstract SparseSupport sparse();
 
+  /** Winograd F(2×2, 3×3) convolution for 3×3 stride-1 layers. */
+  public abstract WinogradSupport winograd();
+
   /** The provider every facade uses, chosen on first use. */
   public static KernelProvider getInstance() {
     return Holder.INSTANCE;

@@ -14,6 +14,7 @@ final class PanamaKernelProvider extends KernelProvider {
   private final PanamaProjectionSupport projection;
   private final PanamaOptimizerSupport optimizer;
   private final PanamaSparseSupport sparse;
+  private final PanamaWinogradSupport winograd;
 
   PanamaKernelProvider() {
     int bits = PanamaConstants.VECTOR_BIT_SIZE;
@@ -27,6 +28,7 @@ final class PanamaKernelProvider extends KernelProvider {
     projection = new PanamaProjectionSupport();
     optimizer = new PanamaOptimizerSupport();
     sparse = new PanamaSparseSupport();
+    winograd = new PanamaWinogradSupport();
     LOG.fine(() -> "admm4j kernels: Vector API, " + bits + "-bit float vectors");
   }
 
@@ -68,5 +70,10 @@ final class PanamaKernelProvider extends KernelProvider {
   @Override
   public SparseSupport sparse() {
     return sparse;
+  }
+
+  @Override
+  public WinogradSupport winograd() {
+    return winograd;
   }
 }

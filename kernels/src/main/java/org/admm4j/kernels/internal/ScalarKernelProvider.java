@@ -9,6 +9,7 @@ final class ScalarKernelProvider extends KernelProvider {
   private final ScalarProjectionSupport projection = new ScalarProjectionSupport();
   private final ScalarOptimizerSupport optimizer = new ScalarOptimizerSupport();
   private final ScalarSparseSupport sparse = new ScalarSparseSupport();
+  private final ScalarWinogradSupport winograd = new ScalarWinogradSupport();
 
   @Override
   public String name() {
@@ -48,5 +49,10 @@ final class ScalarKernelProvider extends KernelProvider {
   @Override
   public SparseSupport sparse() {
     return sparse;
+  }
+
+  @Override
+  public WinogradSupport winograd() {
+    return winograd;
   }
 }
