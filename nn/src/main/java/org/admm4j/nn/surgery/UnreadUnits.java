@@ -67,26 +67,39 @@ public final class UnreadUnits {
     int[][] shapes = new int[layers.size() + 1][];
     shapes[0] = spec.input();
     for (int i = 0; i < layers.size(); i++) {
-      int[] s = shapes[i];
-      LayerSpec l = layers.get(i);
-      if (l instanceof LayerSpec.Conv2d c) {
-        shapes[i + 1] = new int[] {c.outChannels(), (s[1] + 2 * c.padding() - c.kernel()) / c.stride() + 1,
-            (s[2] + 2 * c.padding() - c.kernel()) / c.stride() + 1};
-      } else if (l instanceof LayerSpec.Linear f) {
-        shapes[i + 1] = new int[] {f.outFeatures()};
-      } else if (l instanceof LayerSpec.MaxPool p) {
-        shapes[i + 1] = pooled(s, p.kernel(), p.stride(), p.padding());
-      } else if (l instanceof LayerSpec.AvgPool p) {
-        shapes[i + 1] = pooled(s, p.kernel(), p.stride(), p.padding());
-      } else if (l instanceof LayerSpec.GlobalAvgPool) {
-        shapes[i + 1] = new int[] {s[0], 1, 1};
-      } else if (l instanceof LayerSpec.Flatten) {
-        shapes[i + 1] = new int[] {Arrays.stream(s).reduce(1, (a, b) -> a * b)};
-      } else {
-        shapes[i + 1] = s; // relu, dropout, batchnorm, residual (same shape in and out)
-      }
+      shapes[i + 1] = output(layers.get(i), shapes[i]);
     }
     return shapes;
+  }
+
+  private static int[] output(LayerSpec l, int[] s) {
+    if (l instanceof LayerSpec.Conv2d c) {
+      return new int[] {c.outChannels(), (s[1] + 2 * c.padding() - c.kernel()) / c.stride() + 1,
+          (s[2] + 2 * c.padding() - c.kernel()) / c.stride() + 1};
+    }
+    if (l instanceof LayerSpec.Linear f) {
+      return new int[] {f.outFeatures()};
+    }
+    if (l instanceof LayerSpec.MaxPool p) {
+      return pooled(s, p.kernel(), p.stride(), p.padding());
+    }
+    if (l instanceof LayerSpec.AvgPool p) {
+      return pooled(s, p.kernel(), p.stride(), p.padding());
+    }
+    if (l instanceof LayerSpec.GlobalAvgPool) {
+      return new int[] {s[0], 1, 1};
+    }
+    if (l instanceof LayerSpec.Flatten) {
+      return new int[] {Arrays.stream(s).reduce(1, (a, b) -> a * b)};
+    }
+    if (l instanceof LayerSpec.Residual r) {
+      int[] body = s;
+      for (LayerSpec inner : r.body()) {
+        body = output(inner, body);
+      }
+      return body;
+    }
+    return s; // relu, dropout, batchnorm
   }
 
   private static int[] pooled(int[] s, int k, int stride, int padding) {
