@@ -71,7 +71,7 @@ def main(path):
         length, p = varint(raw, p)
         payload = data[off:off + length]
         off += length
-        kind = {0: 'dense', 1: 'sparse', 2: 'coded'}[enc]
+        kind = {0: "dense", 1: "sparse", 2: "coded", 3: "gapped"}[enc]
         line = f'  {name:16s} {str(dims):18s} {kind:6s} {entries:7d} entries {length:6d} B'
         if enc == 2:
             L = payload[0]

@@ -27,7 +27,7 @@ import org.admm4j.kernels.KernelThreads;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Parameter;
-import org.admm4j.nn.compact.CompactModelWriter;
+import org.admm4j.nn.compact.CompactExport;
 import org.admm4j.nn.inference.Execution;
 import org.admm4j.nn.inference.InferenceModel;
 import org.admm4j.nn.io.AtomicFile;
@@ -252,13 +252,15 @@ final class EvalCommand implements Callable<Integer> {
    */
   private static long[] sizes(ModelSource.Loaded stored) throws IOException {
     LinkedHashMap<String, Tensor> tensors = ModelTensors.of(stored.model());
-    Map<String, String> metadata = stored.onnx()
-        ? ModelMetadata.of(stored.model(), stored.normalization(), Map.of()) : stored.metadata();
+    Map<String, String> metadata = new LinkedHashMap<>(stored.onnx()
+        ? ModelMetadata.of(stored.model(), stored.normalization(), Map.of()) : stored.metadata());
+    // a compact source may name its zoo model only; safetensors files always carry the spec
+    metadata.putIfAbsent(ModelMetadata.SPEC, stored.model().spec().toJson());
     Path dir = Files.createTempDirectory("admm4j-eval");
     try {
       Path st = dir.resolve("model.safetensors"), compact = dir.resolve("model.a4jc");
       SafeTensors.write(st, tensors, metadata);
-      CompactModelWriter.write(compact, tensors, metadata);
+      CompactExport.write(compact, stored.model().spec(), tensors, metadata, CompactExport.Options.EXACT);
       return new long[] {Files.size(st), Files.size(compact)};
     } finally {
       try (var files = Files.list(dir)) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.admm4j.nn.compact.CompactModel;
 import org.admm4j.nn.compact.CompactModelReader;
-import org.admm4j.nn.compact.CompactModelWriter;
+import org.admm4j.nn.compact.CompactExport;
 import org.admm4j.nn.files.ModelFiles;
 import org.admm4j.nn.io.ModelTensors;
 import org.admm4j.onnx.OnnxExporter;
@@ -20,14 +20,16 @@ import org.admm4j.onnx.OnnxModel;
 import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.Tensor;
+import org.admm4j.nn.spec.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code admm4j export}: converts a run's {@code model.safetensors} into the compact format (values plus
- * one-byte relative indices, CRC-checked), then reads it back and checks every float.
+ * {@code admm4j export}: converts a run's {@code model.safetensors} into the compact format through
+ * {@code CompactExport} (units nothing reads stored as zeros, biases rounded only with {@code --bias-bits}),
+ * then reads it back and checks every float against what was written.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Convert a model into the compact format (model.a4jc, the default) or ONNX (model.onnx).")
@@ -58,6 +60,12 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing output file.")
   boolean force;
 
+  @Option(names = "--bias-bits", paramLabel = "BITS",
+      description = "Compact format: round the conv and linear biases to BITS-bit fixed point (2 to 24; error at "
+          + "most max|bias| / (2^(BITS-1) - 1) per bias), for models whose weights are quantized; 0 (the default) "
+          + "stores them exactly.")
+  int biasBits;
+
   @Override
   public Integer call() throws IOException {
     Path in = Files.isDirectory(model) ? model.resolve("model.safetensors") : model;
@@ -72,18 +80,22 @@ final class ExportCommand implements Callable<Integer> {
     if (format == Format.onnx) {
       return exportOnnx(in, target);
     }
+    CompactExport.Options options;
+    try {
+      options = new CompactExport.Options(biasBits);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bias-bits: " + e.getMessage());
+    }
     if (ModelSource.isOnnx(in)) {
       ModelSource.Loaded m = ModelSource.load(in);
-      return writeCompact(in, target, ModelTensors.of(m.model()),
-          new LinkedHashMap<>(ModelMetadata.of(m.model(), m.normalization(), Map.of("source", in.toString()))));
+      return writeCompact(in, target, m.model().spec(), ModelTensors.of(m.model()),
+          ModelMetadata.of(m.model(), m.normalization(), Map.of("source", in.toString())), options);
     }
-    // the compact file must rebuild its network alone: reading checks the tensors fit, and the spec of
-    // a file that names a built-in model only is recorded
+    // the compact file must rebuild its network alone: reading checks the tensors fit, and CompactExport records
+    // the spec (or the zoo model's name when it is the zoo's)
     StoredModel stored = ModelFiles.read(in);
-    LinkedHashMap<String, Tensor> tensors = ModelTensors.of(stored.model());
-    Map<String, String> metadata = new LinkedHashMap<>(stored.metadata());
-    metadata.putIfAbsent(ModelMetadata.SPEC, stored.model().spec().toJson());
-    return writeCompact(in, target, tensors, metadata);
+    return writeCompact(in, target, stored.model().spec(), ModelTensors.of(stored.model()), stored.metadata(),
+        options);
   }
 
   /**
@@ -119,17 +131,20 @@ final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  private int writeCompact(Path in, Path target, LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata)
-      throws IOException {
-    CompactModelWriter.write(target, tensors, metadata);
+  private int writeCompact(Path in, Path target, ModelSpec architecture, LinkedHashMap<String, Tensor> tensors,
+      Map<String, String> metadata, CompactExport.Options options) throws IOException {
+    CompactExport.Written written = CompactExport.write(target, architecture, tensors, metadata, options);
 
-    // read back: the export must give the same floats, bit for bit
+    // read back: the export must give the floats it wrote, bit for bit
     CompactModel back = CompactModelReader.read(target);
-    check(target, tensors, back.tensors());
+    check(target, written.tensors(), back.tensors());
     long dense = Files.size(in), compact = Files.size(target);
+    int zeroed = written.zeroedUnits().values().stream().mapToInt(Integer::intValue).sum();
     PrintWriter pw = spec.commandLine().getOut();
-    pw.printf(Locale.ROOT, "wrote %s: %,d bytes, %.1f× smaller than %s (%,d bytes); %d tensors read back exactly%n",
-        target, compact, (double) dense / compact, in, dense, tensors.size());
+    pw.printf(Locale.ROOT, "wrote %s: %,d bytes, %.1f× smaller than %s (%,d bytes); %d tensors read back exactly; "
+        + "%d units no weight reads stored as zeros%s%n", target, compact, (double) dense / compact, in, dense,
+        tensors.size(), zeroed, options.biasBits() == 0 ? "" : "; biases rounded to " + options.biasBits()
+        + "-bit fixed point");
     pw.flush();
     return 0;
   }

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.admm4j.admm.AdmmVersion;
 import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.Model;
-import org.admm4j.nn.compact.CompactModelWriter;
+import org.admm4j.nn.compact.CompactExport;
 import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
@@ -40,10 +40,13 @@ final class RunOutputs {
     meta.put("compression", String.format(Locale.ROOT, "%.2f", s.compression()));
     meta.put("final_accuracy", String.format(Locale.ROOT, "%.2f", s.accuracies().finalAccuracy()));
     SafeTensors.saveModel(model, modelFile, ModelMetadata.of(model, s.data().normalization(), meta));
-    // the compact form an embedding service loads (InferenceModel), from the file just written
+    // the compact form an embedding service loads (InferenceModel), from the file just written; a quantized
+    // run's biases are rounded to fixed point too (its weights took the larger error already)
     Path compactFile = dir.resolve("model.a4jc");
     SafeTensorsFile written = SafeTensors.read(modelFile);
-    CompactModelWriter.write(compactFile, new LinkedHashMap<>(written.tensors()), written.metadata());
+    CompactExport.Options options = s.state().plan().quantization().isEmpty() ? CompactExport.Options.EXACT
+        : CompactExport.Options.quantizedBiases(CompactExport.QUANTIZED_RUN_BIAS_BITS);
+    CompactExport.write(compactFile, model.spec(), written.tensors(), written.metadata(), options);
     JsonObject report = report(s);
     report.addProperty("model_bytes", Files.size(modelFile));
     report.addProperty("compact_model_bytes", Files.size(compactFile));

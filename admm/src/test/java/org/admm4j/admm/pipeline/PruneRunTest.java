@@ -141,11 +141,19 @@ class PruneRunTest {
     assertEquals(60, nonZero(f.tensor("fc1.weight")));
     assertEquals(18, nonZero(f.tensor("conv1.weight")));
     assertTrue(f.tensors().containsKey("fc1.bias"));
-    // the compact copy holds the same floats
+    // the compact copy holds the same floats, but zeros for the units no later weight reads, and predicts the same
     var compact = org.admm4j.nn.compact.CompactModelReader.read(dir.resolve("model.a4jc"));
-    for (Map.Entry<String, Tensor> e : f.tensors().entrySet()) {
+    var dense = org.admm4j.nn.files.ModelFiles.read(dir.resolve("model.safetensors")).model();
+    var expected = org.admm4j.nn.surgery.UnreadUnits.zero(dense.spec(), f.tensors()).tensors();
+    for (Map.Entry<String, Tensor> e : expected.entrySet()) {
       assertArrayEquals(e.getValue().data(), compact.tensors().get(e.getKey()).data(), e.getKey());
     }
+    var fromCompact = org.admm4j.nn.files.ModelFiles.read(dir.resolve("model.a4jc")).model();
+    float[] x = new float[4 * dense.inputSize()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.cos(0.7 * i);
+    }
+    assertArrayEquals(dense.predictLogits(x, 4), fromCompact.predictLogits(x, 4));
     assertEquals(Files.size(dir.resolve("model.a4jc")), rep.get("compact_model_bytes").getAsLong());
     assertFalse(rep.has("stages"), "a plan without stages reports none");
     assertFalse(rep.getAsJsonObject("config").keySet().stream().anyMatch(k -> k.startsWith("stages")));

@@ -43,7 +43,7 @@ final class CodedTensor {
       if (isZero(data[i])) {
         continue;
       }
-      int c = gapClass(i - last - 1);
+      int c = CodeTables.classOf(i - last);
       gapFreq[c]++;
       maxClass = Math.max(maxClass, c);
       levelFreq[index(levels, data[i])]++;
@@ -59,14 +59,14 @@ final class CodedTensor {
         continue;
       }
       int v = i - last;
-      int c = gapClass(i - last - 1);
+      int c = CodeTables.classOf(i - last);
       gaps.write(bits, c);
       bits.write(v & ((1 << c) - 1), c);
       codes.write(bits, index(levels, data[i]));
       last = i;
     }
     byte[] stream = bits.toByteArray();
-    int tables = tableBytes(gaps.alphabetSize()) + tableBytes(levels.length);
+    int tables = CodeTables.tableBytes(gaps.alphabetSize()) + CodeTables.tableBytes(levels.length);
     ByteBuffer out = ByteBuffer.allocate(1 + 4 * levels.length + 1 + tables + stream.length)
         .order(ByteOrder.LITTLE_ENDIAN);
     out.put((byte) levels.length);
@@ -74,8 +74,8 @@ final class CodedTensor {
       out.putFloat(l);
     }
     out.put((byte) gaps.alphabetSize());
-    putTable(out, gaps);
-    putTable(out, codes);
+    CodeTables.put(out, gaps);
+    CodeTables.put(out, codes);
     out.put(stream);
     assert entries > 0;
     return out.array();
@@ -121,17 +121,17 @@ final class CodedTensor {
     if (gapAlphabet < 1 || gapAlphabet > MAX_CLASSES) {
       return "field 'gapAlphabet' is " + gapAlphabet + ", expected 1.." + MAX_CLASSES;
     }
-    int tables = tableBytes(gapAlphabet) + tableBytes(levelCount);
+    int tables = CodeTables.tableBytes(gapAlphabet) + CodeTables.tableBytes(levelCount);
     if (n - p < tables) {
       return "truncated: the code tables need " + tables + " bytes, the payload has " + (n - p) + " left";
     }
     HuffmanCode gaps;
     HuffmanCode codes;
     try {
-      gaps = HuffmanCode.fromLengths(table(payload, p, gapAlphabet));
-      p += tableBytes(gapAlphabet);
-      codes = HuffmanCode.fromLengths(table(payload, p, levelCount));
-      p += tableBytes(levelCount);
+      gaps = CodeTables.read(payload, p, gapAlphabet);
+      p += CodeTables.tableBytes(gapAlphabet);
+      codes = CodeTables.read(payload, p, levelCount);
+      p += CodeTables.tableBytes(levelCount);
     } catch (IllegalArgumentException e) {
       return "field 'codeLengths': " + e.getMessage();
     }
@@ -161,41 +161,6 @@ final class CodedTensor {
       return "field 'bits': bytes or non-zero padding after the last of " + entries + " entries";
     }
     return null;
-  }
-
-  private static int gapClass(int gap) {
-    return 31 - Integer.numberOfLeadingZeros(gap + 1);
-  }
-
-  private static int tableBytes(int alphabet) {
-    return alphabet == 1 ? 0 : (alphabet + 1) / 2;
-  }
-
-  private static void putTable(ByteBuffer out, HuffmanCode code) {
-    int n = code.alphabetSize();
-    if (n == 1) {
-      return;
-    }
-    for (int s = 0; s < n; s += 2) {
-      int hi = code.length(s);
-      int lo = s + 1 < n ? code.length(s + 1) : 0;
-      out.put((byte) (hi << 4 | lo));
-    }
-  }
-
-  private static int[] table(ByteBuffer in, int at, int n) {
-    int[] lengths = new int[n];
-    if (n == 1) {
-      return lengths;
-    }
-    for (int s = 0; s < n; s++) {
-      int b = Byte.toUnsignedInt(in.get(at + s / 2));
-      lengths[s] = s % 2 == 0 ? b >>> 4 : b & 15;
-    }
-    if (n % 2 == 1 && (Byte.toUnsignedInt(in.get(at + n / 2)) & 15) != 0) {
-      throw new IllegalArgumentException("the padding nibble of the table is not 0");
-    }
-    return lengths;
   }
 
   /** Sorted distinct non-zero values (by raw bits, so −0 and NaN payloads survive), or null above 255. */

@@ -30,12 +30,14 @@ package org.admm4j.nn.compact;
  * raw header (v = unsigned LEB128 varint, at most 5 bytes, below 2^32):
  *   v metadataCount, per entry: v keyLength, key, v valueLength, value (UTF-8)
  *   v tensorCount, per tensor: v nameLength, name, u8 rank (≤ 8), rank × v dims, u8 encoding
- *     (0 dense, 1 sparse as in v1, 2 coded), v entries (sparse: stored entries with fillers; coded: non-zeros;
- *     dense: 0), v payloadLength
+ *     (0 dense, 1 sparse as in v1, 2 coded, 3 gapped), v entries (sparse: stored entries with fillers; coded and
+ *     gapped: non-zeros; dense: 0), v payloadLength
  *   u32 payloadsCrc32: of all payload bytes, in order
- * payloads, in tensor order, nothing after the last: dense and sparse as in v1, coded as {@link CodedTensor}
+ * payloads, in tensor order, nothing after the last: dense and sparse as in v1, coded as {@link CodedTensor},
+ *   gapped as {@link GappedTensor}
  * </pre>
- * A coded tensor's element count is bounded by the caller's cap on decoded floats (its gaps cost only about
+ * Files written before the gapped encoding existed use encodings 0–2 only and read as before. A coded or gapped
+ * tensor's element count is bounded by the caller's cap on decoded floats (its gaps cost only about
  * their logarithm, so the file size bounds it too loosely to serve as a guard).
  */
 final class CompactFormat {
@@ -54,6 +56,8 @@ final class CompactFormat {
   static final byte SPARSE = 1;
   /** Version 2: a codebook with entropy-coded gaps and level codes ({@link CodedTensor}). */
   static final byte CODED = 2;
+  /** Version 2: entropy-coded gaps with float32 or fixed-point values ({@link GappedTensor}). */
+  static final byte GAPPED = 3;
 
   /** Largest gap one entry can encode: 255 zeros between two stored positions. */
   static final int MAX_GAP = 255;

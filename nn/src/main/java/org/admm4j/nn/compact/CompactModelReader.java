@@ -361,8 +361,13 @@ public final class CompactModelReader {
             if (stored2 < 1 || stored2 > elements || length < 6) {
               expected = "1 ≤ entries ≤ " + elements + " and payloadLength ≥ 6 for a coded tensor";
             }
+          } else if (encoding == CompactFormat.GAPPED) {
+            if (stored2 < 1 || stored2 > elements || length < 5) {
+              expected = "1 ≤ entries ≤ " + elements + " and payloadLength ≥ 5 for a gapped tensor";
+            }
           } else {
-            throw fail(h.context + ": field 'encoding' is " + encoding + ", expected 0 (dense), 1 (sparse) or 2 (coded)");
+            throw fail(h.context + ": field 'encoding' is " + encoding
+                + ", expected 0 (dense), 1 (sparse), 2 (coded) or 3 (gapped)");
           }
           if (expected != null) {
             throw fail(h.context + ": fields 'entries' = " + stored2 + ", 'payloadLength' = " + length + " for "
@@ -400,9 +405,10 @@ public final class CompactModelReader {
           ByteBuffer payload = payloads.duplicate().position(from).limit(from + (int) e.length).slice()
               .order(ByteOrder.LITTLE_ENDIAN);
           float[] data;
-          if (e.encoding == CompactFormat.CODED) {
+          if (e.encoding == CompactFormat.CODED || e.encoding == CompactFormat.GAPPED) {
             data = new float[e.elements];
-            String problem = CodedTensor.decode(payload, e.entries, data);
+            String problem = e.encoding == CompactFormat.CODED ? CodedTensor.decode(payload, e.entries, data)
+                : GappedTensor.decode(payload, e.entries, data);
             if (problem != null) {
               throw fail(e.label(entries.size()) + ": " + problem + " (corrupt file)");
             }

@@ -19,9 +19,9 @@ import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.io.Tensor;
 
 /**
- * Writes pruned models in the compact format ({@link CompactFormat}): each tensor dense or as values plus
- * one-byte relative indices, whichever is smaller. At 2.5% density a weight costs 5 bytes instead of 160
- * spread over its zeros, about 32× smaller.
+ * Writes tensors in the compact format ({@link CompactFormat}), losslessly: each tensor in the smallest of its
+ * encodings (dense, sparse, coded, gapped). A model's file goes through {@link CompactExport}, which first drops
+ * what its predictions do not need.
  */
 public final class CompactModelWriter {
 
@@ -100,14 +100,18 @@ public final class CompactModelWriter {
 
   private record Encoded(byte[] name, int[] shape, byte encoding, int entries, byte[] payload) {}
 
-  /** The smallest of dense, sparse and (when the non-zeros take at most 255 values) coded. */
+  /** The smallest of dense, sparse, coded (when the non-zeros take at most 255 values) and gapped. */
   private static Encoded encode(String name, Tensor t) {
-    Encoded v1 = encodeV1(name, t);
+    Encoded best = encodeV1(name, t);
     byte[] coded = CodedTensor.encode(t.data());
-    if (coded != null && coded.length < v1.payload.length) {
-      return new Encoded(v1.name, v1.shape, CompactFormat.CODED, CodedTensor.entries(t.data()), coded);
+    if (coded != null && coded.length < best.payload.length) {
+      best = new Encoded(best.name, best.shape, CompactFormat.CODED, CodedTensor.entries(t.data()), coded);
     }
-    return v1;
+    byte[] gapped = GappedTensor.encode(t.data());
+    if (gapped != null && gapped.length < best.payload.length) {
+      best = new Encoded(best.name, best.shape, CompactFormat.GAPPED, CodedTensor.entries(t.data()), gapped);
+    }
+    return best;
   }
 
   private static Encoded encodeV1(String name, Tensor t) {

@@ -14,11 +14,13 @@ public final class CompactModels {
   private CompactModels() {}
 
   /**
-   * Writes every tensor of {@code model} (parameters and buffers) atomically, with {@code metadata} plus
-   * the model's name and spec ({@link ModelMetadata#of}) unless given.
+   * Writes every tensor of {@code model} (parameters and buffers) atomically through {@link CompactExport} with
+   * exact values, with {@code metadata} plus the model's name and spec ({@link ModelMetadata#of}) unless given;
+   * units no later weight reads are stored as zeros.
    */
   public static void saveModel(Model model, Path file, Map<String, String> metadata) throws IOException {
-    CompactModelWriter.write(file, ModelTensors.of(model), ModelMetadata.of(model, metadata));
+    CompactExport.write(file, model.spec(), ModelTensors.of(model), ModelMetadata.of(model, metadata),
+        CompactExport.Options.EXACT);
   }
 
   /** Copies {@code tensors} into {@code model} (see {@link ModelTensors#copyInto}). */

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
  * tensor legitimately decodes to more floats than the file has bytes, so the element cap is set to
  * {@link #MAX_ELEMENTS} and the allocation bound is 16 x the file size + 4 bytes x the cap + 1 MiB.
  * Seeds: a small conv/batchnorm/linear model written by {@code ModelFiles.write} in compact format version 1, and
- * version 2 files with coded, sparse and dense tensors, one with a raw and one with a deflated header.
+ * version 2 files with coded, sparse and dense tensors, one with a raw and one with a deflated header, and two
+ * written by {@code CompactExport} with gapped tensors (fixed-point and float32 values).
  */
 class CompactModelReaderFuzzTest {
   /** Floats the fuzzed files may decode to, dense (the real default is 2^28). */

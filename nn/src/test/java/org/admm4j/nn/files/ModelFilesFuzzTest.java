@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
  * a model or an {@link IOException} with a message. The model is built from the spec in the file's
  * metadata, so a fuzzed spec must not make it allocate more than its tensors hold: allocation bound
  * 64 x the file size + 1 MiB. Seeds: a small conv/batchnorm/linear model in both formats, with its spec
- * and input normalisation.
+ * and input normalisation, and a small pruned conv/linear model written by {@code CompactExport} (gapped
+ * tensors, fixed-point and float32 values).
  */
 class ModelFilesFuzzTest {
 

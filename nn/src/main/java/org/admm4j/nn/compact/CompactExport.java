@@ -1,0 +1,111 @@
+package org.admm4j.nn.compact;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.admm4j.nn.Models;
+import org.admm4j.nn.io.ModelMetadata;
+import org.admm4j.nn.io.Tensor;
+import org.admm4j.nn.spec.LayerSpec;
+import org.admm4j.nn.spec.ModelSpec;
+import org.admm4j.nn.surgery.UnreadUnits;
+
+/**
+ * A model's compact file, as small as its predictions allow: what every writer of {@code model.a4jc} (a run's
+ * outputs, {@code admm4j export}, {@code eval}'s size, {@link CompactModels#saveModel}) goes through. It zeroes
+ * the units no later weight reads ({@link UnreadUnits}: same logits), rounds the conv and linear biases to
+ * fixed point when asked (a quantized run: the only lossy step), and names a zoo model instead of storing its
+ * spec when the spec is the zoo's ({@code ModelFiles.read} rebuilds it from {@link ModelMetadata#MODEL} and
+ * still checks every tensor against it). {@link CompactModelWriter} then stores each tensor in its smallest
+ * encoding (a pruned LeNet-5's header: 436 bytes with the spec, 237 without).
+ */
+public final class CompactExport {
+
+  /**
+   * How the biases are stored.
+   *
+   * @param biasBits 0: exactly; else the bits of the fixed point ({@link FixedPoint}) they are rounded to
+   */
+  public record Options(int biasBits) {
+
+    /** Every value as the model has it (after zeroing what nothing reads). */
+    public static final Options EXACT = new Options(0);
+
+    public Options {
+      if (biasBits != 0 && (biasBits < FixedPoint.MIN_BITS || biasBits > FixedPoint.MAX_BITS)) {
+        throw new IllegalArgumentException("bias bits must be 0 (exact) or " + FixedPoint.MIN_BITS + " to "
+            + FixedPoint.MAX_BITS + ", not " + biasBits);
+      }
+    }
+
+    /** Biases rounded to {@code bits}-bit fixed point: for models whose weights are quantized already. */
+    public static Options quantizedBiases(int bits) {
+      return new Options(bits);
+    }
+  }
+
+  /** Bits {@link Options#quantizedBiases} gets for a quantized run: at most max|b| / 127 of error per bias. */
+  public static final int QUANTIZED_RUN_BIAS_BITS = 8;
+
+  /**
+   * What was written.
+   *
+   * @param tensors the tensors as the file holds them (what reading it gives back, bit for bit)
+   * @param metadata the metadata as the file holds it
+   * @param zeroedUnits per conv or linear layer, the unread units zeroed
+   */
+  public record Written(LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata,
+      Map<String, Integer> zeroedUnits) {}
+
+  private CompactExport() {}
+
+  /**
+   * Writes {@code tensors} of a model of architecture {@code spec} to {@code file} atomically; the caller's arrays
+   * are not changed. {@code metadata}'s {@link ModelMetadata#SPEC} is replaced by {@code spec}'s, or dropped when
+   * {@code spec} is the zoo model that {@link ModelMetadata#MODEL} (set to the spec's name when absent) names.
+   *
+   * @throws IllegalArgumentException when the tensors do not fit {@code spec}, or as {@link CompactModelWriter#write}
+   * @throws IOException when the file cannot be written (the target is left as it was)
+   */
+  public static Written write(Path file, ModelSpec spec, Map<String, Tensor> tensors, Map<String, String> metadata,
+      Options options) throws IOException {
+    UnreadUnits.Result zeroed = UnreadUnits.zero(spec, tensors);
+    LinkedHashMap<String, Tensor> out = zeroed.tensors();
+    if (options.biasBits() != 0) {
+      for (String bias : biases(spec.layers(), "", new java.util.ArrayList<>())) {
+        Tensor t = out.get(bias);
+        out.put(bias, new Tensor(t.shape(), FixedPoint.round(t.data(), options.biasBits())));
+      }
+    }
+    Map<String, String> meta = new LinkedHashMap<>(metadata == null ? Map.of() : metadata);
+    meta.putIfAbsent(ModelMetadata.MODEL, spec.name());
+    if (isZooSpec(spec, meta.get(ModelMetadata.MODEL))) {
+      meta.remove(ModelMetadata.SPEC);
+    } else {
+      meta.put(ModelMetadata.SPEC, spec.toJson());
+    }
+    CompactModelWriter.write(file, out, meta);
+    return new Written(out, meta, zeroed.zeroedUnits());
+  }
+
+  /** Whether {@code spec} is exactly the zoo model {@code name} (so the name alone rebuilds it). */
+  static boolean isZooSpec(ModelSpec spec, String name) {
+    return name != null && name.equals(spec.name()) && Models.names().contains(name) && Models.spec(name).equals(spec);
+  }
+
+  /** The bias tensors of every conv and linear layer, residual blocks included. */
+  private static List<String> biases(List<LayerSpec> layers, String prefix, List<String> out) {
+    for (LayerSpec l : layers) {
+      String name = prefix + l.name();
+      if (l instanceof LayerSpec.Conv2d c && c.bias() || l instanceof LayerSpec.Linear f && f.bias()) {
+        out.add(name + ".bias");
+      } else if (l instanceof LayerSpec.Residual r) {
+        biases(r.body(), name + ".", out);
+        biases(r.shortcut(), name + ".", out);
+      }
+    }
+    return out;
+  }
+}

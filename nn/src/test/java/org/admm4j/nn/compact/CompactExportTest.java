@@ -1,0 +1,104 @@
+package org.admm4j.nn.compact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Models;
+import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.inference.InferenceModel;
+import org.admm4j.nn.io.ModelMetadata;
+import org.admm4j.nn.io.ModelTensors;
+import org.admm4j.nn.spec.LayerSpec;
+import org.admm4j.nn.spec.ModelSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompactExportTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aZooSpecIsStoredAsItsNameAndRebuiltOnRead() throws IOException {
+    Model m = QuantizedLenet5.build(3);
+    Path f = dir.resolve("zoo.a4jc");
+    CompactExport.Written w = CompactExport.write(f, m.spec(), ModelTensors.of(m), ModelMetadata.of(m, Map.of()),
+        CompactExport.Options.EXACT);
+    Map<String, String> stored = CompactModelReader.read(f).metadata();
+    assertFalse(stored.containsKey(ModelMetadata.SPEC), stored.toString());
+    assertEquals("lenet5", stored.get(ModelMetadata.MODEL));
+    assertEquals(w.metadata(), stored);
+    assertEquals(Models.spec("lenet5"), ModelFiles.read(f).model().spec());
+    // the sparse path from the file predicts what the model does
+    InferenceModel im = InferenceModel.load(f);
+    float[] x = new float[8 * 784];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.sin(i * 0.37);
+    }
+    int[] expected = new int[8];
+    float[] logits = m.predictLogits(x, 8);
+    for (int i = 0; i < 8; i++) {
+      expected[i] = Model.argmax(logits, i * 10, 10);
+    }
+    assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(im.predictBatch(x, 8)));
+  }
+
+  @Test
+  void anyOtherSpecIsStored() throws IOException {
+    // named like a zoo model but one unit wider: the name alone would rebuild the wrong network
+    List<LayerSpec> layers = new java.util.ArrayList<>(Models.spec("lenet5").layers());
+    layers.set(5, new LayerSpec.Linear("fc1", 501, true));
+    ModelSpec wider = new ModelSpec("lenet5", new int[] {1, 28, 28}, 10, layers);
+    Model m = wider.build(1);
+    Path f = dir.resolve("wider.a4jc");
+    CompactExport.write(f, wider, ModelTensors.of(m), Map.of(ModelMetadata.MODEL, "lenet5"),
+        CompactExport.Options.EXACT);
+    assertEquals(wider.toJson(), CompactModelReader.read(f).metadata().get(ModelMetadata.SPEC));
+    assertEquals(wider, ModelFiles.read(f).model().spec());
+    // the zoo's spec under another model name is stored too
+    Model lenet = Models.create("lenet5", 1);
+    CompactExport.write(f, lenet.spec(), ModelTensors.of(lenet), Map.of(ModelMetadata.MODEL, "mine"),
+        CompactExport.Options.EXACT);
+    assertTrue(CompactModelReader.read(f).metadata().containsKey(ModelMetadata.SPEC));
+  }
+
+  /** Files written before the zoo reference (the spec in full, no gapped tensors) load as they did. */
+  @Test
+  void filesThatCarryTheSpecStillLoad() throws IOException {
+    Model m = QuantizedLenet5.build(5);
+    Path older = dir.resolve("older.a4jc");
+    Path v1 = dir.resolve("v1.a4jc");
+    CompactModelWriter.write(older, ModelTensors.of(m), ModelMetadata.of(m, Map.of()));
+    CompactModelWriter.writeVersion1(v1, ModelTensors.of(m), ModelMetadata.of(m, Map.of()));
+    for (Path f : List.of(older, v1)) {
+      Model back = ModelFiles.read(f).model();
+      assertEquals(m.spec(), back.spec());
+      assertEquals(ModelTensors.of(m), ModelTensors.of(back), f.toString());
+    }
+    Path newer = dir.resolve("newer.a4jc");
+    CompactModels.saveModel(m, newer, Map.of());
+    assertTrue(Files.size(newer) < Files.size(older), Files.size(newer) + " vs " + Files.size(older));
+  }
+
+  @Test
+  void refusesTensorsThatDoNotFitAndBadOptions() {
+    Model m = Models.create("lenet5", 2);
+    var tensors = ModelTensors.of(m);
+    tensors.remove("conv2.weight");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CompactExport.write(
+        dir.resolve("x.a4jc"), m.spec(), tensors, Map.of(), CompactExport.Options.EXACT));
+    assertTrue(e.getMessage().contains("'conv2.weight' is missing"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("x.a4jc")));
+    IllegalArgumentException bits = assertThrows(IllegalArgumentException.class,
+        () -> CompactExport.Options.quantizedBiases(1));
+    assertTrue(bits.getMessage().contains("0 (exact) or 2 to 24, not 1"), bits.getMessage());
+  }
+}
