@@ -7,9 +7,8 @@ public enum AllocationMethod {
   /** One magnitude threshold over every prunable weight, each layer kept at or above its floor. */
   MAGNITUDE,
   /**
-   * Each layer pruned alone at a few ratios and evaluated on held-back training images; each layer then
-   * gets the smallest keep fraction whose accuracy drop stays within one tolerance, the tolerance chosen so
-   * the totals meet the target.
+   * Each layer pruned alone at a few ratios and evaluated on held-back training images; the keep fractions
+   * then minimise the summed accuracy drops for the target's weight budget.
    */
   SENSITIVITY;
 

@@ -10,10 +10,11 @@ import org.admm4j.admm.config.LayerRule;
  * accuracy at each keep fraction tried). report.json's {@code allocation}.
  *
  * @param baselineAccuracy accuracy of the unpruned model on the held-back images (NaN for the magnitude method)
- * @param tolerance the accuracy drop each layer was allowed (sensitivity method; NaN otherwise)
+ * @param price the accuracy a kept weight was worth where the layers' choices balance (sensitivity method;
+ *     NaN otherwise)
  * @param images held-back training images evaluated (0 for the magnitude method)
  */
-public record LayerAllocation(AllocationTarget target, double baselineAccuracy, double tolerance, int images,
+public record LayerAllocation(AllocationTarget target, double baselineAccuracy, double price, int images,
     List<Layer> layers) {
 
   /** One measured point: the layer alone pruned to {@code keep}, the others dense. */

@@ -31,14 +31,14 @@ final class AllocationJson {
         o.get("floor").getAsDouble(), o.get("images").getAsInt());
   }
 
-  /** report.json's {@code allocation}: the target, the tolerance found, and per layer its choice and evidence. */
+  /** report.json's {@code allocation}: the target, the price per kept weight found, and per layer its choice and evidence. */
   static JsonObject of(LayerAllocation a) {
     JsonObject o = target(a.target());
     o.addProperty("achieved_compression", a.compression());
     if (!Double.isNaN(a.baselineAccuracy())) {
       o.addProperty("held_back_images", a.images());
       o.addProperty("held_back_accuracy", a.baselineAccuracy());
-      o.addProperty("tolerance", a.tolerance());
+      o.addProperty("price", a.price());
     }
     JsonArray layers = new JsonArray();
     for (LayerAllocation.Layer l : a.layers()) {
@@ -81,7 +81,7 @@ final class AllocationJson {
     boolean measured = o.has("held_back_accuracy");
     return new LayerAllocation(target == null ? target(o) : target,
         measured ? o.get("held_back_accuracy").getAsDouble() : Double.NaN,
-        measured ? o.get("tolerance").getAsDouble() : Double.NaN, measured ? o.get("held_back_images").getAsInt() : 0,
+        measured ? o.get("price").getAsDouble() : Double.NaN, measured ? o.get("held_back_images").getAsInt() : 0,
         layers);
   }
 }

@@ -74,20 +74,25 @@ class LayerAllocatorTest {
   }
 
   @Test
-  void fractionIsMonotoneAndInterpolatedInLogKeep() {
+  void eachLayerTakesThePointWithTheLeastDropPlusPrice() {
     List<LayerAllocation.Point> curve = List.of(new LayerAllocation.Point(0.5, 0.90), new LayerAllocation.Point(0.1, 0.80),
         new LayerAllocation.Point(0.05, 0.85), new LayerAllocation.Point(0.01, 0.40));
     double base = 0.90;
-    assertEquals(0.5, LayerAllocator.fraction(0.0, base, curve), 1e-12);
-    // halfway in drop between 0.5 (0) and 0.1 (0.10): halfway in log keep
-    assertEquals(Math.sqrt(0.5 * 0.1), LayerAllocator.fraction(0.05, base, curve), 1e-9);
-    // 0.05's better accuracy does not count: its drop is taken as 0.10 (the envelope)
-    assertEquals(0.05, LayerAllocator.fraction(0.10, base, curve), 1e-9);
-    assertEquals(0.01, LayerAllocator.fraction(0.6, base, curve), 1e-12);
+    int n = 1000;
+    assertEquals(1.0, LayerAllocator.fraction(0, base, curve, n), 1e-12, "free weights: keep all");
+    // 0.5 drops nothing: any positive price takes it
+    assertEquals(0.5, LayerAllocator.fraction(1e-6, base, curve, n), 1e-12);
+    // 0.05's better accuracy does not count (monotone drops: 0.10 like 0.1), so 0.1 is never the choice:
+    // 0.05 costs 0.10 of accuracy for 450 fewer weights than 0.5, worth it above 0.10 / 450 per weight
+    assertEquals(0.5, LayerAllocator.fraction(0.9 * 0.10 / 450, base, curve, n), 1e-12);
+    assertEquals(0.05, LayerAllocator.fraction(1.1 * 0.10 / 450, base, curve, n), 1e-12);
+    // 0.01 costs 0.40 more for 40 fewer: above 0.01 per weight
+    assertEquals(0.05, LayerAllocator.fraction(0.9 * 0.01, base, curve, n), 1e-12);
+    assertEquals(0.01, LayerAllocator.fraction(1.1 * 0.01, base, curve, n), 1e-12);
     double previous = 1;
-    for (double tol = 0; tol < 0.6; tol += 0.01) {
-      double f = LayerAllocator.fraction(tol, base, curve);
-      assertTrue(f <= previous + 1e-12, "falls as the tolerance grows");
+    for (double price = 1e-7; price < 10; price *= 1.5) {
+      double f = LayerAllocator.fraction(price, base, curve, n);
+      assertTrue(f <= previous + 1e-12, "falls as the price grows");
       previous = f;
     }
   }

@@ -77,7 +77,7 @@ class AllocatedRunTest {
         assertEquals(method == AllocationMethod.SENSITIVITY, l.has("sensitivity"), l.toString());
       }
       assertEquals(rep.get("nonzero_weights").getAsLong(), kept, "the run keeps what was allocated");
-      assertEquals(method == AllocationMethod.SENSITIVITY, a.has("tolerance"));
+      assertEquals(method == AllocationMethod.SENSITIVITY, a.has("price"));
     }
   }
 
