@@ -28,6 +28,8 @@ import org.admm4j.kernels.Kernels;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Parameter;
 import org.admm4j.nn.compact.CompactExport;
+import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.inference.Execution;
 import org.admm4j.nn.inference.InferenceModel;
 import org.admm4j.nn.io.AtomicFile;
@@ -105,7 +107,7 @@ final class EvalCommand implements Callable<Integer> {
     String name = dataset != null ? dataset : datasetOfRun(file);
 
     // the model on both paths, and its two sizes
-    ModelSource.Loaded stored = ModelSource.load(file);
+    StoredModel stored = ModelSource.load(file);
     InputNormalization normalization = normalize != null ? normalize : stored.normalization();
     InferenceModel dense = InferenceModel.of(stored.model(), normalization, Execution.DENSE);
     InferenceModel sparse = InferenceModel.of(stored.model(), normalization, Execution.AUTO);
@@ -250,9 +252,9 @@ final class EvalCommand implements Callable<Integer> {
    * Bytes of the loaded model as dense float32 safetensors and as a compact file, each written to a
    * temporary file (from the model already read, whatever format it came in).
    */
-  private static long[] sizes(ModelSource.Loaded stored) throws IOException {
+  private static long[] sizes(StoredModel stored) throws IOException {
     LinkedHashMap<String, Tensor> tensors = ModelTensors.of(stored.model());
-    Map<String, String> metadata = new LinkedHashMap<>(stored.onnx()
+    Map<String, String> metadata = new LinkedHashMap<>(stored.format() == ModelFiles.Format.ONNX
         ? ModelMetadata.of(stored.model(), stored.normalization(), Map.of()) : stored.metadata());
     // a compact source may name its zoo model only; safetensors files always carry the spec
     metadata.putIfAbsent(ModelMetadata.SPEC, stored.model().spec().toJson());

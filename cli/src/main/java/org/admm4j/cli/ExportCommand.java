@@ -87,7 +87,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bias-bits: " + e.getMessage());
     }
     if (ModelSource.isOnnx(in)) {
-      ModelSource.Loaded m = ModelSource.load(in);
+      StoredModel m = ModelSource.load(in);
       return writeCompact(in, target, m.model().spec(), ModelTensors.of(m.model()),
           ModelMetadata.of(m.model(), m.normalization(), Map.of("source", in.toString())), options);
     }
@@ -103,7 +103,7 @@ final class ExportCommand implements Callable<Integer> {
    * the same floats, bit for bit, or the export fails.
    */
   private int exportOnnx(Path in, Path target) throws IOException {
-    ModelSource.Loaded m = ModelSource.load(in);
+    StoredModel m = ModelSource.load(in);
     OnnxExporter.write(target, m.model(), m.normalization());
     OnnxModel back = OnnxImporter.read(target);
     if (!back.spec().equals(m.model().spec())) {

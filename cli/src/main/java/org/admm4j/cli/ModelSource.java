@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.files.ModelFiles;
@@ -14,7 +12,6 @@ import org.admm4j.nn.spec.ModelSpec;
 import org.admm4j.nn.spec.SpecException;
 import org.admm4j.nn.spec.SpecReader;
 import org.admm4j.onnx.OnnxImporter;
-import org.admm4j.onnx.OnnxModel;
 
 /**
  * What {@code --model} names: a zoo network ({@code lenet5}, ...), an architecture spec file
@@ -53,22 +50,17 @@ final class ModelSource {
     return ModelFiles.read(file).model().spec();
   }
 
-  /** A model file with what it records; {@code onnx} tells an imported ONNX file from admm4j's own formats. */
-  record Loaded(Path file, Model model, InputNormalization normalization, Map<String, String> metadata, boolean onnx) {}
-
   /** Whether {@code file} is read as ONNX (by its extension: ONNX files carry no magic bytes). */
   static boolean isOnnx(Path file) {
     return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
   }
 
-  /** Reads any model file: safetensors and compact through {@link ModelFiles}, ONNX through {@link OnnxImporter}. */
-  static Loaded load(Path file) throws IOException {
-    if (isOnnx(file)) {
-      OnnxModel m = OnnxImporter.read(file);
-      return new Loaded(file, m.model(), m.normalization(), m.metadata(), true);
-    }
-    StoredModel s = ModelFiles.read(file);
-    return new Loaded(file, s.model(), s.normalization(), s.metadata(), false);
+  /**
+   * Reads any model file through {@link ModelFiles}: safetensors and compact, and ONNX through the onnx
+   * module's reader ({@link StoredModel#format} tells them apart).
+   */
+  static StoredModel load(Path file) throws IOException {
+    return ModelFiles.read(file);
   }
 
   /** A freshly initialised network of {@code ref} (the {@code ModelFactory} of the commands). */

@@ -27,6 +27,7 @@ import org.admm4j.admm.config.ConfigException;
 import org.admm4j.nn.InputNormalization;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.files.ModelFiles;
+import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.spec.ModelSpec;
 import org.admm4j.spark.SparkPrune;
@@ -168,7 +169,7 @@ final class PruneCommand implements Callable<Integer> {
     int trainLim = trainLimit;
     int testLim = testLimit;
     InputNormalization normalization = normalize;
-    ModelSource.Loaded onnx = null;
+    StoredModel onnx = null;
     if (resume != null) {
       if (configGiven()) {
         throw new RunException("--resume continues a run with its saved settings; drop the setting flags"

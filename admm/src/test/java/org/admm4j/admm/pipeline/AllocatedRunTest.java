@@ -44,18 +44,7 @@ class AllocatedRunTest {
     TrainingData data = TinyNets.data(256, 128);
     PruneRun r = resume ? PruneRun.resume(out, TinyNets::tiny, data, POOL)
         : PruneRun.of(plan(), TinyNets::tiny, data, POOL).writeTo(out).command("test").allocate(target);
-    int[] seen = {0};
-    return r.listener(new PruneListener() {
-      @Override
-      public Control onEpoch(EpochEvent e) {
-        return stopAfter > 0 && ++seen[0] >= stopAfter ? Control.STOP : Control.CONTINUE;
-      }
-
-      @Override
-      public Control onAdmmIteration(AdmmIterationEvent e) {
-        return stopAfter > 0 && ++seen[0] >= stopAfter ? Control.STOP : Control.CONTINUE;
-      }
-    }).run();
+    return r.listener(PruneRunTest.stopAfter(stopAfter)).run();
   }
 
   @Test

@@ -78,7 +78,8 @@ class PruneRunTest {
     return r.listener(stopAfter(stopAfter)).run();
   }
 
-  private static PruneListener stopAfter(int n) {
+  /** A listener that stops the run after {@code n} epochs or iterations (0: never), as a kill would. */
+  static PruneListener stopAfter(int n) {
     int[] seen = {0};
     return new PruneListener() {
       @Override

@@ -51,18 +51,7 @@ class QuantizedPruneRunTest {
     TrainingData data = TinyNets.data(256, 128);
     PruneRun r = resume ? PruneRun.resume(out, TinyNets::tiny, data, POOL)
         : PruneRun.of(p, TinyNets::tiny, data, POOL).writeTo(out).command("test");
-    int[] seen = {0};
-    return r.listener(new PruneListener() {
-      @Override
-      public Control onEpoch(EpochEvent e) {
-        return stopAfter > 0 && ++seen[0] >= stopAfter ? Control.STOP : Control.CONTINUE;
-      }
-
-      @Override
-      public Control onAdmmIteration(AdmmIterationEvent e) {
-        return stopAfter > 0 && ++seen[0] >= stopAfter ? Control.STOP : Control.CONTINUE;
-      }
-    }).run();
+    return r.listener(PruneRunTest.stopAfter(stopAfter)).run();
   }
 
   @Test

@@ -25,20 +25,15 @@ final class DenseConvStep implements InferenceStep {
   /**
    * @param weight Not modified. The {@code [outC, inC, kh, kw]} filters.
    * @param bias Not modified; null for none.
+   * @param density the share of non-zero weights, for {@link #describe}
    */
-  DenseConvStep(String name, ConvShape single, float[] weight, float[] bias, boolean relu) {
+  DenseConvStep(String name, ConvShape single, float[] weight, float[] bias, boolean relu, double density) {
     this.name = name;
     this.single = single.withBatch(1);
     this.weight = weight.clone();
     this.bias = bias == null ? null : bias.clone();
     this.relu = relu;
-    long nonZero = 0;
-    for (float v : weight) {
-      if (v != 0f) {
-        nonZero++;
-      }
-    }
-    this.density = (double) nonZero / weight.length;
+    this.density = density;
     this.winograd = WinogradConvolution.prefers(this.single) ? WinogradConvolution.of(this.single, weight) : null;
   }
 

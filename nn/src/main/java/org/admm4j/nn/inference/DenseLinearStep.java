@@ -31,26 +31,22 @@ final class DenseLinearStep implements InferenceStep {
   /**
    * @param weight Not modified. {@code out × in}, row-major (PyTorch's layout).
    * @param bias Not modified; null for none.
+   * @param density the share of non-zero weights, for {@link #describe}
    */
-  DenseLinearStep(String name, int out, int in, float[] weight, float[] bias, boolean relu) {
+  DenseLinearStep(String name, int out, int in, float[] weight, float[] bias, boolean relu, double density) {
     this.name = name;
     this.in = in;
     this.out = out;
     this.ld = out % ALIASING_STRIDE == 0 ? out + 16 : out;
     this.transposed = new float[in * ld];
-    long nonZero = 0;
     for (int o = 0; o < out; o++) {
       for (int i = 0; i < in; i++) {
-        float v = weight[o * in + i];
-        transposed[i * ld + o] = v;
-        if (v != 0f) {
-          nonZero++;
-        }
+        transposed[i * ld + o] = weight[o * in + i];
       }
     }
     this.bias = bias == null ? null : bias.clone();
     this.relu = relu;
-    this.density = (double) nonZero / ((long) in * out);
+    this.density = density;
   }
 
   private record Output(float[] y) implements State {}

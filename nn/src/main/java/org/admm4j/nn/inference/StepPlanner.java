@@ -66,7 +66,8 @@ final class StepPlanner {
       if (execution == Execution.SPARSE || (execution == Execution.AUTO && SparseBlas.prefersSparseLinear(w))) {
         return new SparseLinearStep(name, w, linear.biasValues(), relu);
       }
-      return new DenseLinearStep(name, shape[0], shape[1], linear.weight().data(), linear.biasValues(), relu);
+      return new DenseLinearStep(name, shape[0], shape[1], linear.weight().data(), linear.biasValues(), relu,
+          w.density());
     }
     Conv2d conv = (Conv2d) layer;
     int[] shape = conv.weight().shape();
@@ -74,7 +75,7 @@ final class StepPlanner {
     if (execution == Execution.SPARSE || (execution == Execution.AUTO && SparseBlas.prefersSparseConv(w))) {
       return new SparseConvStep(name, conv.singleShape(), w, conv.biasValues(), relu);
     }
-    return new DenseConvStep(name, conv.singleShape(), conv.weight().data(), conv.biasValues(), relu);
+    return new DenseConvStep(name, conv.singleShape(), conv.weight().data(), conv.biasValues(), relu, w.density());
   }
 
   /**
