@@ -30,6 +30,22 @@ public final class Convolution {
     IMPL.forward(shape, x, w, bias, y, workspace, KernelThreads.forkPool());
   }
 
+  /**
+   * {@link #forward} for inference: same bits, but the workspace keeps nothing for
+   * {@link #backwardWeightsAfterForward}, so large batches reuse one cache-sized chunk of it.
+   */
+  public static void forwardOnly(ConvShape shape, float[] x, float[] w, float[] bias, float[] y,
+      float[] workspace) {
+    ArrayChecks.range("x", x, 0, shape.inputSize());
+    ArrayChecks.range("w", w, 0, shape.weightSize());
+    if (bias != null) {
+      ArrayChecks.range("bias", bias, 0, shape.outChannels());
+    }
+    ArrayChecks.range("y", y, 0, shape.outputSize());
+    checkWorkspace(shape, workspace);
+    IMPL.forwardOnly(shape, x, w, bias, y, workspace, KernelThreads.forkPool());
+  }
+
   /** {@code dx = ∂L/∂x} from {@code dy = ∂L/∂y}; dx Modified (overwritten). */
   public static void backwardData(ConvShape shape, float[] dy, float[] w, float[] dx, float[] workspace) {
     ArrayChecks.range("dy", dy, 0, shape.outputSize());

@@ -32,6 +32,16 @@ public final class Pooling {
     IMPL.maxPoolForward(shape, x, y, argmax);
   }
 
+  /**
+   * {@link #maxPoolForward}'s y without the argmax, on the calling thread, allocating nothing: for inference
+   * (there is no backward pass to route).
+   */
+  public static void maxPoolValues(PoolShape shape, float[] x, float[] y) {
+    ArrayChecks.range("x", x, 0, shape.inputSize());
+    ArrayChecks.range("y", y, 0, shape.outputSize());
+    IMPL.maxPoolValues(shape, x, y);
+  }
+
   /** {@code dx} (Modified, overwritten) receives each {@code dy} at its window's maximum. */
   public static void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx) {
     ArrayChecks.range("dy", dy, 0, shape.outputSize());

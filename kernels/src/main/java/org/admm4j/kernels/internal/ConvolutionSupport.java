@@ -14,6 +14,15 @@ public interface ConvolutionSupport {
   void forward(ConvShape shape, float[] x, float[] w, float[] bias, float[] y, float[] workspace,
       ForkJoinPool pool);
 
+  /**
+   * {@link #forward} leaving nothing in the workspace for {@link #backwardWeightsAfterForward} (inference):
+   * the chunked im2col path then reuses one chunk's scratch, which stays in cache. Same bits as forward.
+   */
+  default void forwardOnly(ConvShape shape, float[] x, float[] w, float[] bias, float[] y, float[] workspace,
+      ForkJoinPool pool) {
+    forward(shape, x, w, bias, y, workspace, pool);
+  }
+
   /** {@code dx = convᵀ(dy, w)}: the gradient with respect to the input, overwriting dx. */
   void backwardData(ConvShape shape, float[] dy, float[] w, float[] dx, float[] workspace, ForkJoinPool pool);
 
@@ -33,6 +42,9 @@ public interface ConvolutionSupport {
 
   /** {@code y = max over each window of x}; {@code argmax} receives the input index of each maximum. */
   void maxPoolForward(PoolShape shape, float[] x, float[] y, int[] argmax);
+
+  /** {@link #maxPoolForward} without the argmax (inference), on the calling thread: the same y. */
+  void maxPoolValues(PoolShape shape, float[] x, float[] y);
 
   /** {@code dx = 0}, then {@code dx[argmax[i]] += dy[i]}. */
   void maxPoolBackward(PoolShape shape, float[] dy, int[] argmax, float[] dx);

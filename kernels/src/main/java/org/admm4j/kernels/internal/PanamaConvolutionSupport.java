@@ -8,6 +8,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import org.admm4j.kernels.ConvShape;
 import org.admm4j.kernels.KernelParameters;
 import org.admm4j.kernels.PoolShape;
@@ -88,6 +89,16 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       forwardChunked(s, x, w, bias, y, workspace, pool);
     } else {
       forwardIm2col(s, x, w, bias, y, workspace, pool);
+    }
+  }
+
+  @Override
+  public void forwardOnly(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] workspace,
+      ForkJoinPool pool) {
+    if (!useDirect(s) && chunkedIm2col(s)) {
+      forwardChunked(s, x, w, 0, bias, y, workspace, pool, false);
+    } else {
+      forward(s, x, w, bias, y, workspace, pool);
     }
   }
 
@@ -283,7 +294,6 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     }
   }
 
-
   /**
    * im2col + GEMM unless {@code -Dadmm4j.convVariant=direct}: with the packed SGEMM, conv1's input gradient
    * takes 0.94–1.08 ms through col2im against 1.18–1.25 ms direct (one output channel leaves the direct
@@ -415,7 +425,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    */
   private void chunkPatches(ConvShape s, ConvShape ps, float[] x, float[] ws, int cols, int ld, int b0, int n) {
     if (s.padding() == 0) {
-      im2colGather(s, x, 0, ws, cols, ld, b0, b0, b0 + n);
+      im2colWindows(s, x, 0, ws, cols, ld, b0, b0, b0 + n);
       return;
     }
     int per = chunkSamples(s);
@@ -438,7 +448,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     int inC = s.inChannels(), kh = s.kernelHeight(), kw = s.kernelWidth(), oh = s.outHeight(), ow = s.outWidth();
     if (ow < LANES) {
       // rows narrower than a vector: one gather per vector of the plane (chunkedIm2col: plane ≥ LANES)
-      im2colGather(ps, ws, padOff, ws, cols, ld, 0, 0, n);
+      im2colWindows(ps, ws, padOff, ws, cols, ld, 0, 0, n);
       return;
     }
     int plane = oh * ow;
@@ -459,9 +469,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   /**
    * {@code n ≥ LANES} floats from {@code src} to {@code dst}: vectors at 0, L, 2L, … with the last moved
    * back to {@code n − L} (its overlap is written twice with the same values); System.arraycopy costs more
-   * than the copy itself at these lengths (16–64 floats). Narrower rows are gathered instead: a 256-bit
-   * species on a 512-bit platform is not intrinsified by C2 on JDK 17 and boxes every vector (16 MB a call
-   * for an 8-channel 28×28 layer at batch 32).
+   * than the copy itself at these lengths (16–64 floats). Narrower rows: {@link #copyWindow} (not a narrower
+   * species: a 256-bit species on a 512-bit platform is not intrinsified by C2 on JDK 17 and boxes every vector).
    */
   private static void copyRow(float[] src, int from, float[] dst, int to, int n) {
     for (int j = 0; ; j += LANES) {
@@ -477,8 +486,8 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * Offset of chunk {@code ch}'s output rows (row pitch {@code ld}) in the {@link #forwardChunked}
    * workspace; its patch matrix follows.
    */
-  private static int chunkBase(ConvShape s, int ch, int ld) {
-    return reusesChunk(s) ? 0 : ch * (s.outChannels() + Im2col.patchSize(s)) * ld;
+  private static int chunkBase(ConvShape s, int ch, int ld, boolean keep) {
+    return !keep || reusesChunk(s) ? 0 : ch * (s.outChannels() + Im2col.patchSize(s)) * ld;
   }
 
   /**
@@ -489,19 +498,19 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
    * the pool; the bits do not depend on the pool.
    */
   void forwardChunked(ConvShape s, float[] x, float[] w, float[] bias, float[] y, float[] ws, ForkJoinPool pool) {
-    forwardChunked(s, x, w, 0, bias, y, ws, pool);
+    forwardChunked(s, x, w, 0, bias, y, ws, pool, true);
   }
 
   /** {@link #forwardChunked} with the weights at {@code wOff} of {@code w} (which may be the workspace). */
   private void forwardChunked(ConvShape s, float[] x, float[] w, int wOff, float[] bias, float[] y, float[] ws,
-      ForkJoinPool pool) {
+      ForkJoinPool pool, boolean keep) {
     int k = Im2col.patchSize(s), outC = s.outChannels(), plane = s.outHeight() * s.outWidth();
     int per = chunkSamples(s), ld = per * plane + CHUNK_PAD;
     // the zero-bordered sample's shape, made once per call (one sample a chunk)
     ConvShape ps = s.padding() == 0 ? null : paddedShape(s, 1);
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
-      int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
+      int rows = chunkBase(s, ch, ld, keep), cols = rows + outC * ld;
       chunkPatches(s, ps, x, ws, cols, ld, b0, n);
       if (per == 1) {
         // one sample: its output rows are y's planes
@@ -545,7 +554,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     ConvShape ps = s.padding() == 0 ? null : paddedShape(s, 1);
     for (int b0 = 0, ch = 0; b0 < s.batch(); b0 += per, ch++) {
       int n = Math.min(per, s.batch() - b0);
-      int rows = chunkBase(s, ch, ld), cols = rows + outC * ld;
+      int rows = chunkBase(s, ch, ld, true), cols = rows + outC * ld;
       if (!colsReady || reusesChunk(s)) {
         chunkPatches(s, ps, x, ws, cols, ld, b0, n);
       }
@@ -614,7 +623,7 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
         }
       }
     }
-    forwardChunked(t, dy, ws, wOff, null, dx, ws, pool);
+    forwardChunked(t, dy, ws, wOff, null, dx, ws, pool, true);
   }
 
   /** The shape whose direct forward is this shape's input gradient: dy padded by kernel − 1, 180°-turned w. */
@@ -692,82 +701,63 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   }
 
   /**
-   * 2×2, stride-2 max-pool, a vector of outputs at a time: four gathers fetch the window corners, and a
-   * tournament of compares and blends (top pair, bottom pair, then the two winners) picks the same element
-   * as the scalar row-major scan with strict {@code >}. The scalar loop spends most of its time on
-   * mispredicted branches on real data (2.2 ms against 0.27 ms on all-equal input for LeNet-5's pool1).
-   * LeNet-5's output rows (12 and 4) are shorter than a 16-lane vector, so where the input dimensions are
-   * even the planes are walked as one flat sequence of outputs; otherwise row by row.
+   * 2×2, stride-2 max-pool, a vector of outputs at a time: two vectors of each of the window's input rows,
+   * split into their even and odd lanes (the corners) by two-vector rearranges, and a tournament of compares
+   * and blends (top pair, bottom pair, then the two winners) that picks the same element as the scalar
+   * row-major scan with strict {@code >}. The scalar loop spends most of its time on mispredicted branches on
+   * real data; index gathers of the corners cost twice these rearranges on an Intel Xeon. Output rows
+   * shorter than a vector (LeNet-5's 12 and 4) spill into the next rows' outputs, which the next vectors
+   * overwrite; the outputs whose vector would pass the last plane's end (or read past x's) go by the scalar
+   * loop, so nothing outside the planes is written. {@code argmax} may be null (inference).
    */
   @Override
   void maxPool2x2(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
-    int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
-    int outputs = (planeHi - planeLo) * oh * ow;
-    if (s.inHeight() == 2 * oh && w == 2 * ow && outputs >= LANES) {
-      maxPool2x2Flat(s, x, y, argmax, planeLo * oh * ow, planeHi * oh * ow);
-    } else if (ow >= LANES) {
-      maxPool2x2Rows(s, x, y, argmax, planeLo, planeHi);
-    } else {
-      super.maxPool2x2(s, x, y, argmax, planeLo, planeHi);
-    }
-  }
-
-  /**
-   * Even input sizes, outputs {@code [from, to)} (whole rows): output t (over all planes) has its window's
-   * top-left corner at {@code 2t + ⌊t / outWidth⌋·inWidth}. A first, branch-predictable pass writes the
-   * corners into {@code argmax} (overwritten anyway), which then serves as the gather map, so no scratch is
-   * needed. Vector and scalar tail pick the same element, so the bits do not depend on where a range starts.
-   */
-  private static void maxPool2x2Flat(PoolShape s, float[] x, float[] y, int[] argmax, int from, int to) {
-    int ow = s.outWidth(), w = s.inWidth();
-    // corners, row by row
-    for (int t = from, corner = 2 * from + from / ow * w; t < to; t += ow, corner += 2 * w) {
-      for (int j = 0; j < ow; j++) {
-        argmax[t + j] = corner + 2 * j;
-      }
-    }
-    int bound = from + FLOATS.loopBound(to - from);
-    for (int t0 = from; t0 < bound; t0 += LANES) {
-      IntVector corner = IntVector.fromArray(INTS, argmax, t0);
-      FloatVector tl = FloatVector.fromArray(FLOATS, x, 0, argmax, t0);
-      FloatVector tr = FloatVector.fromArray(FLOATS, x, 1, argmax, t0);
-      FloatVector bl = FloatVector.fromArray(FLOATS, x, w, argmax, t0);
-      FloatVector br = FloatVector.fromArray(FLOATS, x, w + 1, argmax, t0);
-      tournament(tl, tr, bl, br, corner, w, y, argmax, t0);
-    }
-    // scalar tail, output by output
-    for (int t = bound; t < to; t++) {
-      maxPool2x2Row(x, w, argmax[t], y, argmax, t, 0, 1);
-    }
-  }
-
-  /** Any sizes, rows of at least one vector: gathers along each output row with the even-offset map. */
-  private static void maxPool2x2Rows(PoolShape s, float[] x, float[] y, int[] argmax, int planeLo, int planeHi) {
-    int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth();
-    int bound = FLOATS.loopBound(ow);
+    int oh = s.outHeight(), ow = s.outWidth(), w = s.inWidth(), inPlane = s.inHeight() * w;
+    int end = planeHi * oh * ow;
     IntVector twice = IntVector.fromArray(INTS, EVEN, 0);
     for (int plane = planeLo; plane < planeHi; plane++) {
-      int in = plane * s.inHeight() * w;
-      int out = plane * oh * ow;
       for (int i = 0; i < oh; i++) {
-        int top = in + 2 * i * w;
-        int o = out + i * ow;
-        for (int j = 0; j < bound; j += LANES) {
+        int top = plane * inPlane + 2 * i * w;
+        int o = (plane * oh + i) * ow;
+        int j = 0;
+        for (; j < ow && o + j + LANES <= end && top + w + 2 * (j + LANES) <= x.length; j += LANES) {
           int a = top + 2 * j;
-          FloatVector tl = FloatVector.fromArray(FLOATS, x, a, EVEN, 0);
-          FloatVector tr = FloatVector.fromArray(FLOATS, x, a + 1, EVEN, 0);
-          FloatVector bl = FloatVector.fromArray(FLOATS, x, a + w, EVEN, 0);
-          FloatVector br = FloatVector.fromArray(FLOATS, x, a + w + 1, EVEN, 0);
-          tournament(tl, tr, bl, br, twice.add(a), w, y, argmax, o + j);
+          FloatVector t0 = FloatVector.fromArray(FLOATS, x, a);
+          FloatVector t1 = FloatVector.fromArray(FLOATS, x, a + LANES);
+          FloatVector b0 = FloatVector.fromArray(FLOATS, x, a + w);
+          FloatVector b1 = FloatVector.fromArray(FLOATS, x, a + w + LANES);
+          FloatVector tl = t0.rearrange(EVEN_LANES).blend(t1.rearrange(EVEN_LANES), HIGH_HALF);
+          FloatVector tr = t0.rearrange(ODD_LANES).blend(t1.rearrange(ODD_LANES), HIGH_HALF);
+          FloatVector bl = b0.rearrange(EVEN_LANES).blend(b1.rearrange(EVEN_LANES), HIGH_HALF);
+          FloatVector br = b0.rearrange(ODD_LANES).blend(b1.rearrange(ODD_LANES), HIGH_HALF);
+          if (argmax == null) {
+            tournament(tl, tr, bl, br, y, o + j);
+          } else {
+            tournament(tl, tr, bl, br, twice.add(a), w, y, argmax, o + j);
+          }
         }
-        // scalar tail
-        maxPool2x2Row(x, w, top, y, argmax, o, bound, ow);
+        if (j < ow) {
+          maxPool2x2Row(x, w, top, y, argmax, o, j, ow);
+        }
       }
     }
   }
 
-  /** Even lane offsets {0, 2, 4, …}: the gather map that picks every other float. */
+  /** Even lane offsets {0, 2, 4, …}: every window's left corner, relative to the first. */
   private static final int[] EVEN = evenOffsets();
+
+  /**
+   * Lane i takes lane 2i mod L: a vector's even lanes in the low half, and (applied to the next vector) that
+   * one's even lanes in the high half, joined by a blend on {@link #HIGH_HALF}. One-vector rearranges: C2 on
+   * JDK 17 compiles them to one permute, while the two-vector form runs in Java (2.5× slower than gathers).
+   */
+  private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromArray(FLOATS, lanesModulo(0), 0);
+
+  /** Lane i takes lane 2i + 1 mod L. */
+  private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromArray(FLOATS, lanesModulo(1), 0);
+
+  /** Lanes L/2 … L − 1. */
+  private static final VectorMask<Float> HIGH_HALF = FLOATS.indexInRange(-LANES / 2, LANES / 2);
 
   private static int[] evenOffsets() {
     int[] even = new int[LANES];
@@ -775,6 +765,21 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       even[i] = 2 * i;
     }
     return even;
+  }
+
+  private static int[] lanesModulo(int first) {
+    int[] lanes = new int[LANES];
+    for (int i = 0; i < LANES; i++) {
+      lanes[i] = (2 * i + first) % LANES;
+    }
+    return lanes;
+  }
+
+  /** The window maxima alone, with the tie rule of the indexed tournament below. */
+  private static void tournament(FloatVector tl, FloatVector tr, FloatVector bl, FloatVector br, float[] y, int o) {
+    FloatVector topMax = tl.blend(tr, tr.compare(VectorOperators.GT, tl));
+    FloatVector bottomMax = bl.blend(br, br.compare(VectorOperators.GT, bl));
+    topMax.blend(bottomMax, bottomMax.compare(VectorOperators.GT, topMax)).intoArray(y, o);
   }
 
   /** Writes the window maxima and their indices; ties go to the earlier corner in row-major order. */
@@ -793,9 +798,9 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
 
   /**
    * Stride 1, no padding: the {@code outHeight × outWidth} block a tap (c, p, q) copies from a sample is the
-   * input plane's window at (p, q), so one gather map ({@code t ↦ ⌊t/outWidth⌋·inWidth + t mod outWidth})
-   * serves every tap; a vector gather per {@code LANES} columns replaces {@code outHeight} short copies
-   * (LeNet-5's conv2 at batch 64: 256K copies of 8 floats, 0.9–2.0 ms against 0.8–0.9 ms gathered).
+   * input plane's window at (p, q): {@code outHeight} rows of {@code outWidth} floats, copied by
+   * {@link #copyWindow} with whole-vector loads and stores (no gathers: a 16-lane gather with its index check
+   * cost more than the GEMM it feeds on an Intel Xeon, 4.5 of LeNet-5's 8.5 ms conv2 at batch 64).
    * Pure copies: the same bits as {@link Im2col#im2col}.
    */
   @Override
@@ -805,32 +810,23 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
       super.im2col(s, x, cols, lo, hi);
       return;
     }
-    im2colGather(s, x, 0, cols, 0, s.batch() * plane, 0, lo, hi);
+    im2colWindows(s, x, 0, cols, 0, s.batch() * plane, 0, lo, hi);
   }
 
   /**
-   * The gathered im2col (stride 1, no padding, plane ≥ lanes) of samples {@code [lo, hi)} into a patch
-   * matrix at {@code base} with row pitch {@code ld} whose first column belongs to sample {@code b0}.
+   * The im2col (stride 1, no padding, plane ≥ lanes) of samples {@code [lo, hi)} into a patch matrix at
+   * {@code base} with row pitch {@code ld} whose first column belongs to sample {@code b0}.
    */
-  void im2colGather(ConvShape s, float[] x, int xOff, float[] cols, int base, int ld, int b0, int lo, int hi) {
+  void im2colWindows(ConvShape s, float[] x, int xOff, float[] cols, int base, int ld, int b0, int lo, int hi) {
     int plane = s.outHeight() * s.outWidth();
-    int[] map = gatherMap(s.outWidth(), s.inWidth(), plane);
     int inC = s.inChannels(), h = s.inHeight(), w = s.inWidth(), kh = s.kernelHeight(), kw = s.kernelWidth();
-    int bound = FLOATS.loopBound(plane);
     for (int b = lo; b < hi; b++) {
       int xb = xOff + b * inC * h * w;
       for (int c = 0; c < inC; c++) {
         for (int p = 0; p < kh; p++) {
           for (int q = 0; q < kw; q++) {
             int row = base + ((c * kh + p) * kw + q) * ld + (b - b0) * plane;
-            int src = xb + (c * h + p) * w + q;
-            for (int t = 0; t < bound; t += LANES) {
-              FloatVector.fromArray(FLOATS, x, src, map, t).intoArray(cols, row + t);
-            }
-            // scalar tail
-            for (int t = bound; t < plane; t++) {
-              cols[row + t] = x[src + map[t]];
-            }
+            copyWindow(x, xb + (c * h + p) * w + q, w, cols, row, s.outHeight(), s.outWidth());
           }
         }
       }
@@ -838,33 +834,33 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
   }
 
   /**
-   * Gather maps of the last few layer shapes (a model has only a handful of convolutions), so steady-state
-   * training allocates nothing; slots are replaced round-robin, whole records, so racing threads only ever
-   * see complete maps.
+   * {@code rows × width} floats from {@code src} (row pitch {@code pitch}) to {@code dst}, packed. Rows of a
+   * vector or more go by {@link #copyRow}. Narrower rows go one whole vector each, in increasing order (no
+   * gathers: a 16-lane gather with its index check cost more than the GEMM it feeds on an Intel Xeon): a
+   * row's store spills past its width into the next rows' places, which their own stores then overwrite;
+   * the rows whose vector would reach past the block (or past {@code src}'s end) are copied one float at a
+   * time, so nothing outside {@code [to, to + rows·width)} is written (samples of one patch row may be
+   * filled by different threads). Loading two rows into one vector with a blend measured no faster.
    */
-  private static final GatherMap[] MAPS = new GatherMap[8];
-  private static int nextMap;
-
-  private record GatherMap(int outWidth, int inWidth, int plane, int[] offsets) {}
-
-  private static int[] gatherMap(int outWidth, int inWidth, int plane) {
-    GatherMap[] maps = MAPS;
-    for (int i = 0; i < maps.length; i++) {
-      GatherMap m = maps[i];
-      if (m != null && m.outWidth == outWidth && m.inWidth == inWidth && m.plane == plane) {
-        return m.offsets;
+  private static void copyWindow(float[] src, int from, int pitch, float[] dst, int to, int rows, int width) {
+    if (width >= LANES) {
+      for (int i = 0; i < rows; i++) {
+        copyRow(src, from + i * pitch, dst, to + i * width, width);
+      }
+      return;
+    }
+    int block = rows * width;
+    int i = 0;
+    for (; i < rows && i * width + LANES <= block && from + i * pitch + LANES <= src.length; i++) {
+      FloatVector.fromArray(FLOATS, src, from + i * pitch).intoArray(dst, to + i * width);
+    }
+    for (; i < rows; i++) {
+      for (int j = 0; j < width; j++) {
+        dst[to + i * width + j] = src[from + i * pitch + j];
       }
     }
-    int[] offsets = new int[plane];
-    for (int t = 0; t < plane; t++) {
-      offsets[t] = t / outWidth * inWidth + t % outWidth;
-    }
-    synchronized (MAPS) {
-      MAPS[nextMap] = new GatherMap(outWidth, inWidth, plane, offsets);
-      nextMap = (nextMap + 1) % MAPS.length;
-    }
-    return offsets;
   }
+
 
   /** Stride 1: {@link PanamaCol2im} (same bits as the scalar scatter); strided shapes keep the scatter. */
   @Override

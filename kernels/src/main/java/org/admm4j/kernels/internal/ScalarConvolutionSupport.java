@@ -113,6 +113,11 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
   }
 
   @Override
+  public void maxPoolValues(PoolShape s, float[] x, float[] y) {
+    maxPoolForwardPlanes(s, x, y, null, 0, s.batch() * s.channels());
+  }
+
+  @Override
   public void maxPoolForward(PoolShape s, float[] x, float[] y, int[] argmax, ForkJoinPool pool) {
     int planes = s.batch() * s.channels(), grain = poolPlanesPerTask(s);
     if (pool == null || pool.getParallelism() < 2 || planes <= grain) {
@@ -169,7 +174,9 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
             }
           }
           y[out + i * ow + j] = max;
-          argmax[out + i * ow + j] = best;
+          if (argmax != null) {
+            argmax[out + i * ow + j] = best;
+          }
         }
       }
     }
@@ -207,7 +214,9 @@ class ScalarConvolutionSupport implements ConvolutionSupport {
         best = a + w + 1;
       }
       y[o + j] = max;
-      argmax[o + j] = best;
+      if (argmax != null) {
+        argmax[o + j] = best;
+      }
     }
   }
 

@@ -351,6 +351,36 @@ class ConvolutionSupportTest extends KernelTestCase {
     return new float[][] {y, dx, dw, db};
   }
 
+  /**
+   * Inference's forward (one chunk's scratch reused) gives forward's bits, for shapes of one and of several
+   * chunks, padded and not, rows narrower and wider than a vector.
+   */
+  @Test
+  void forwardOnlyGivesForwardsBits() {
+    ConvShape[] cases = {
+      new ConvShape(21, 20, 12, 12, 50, 5, 5, 1, 0),
+      new ConvShape(3, 1, 28, 28, 20, 5, 5, 1, 0),
+      new ConvShape(9, 16, 14, 14, 24, 3, 3, 1, 1),
+      new ConvShape(2, 3, 9, 11, 5, 3, 3, 2, 1),
+      new ConvShape(40, 7, 9, 13, 6, 3, 3, 1, 0),
+    };
+    for (KernelProvider provider : providers()) {
+      ConvolutionSupport conv = provider.convolution();
+      for (ConvShape s : cases) {
+        float[] x = randomFloats(s.inputSize());
+        float[] w = randomFloats(s.weightSize());
+        float[] b = randomFloats(s.outChannels());
+        float[] want = poisoned(s.outputSize());
+        conv.forward(s, x, w, b, want, poisoned(conv.workspaceSize(s)), null);
+        for (ForkJoinPool pool : new ForkJoinPool[] {null, pool2}) {
+          float[] got = poisoned(s.outputSize());
+          conv.forwardOnly(s, x, w, b, got, poisoned(conv.workspaceSize(s)), pool);
+          assertArrayEquals(want, got, provider.name() + " forwardOnly " + s);
+        }
+      }
+    }
+  }
+
   @Test
   void workspaceTooLargeForAnArrayIsNamed() {
     ConvShape huge = new ConvShape(100_000, 20, 12, 12, 50, 5, 5, 1, 0);

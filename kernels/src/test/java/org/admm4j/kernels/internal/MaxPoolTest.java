@@ -21,6 +21,8 @@ class MaxPoolTest extends KernelTestCase {
     new PoolShape(2, 50, 8, 8, 2, 2),
     new PoolShape(1, 2, 9, 40, 2, 2),
     new PoolShape(1, 3, 6, 70, 2, 2),
+    new PoolShape(3, 5, 13, 27, 2, 2),
+    new PoolShape(2, 4, 2, 2, 2, 2),
   };
 
   /** Values from {-1, 0, 1}: most windows hold ties; the first maximum in row-major order must win. */
@@ -55,6 +57,13 @@ class MaxPoolTest extends KernelTestCase {
     assertArrayEquals(want, argmax, provider.name() + " argmax " + s);
     for (int i = 0; i < want.length; i++) {
       assertEquals(x[want[i]], y[i], provider.name() + " y[" + i + "] " + s);
+    }
+    // inference's call without the argmax: the same bits, nothing written past y's end
+    float[] values = poisoned(s.outputSize() + 40);
+    provider.convolution().maxPoolValues(s, x, values);
+    for (int i = 0; i < values.length; i++) {
+      assertEquals(i < y.length ? Float.floatToRawIntBits(y[i]) : Float.floatToRawIntBits(Float.NaN),
+          Float.floatToRawIntBits(values[i]), provider.name() + " maxPoolValues y[" + i + "] " + s);
     }
   }
 

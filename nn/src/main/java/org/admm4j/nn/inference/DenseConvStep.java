@@ -56,7 +56,7 @@ final class DenseConvStep implements InferenceStep {
       winograd.forward(count, x, bias, relu, b.output(), b.workspace());
       return b.output();
     }
-    Convolution.forward(single.withBatch(count), x, weight, bias, b.output(), b.workspace());
+    Convolution.forwardOnly(single.withBatch(count), x, weight, bias, b.output(), b.workspace());
     if (relu) {
       Elementwise.relu(count * single.outputSize(), b.output(), 0, b.output(), 0);
     }

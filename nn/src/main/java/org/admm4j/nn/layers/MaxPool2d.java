@@ -69,8 +69,9 @@ public final class MaxPool2d extends Layer {
     if (training) {
       Pooling.maxPoolForward(s.shape(count), in, s.output, s.argmax);
     } else {
-      // evaluation and inference stay on the caller's thread and allocate nothing (InferenceModel's promise)
-      Pooling.maxPoolForwardSequential(s.shape(count), in, s.output, s.argmax);
+      // evaluation and inference stay on the caller's thread and allocate nothing (InferenceModel's promise);
+      // no backward pass follows, so no argmax
+      Pooling.maxPoolValues(s.shape(count), in, s.output);
     }
     return s.output;
   }
