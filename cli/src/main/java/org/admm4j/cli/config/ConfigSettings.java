@@ -147,7 +147,9 @@ public final class ConfigSettings {
 
   /** The layer pattern of a {@code layers.<pattern>.structure} key, or null for other keys. */
   public static String structurePattern(String key) {
-    if (!key.startsWith(LAYERS_PREFIX) || !key.endsWith(STRUCTURE_SUFFIX)) {
+    // "layers.structure" starts with the prefix and ends with the suffix that overlap in it: no pattern.
+    if (!key.startsWith(LAYERS_PREFIX) || !key.endsWith(STRUCTURE_SUFFIX)
+        || key.length() <= LAYERS_PREFIX.length() + STRUCTURE_SUFFIX.length()) {
       return null;
     }
     return key.substring(LAYERS_PREFIX.length(), key.length() - STRUCTURE_SUFFIX.length());

@@ -62,7 +62,12 @@ class CompactModelReaderChecksummedFuzzTest {
       p += 4;
       for (long i = 0; i < metadata && p < headerEnd; i++) {
         p += 2 + (b.getShort(p) & 0xffff);
-        p += 4 + b.getInt(p);
+        int valueLength = b.getInt(p);
+        if (valueLength < 0) {
+          // a negative length would walk p backwards: with up to 2^32 entries the loop would never end
+          break;
+        }
+        p += 4 + valueLength;
       }
       long tensors = b.getInt(p) & 0xffffffffL;
       p += 4;
