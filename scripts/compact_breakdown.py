@@ -55,28 +55,35 @@ def main(path):
     tensors, p = varint(raw, p)
     off = 16 + hlen
     total_stream = total_ideal = 0
-    for _ in range(tensors):
-        n, p = varint(raw, p)
-        name = raw[p:p + n].decode()
-        p += n
-        rank = raw[p]
-        p += 1
-        dims = []
-        for _ in range(rank):
-            d, p = varint(raw, p)
-            dims.append(d)
+    zoo_table = bool(flags & 2)
+    if zoo_table:
+        print(f'  tensor table without names and shapes: those of zoo model {meta["model"].decode()!r}')
+    for t in range(tensors):
+        if zoo_table:
+            name, dims = f'tensor {t + 1}', ['zoo']
+        else:
+            n, p = varint(raw, p)
+            name = raw[p:p + n].decode()
+            p += n
+            rank = raw[p]
+            p += 1
+            dims = []
+            for _ in range(rank):
+                d, p = varint(raw, p)
+                dims.append(d)
         enc = raw[p]
         p += 1
         entries, p = varint(raw, p)
         length, p = varint(raw, p)
         payload = data[off:off + length]
         off += length
-        kind = {0: "dense", 1: "sparse", 2: "coded", 3: "gapped"}[enc]
+        kind = {0: "dense", 1: "sparse", 2: "coded", 3: "gapped", 4: "coded16"}[enc]
         line = f'  {name:16s} {str(dims):18s} {kind:6s} {entries:7d} entries {length:6d} B'
-        if enc == 2:
+        if enc in (2, 4):
             L = payload[0]
-            levels = struct.unpack_from(f'<{L}f', payload, 1)
-            q = 1 + 4 * L
+            level_bytes = 4 if enc == 2 else 2
+            levels = struct.unpack_from(f'<{L}{"f" if enc == 2 else "e"}', payload, 1)
+            q = 1 + level_bytes * L
             G = payload[q]
             q += 1
             tb = lambda a: 0 if a == 1 else (a + 1) // 2
@@ -130,7 +137,7 @@ def main(path):
             ideal = entropy_bits(gc) + rawbits + entropy_bits(lc)
             total_stream += i
             total_ideal += ideal
-            line += (f'  codebook {4 * L} B ({L} levels), tables {tb(G) + tb(L) + 2} B, stream {i} bits'
+            line += (f'  codebook {level_bytes * L} B ({L} levels), tables {tb(G) + tb(L) + 2} B, stream {i} bits'
                      f' ({i / entries:.2f}/entry: gaps {rawbits / entries:.2f} raw + classes, levels);'
                      f' order-0 entropy {ideal:.0f} bits ({100 * (i / ideal - 1) if ideal else 0:.1f} % above)')
         print(line)

@@ -45,8 +45,12 @@ final class RunOutputs {
     Path compactFile = dir.resolve("model.a4jc");
     SafeTensorsFile written = SafeTensors.read(modelFile);
     CompactExport.Options options = s.state().plan().quantization().isEmpty() ? CompactExport.Options.EXACT
-        : CompactExport.Options.quantizedBiases(CompactExport.QUANTIZED_RUN_BIAS_BITS);
-    CompactExport.write(compactFile, model.spec(), written.tensors(), written.metadata(), options);
+        : CompactExport.Options.quantizedRun();
+    // the report entries are in report.json and model.safetensors; safetensors' "format" names its own layout
+    Map<String, String> compactMeta = new LinkedHashMap<>(written.metadata());
+    compactMeta.keySet().removeAll(meta.keySet());
+    compactMeta.remove("format");
+    CompactExport.write(compactFile, model.spec(), written.tensors(), compactMeta, options);
     JsonObject report = report(s);
     report.addProperty("model_bytes", Files.size(modelFile));
     report.addProperty("compact_model_bytes", Files.size(compactFile));

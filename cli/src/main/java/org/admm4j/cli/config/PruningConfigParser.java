@@ -171,6 +171,12 @@ public final class PruningConfigParser {
    * {@code admm.iterations}, {@code rho.initial|growth|max}, {@code retrain.<epochs, lr, …>}; what a stage
    * does not set it takes from the plan.
    */
+  /**
+   * Most stages a run may have, stage 1 included: each costs a schedule and a checkpointed phase list, and a
+   * settings file of a few bytes must not ask for thousands (found by {@code ConfigResolverFuzzTest}).
+   */
+  static final int MAX_STAGES = 16;
+
   private List<Stage> stages(int planIterations, RhoSchedule planRho, TrainingSchedule planRetrain)
       throws ConfigException {
     java.util.TreeMap<Integer, String> compressions = new java.util.TreeMap<>();
@@ -202,6 +208,11 @@ public final class PruningConfigParser {
     }
     Set<Integer> numbers = new TreeSet<>(compressions.keySet());
     numbers.addAll(keys.keySet());
+    if (numbers.size() + 1 > MAX_STAGES) {
+      String key = list != null ? ConfigSettings.STAGES : keys.lastEntry().getValue().get(0);
+      throw new ConfigException("setting '" + key + "' (" + s.origin(key) + ") gives " + (numbers.size() + 1)
+          + " stages; at most " + MAX_STAGES + " are supported (progressive ADMM needs 3 to 5)");
+    }
     List<Stage> stages = new ArrayList<>();
     int expected = 2;
     for (int n : numbers) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * layer): its codebook, then per non-zero the gap to the previous one and its level's index, both entropy-coded
  * with canonical Huffman codes ({@link HuffmanCode}). Payload:
  * <pre>
- *   u8 L (1..255), L × f32 levels (distinct, none +0)
+ *   u8 L (1..255), L × f32 levels (distinct, none +0); encoding 4 (coded, half levels): L × f16 levels
  *   u8 G (1..31): the gap alphabet, then ceil(G/2) bytes of 4-bit code lengths (none when G = 1)
  *   ceil(L/2) bytes of 4-bit code lengths of the level indices (none when L = 1)
  *   bits, most significant first, per non-zero: the gap's class c, c raw bits, the level's code; zero padding
@@ -30,10 +30,30 @@ final class CodedTensor {
 
   /** The payload of {@code data}, or null when it has no non-zero or more than 255 distinct non-zero values. */
   static byte[] encode(float[] data) {
+    return encode(data, false);
+  }
+
+  /**
+   * {@link #encode(float[])} with the levels as IEEE halves (encoding 4), or null when a level is not a half
+   * exactly: a quantized layer's codebook in 2 bytes a level instead of 4.
+   */
+  static byte[] encodeHalfLevels(float[] data) {
+    return encode(data, true);
+  }
+
+  private static byte[] encode(float[] data, boolean halfLevels) {
     float[] levels = distinctNonzero(data);
     if (levels == null || levels.length == 0) {
       return null;
     }
+    if (halfLevels) {
+      for (float l : levels) {
+        if (!HalfFloat.isExact(l)) {
+          return null;
+        }
+      }
+    }
+    int levelBytes = halfLevels ? 2 : 4;
     int entries = 0;
     long[] gapFreq = new long[MAX_CLASSES];
     long[] levelFreq = new long[levels.length];
@@ -67,11 +87,15 @@ final class CodedTensor {
     }
     byte[] stream = bits.toByteArray();
     int tables = CodeTables.tableBytes(gaps.alphabetSize()) + CodeTables.tableBytes(levels.length);
-    ByteBuffer out = ByteBuffer.allocate(1 + 4 * levels.length + 1 + tables + stream.length)
+    ByteBuffer out = ByteBuffer.allocate(1 + levelBytes * levels.length + 1 + tables + stream.length)
         .order(ByteOrder.LITTLE_ENDIAN);
     out.put((byte) levels.length);
     for (float l : levels) {
-      out.putFloat(l);
+      if (halfLevels) {
+        out.putShort(HalfFloat.fromFloat(l));
+      } else {
+        out.putFloat(l);
+      }
     }
     out.put((byte) gaps.alphabetSize());
     CodeTables.put(out, gaps);
@@ -93,9 +117,10 @@ final class CodedTensor {
   /**
    * Decodes a payload into {@code out} (zeros on entry, its length the tensor's elements).
    *
+   * @param levelBytes 4 (float levels, encoding 2) or 2 (half levels, encoding 4)
    * @return null on success, else what is wrong (the reader adds file and tensor)
    */
-  static String decode(ByteBuffer payload, int entries, float[] out) {
+  static String decode(ByteBuffer payload, int entries, float[] out, int levelBytes) {
     int n = payload.limit();
     int p = 0;
     if (n < 1) {
@@ -105,14 +130,14 @@ final class CodedTensor {
     if (levelCount == 0) {
       return "field 'levels' is 0, expected 1.." + MAX_LEVELS;
     }
-    if (n - p < 4 * levelCount + 1) {
-      return "truncated: " + levelCount + " levels and the gap table need " + (4 * levelCount + 1)
+    if (n - p < levelBytes * levelCount + 1) {
+      return "truncated: " + levelCount + " levels and the gap table need " + (levelBytes * levelCount + 1)
           + " bytes, the payload has " + (n - p) + " left";
     }
     float[] levels = new float[levelCount];
     for (int i = 0; i < levelCount; i++) {
-      levels[i] = payload.getFloat(p);
-      p += 4;
+      levels[i] = levelBytes == 2 ? HalfFloat.toFloat(payload.getShort(p)) : payload.getFloat(p);
+      p += levelBytes;
       if (isZero(levels[i])) {
         return "field 'levels': level " + i + " is +0 (zeros are the positions not stored)";
       }

@@ -18,20 +18,23 @@ import org.admm4j.nn.surgery.UnreadUnits;
  * the units no later weight reads ({@link UnreadUnits}: same logits), rounds the conv and linear biases to
  * fixed point when asked (a quantized run: the only lossy step), and names a zoo model instead of storing its
  * spec when the spec is the zoo's ({@code ModelFiles.read} rebuilds it from {@link ModelMetadata#MODEL} and
- * still checks every tensor against it). {@link CompactModelWriter} then stores each tensor in its smallest
- * encoding (a pruned LeNet-5's header: 436 bytes with the spec, 237 without).
+ * still checks every tensor against it). {@link CompactModelWriter} then stores each tensor in its smallest encoding, and a zoo model's tensor table
+ * without names and shapes (a pruned LeNet-5's header: 436 bytes with the spec, 237 without, about 170
+ * without the names and shapes either).
  */
 public final class CompactExport {
 
   /**
-   * How the biases are stored.
+   * How the biases and the quantized weights' levels are stored.
    *
    * @param biasBits 0: exactly; else the bits of the fixed point ({@link FixedPoint}) they are rounded to
+   * @param halfLevels whether the levels of weights that take at most 255 distinct values (a quantized layer's
+   *     codebook) are rounded to IEEE half precision (relative error at most 2^-11), stored in 2 bytes each
    */
-  public record Options(int biasBits) {
+  public record Options(int biasBits, boolean halfLevels) {
 
     /** Every value as the model has it (after zeroing what nothing reads). */
-    public static final Options EXACT = new Options(0);
+    public static final Options EXACT = new Options(0, false);
 
     public Options {
       if (biasBits != 0 && (biasBits < FixedPoint.MIN_BITS || biasBits > FixedPoint.MAX_BITS)) {
@@ -40,9 +43,22 @@ public final class CompactExport {
       }
     }
 
+    /** Biases rounded to {@code biasBits}-bit fixed point, levels exact. */
+    public Options(int biasBits) {
+      this(biasBits, false);
+    }
+
     /** Biases rounded to {@code bits}-bit fixed point: for models whose weights are quantized already. */
     public static Options quantizedBiases(int bits) {
-      return new Options(bits);
+      return new Options(bits, false);
+    }
+
+    /**
+     * What a quantized run writes: {@link #QUANTIZED_RUN_BIAS_BITS}-bit biases and half-precision levels, both
+     * errors far below the quantization's own.
+     */
+    public static Options quantizedRun() {
+      return new Options(QUANTIZED_RUN_BIAS_BITS, true);
     }
   }
 
@@ -79,6 +95,15 @@ public final class CompactExport {
         out.put(bias, new Tensor(t.shape(), FixedPoint.round(t.data(), options.biasBits())));
       }
     }
+    if (options.halfLevels()) {
+      for (String weight : weights(spec.layers(), "", new java.util.ArrayList<>())) {
+        Tensor t = out.get(weight);
+        float[] half = halfLevels(t.data());
+        if (half != null) {
+          out.put(weight, new Tensor(t.shape(), half));
+        }
+      }
+    }
     Map<String, String> meta = new LinkedHashMap<>(metadata == null ? Map.of() : metadata);
     meta.putIfAbsent(ModelMetadata.MODEL, spec.name());
     if (isZooSpec(spec, meta.get(ModelMetadata.MODEL))) {
@@ -105,6 +130,43 @@ public final class CompactExport {
         biases(r.body(), name + ".", out);
         biases(r.shortcut(), name + ".", out);
       }
+    }
+    return out;
+  }
+
+  /** The weight tensors of every conv and linear layer, residual blocks included. */
+  private static List<String> weights(List<LayerSpec> layers, String prefix, List<String> out) {
+    for (LayerSpec l : layers) {
+      String name = prefix + l.name();
+      if (l instanceof LayerSpec.Conv2d || l instanceof LayerSpec.Linear) {
+        out.add(name + ".weight");
+      } else if (l instanceof LayerSpec.Residual r) {
+        weights(r.body(), name + ".", out);
+        weights(r.shortcut(), name + ".", out);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code data} with each non-zero rounded to the nearest half, or null when its non-zeros take more than 255
+   * values (not a codebook) or a non-zero would round to zero or overflow (the support must not change).
+   */
+  static float[] halfLevels(float[] data) {
+    float[] out = data.clone();
+    java.util.Set<Integer> levels = new java.util.HashSet<>();
+    for (int i = 0; i < out.length; i++) {
+      if (Float.floatToRawIntBits(out[i]) == 0) {
+        continue;
+      }
+      if (levels.add(Float.floatToRawIntBits(out[i])) && levels.size() > CodedTensor.MAX_LEVELS) {
+        return null;
+      }
+      float h = HalfFloat.toFloat(HalfFloat.fromFloat(out[i]));
+      if (h == 0 && out[i] != 0 || Float.isInfinite(h) && !Float.isInfinite(out[i])) {
+        return null;
+      }
+      out[i] = h;
     }
     return out;
   }

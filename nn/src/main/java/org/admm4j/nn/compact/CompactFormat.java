@@ -24,19 +24,22 @@ package org.admm4j.nn.compact;
  *
  * <p>Version 2:
  * <pre>
- * preamble (16 bytes): magic "A4JC", u16 version = 2, u16 flags (bit 0: header deflated; others 0),
+ * preamble (16 bytes): magic "A4JC", u16 version = 2, u16 flags (bit 0: header deflated; bit 1: zoo tensor
+ *   table, below; others 0),
  *   u32 headerLength (stored bytes), u32 headerCrc32 (of the stored bytes)
  * header, stored: the raw header, or when deflated u32 rawLength then its DEFLATE stream (raw ≤ 16 × stored + 64)
  * raw header (v = unsigned LEB128 varint, at most 5 bytes, below 2^32):
  *   v metadataCount, per entry: v keyLength, key, v valueLength, value (UTF-8)
  *   v tensorCount, per tensor: v nameLength, name, u8 rank (≤ 8), rank × v dims, u8 encoding
- *     (0 dense, 1 sparse as in v1, 2 coded, 3 gapped), v entries (sparse: stored entries with fillers; coded and
- *     gapped: non-zeros; dense: 0), v payloadLength
+ *     (0 dense, 1 sparse as in v1, 2 coded, 3 gapped, 4 coded with half-precision levels), v entries (sparse:
+ *     stored entries with fillers; coded and gapped: non-zeros; dense: 0), v payloadLength
  *   u32 payloadsCrc32: of all payload bytes, in order
  * payloads, in tensor order, nothing after the last: dense and sparse as in v1, coded as {@link CodedTensor},
  *   gapped as {@link GappedTensor}
  * </pre>
- * Files written before the gapped encoding existed use encodings 0–2 only and read as before. A coded or gapped
+ * With flag bit 1 a tensor entry is only {@code u8 encoding, v entries, v payloadLength}: the names and shapes
+ * are those of the zoo model that metadata {@code model} names, in its order, and {@code tensorCount} must be its
+ * count (a pruned LeNet-5 saves about 110 bytes). Files written before the gapped encoding existed use encodings 0–2 only and read as before. A coded or gapped
  * tensor's element count is bounded by the caller's cap on decoded floats (its gaps cost only about
  * their logarithm, so the file size bounds it too loosely to serve as a guard).
  */
@@ -48,6 +51,12 @@ final class CompactFormat {
   static final int VERSION_1 = 1;
   /** Version 2 preamble flag (in v1's reserved field): the header is DEFLATE-compressed. */
   static final int FLAG_DEFLATED = 1;
+  /**
+   * Version 2 preamble flag: the tensor table omits every name, rank and shape; they are, in order, those of
+   * the zoo model that metadata {@code model} names (and no {@code admm4j.spec} is stored).
+   */
+  static final int FLAG_ZOO_TENSORS = 2;
+  static final int KNOWN_FLAGS = FLAG_DEFLATED | FLAG_ZOO_TENSORS;
   /** A deflated header may inflate to at most this many times its stored bytes (plus 64): no zip bombs. */
   static final int MAX_INFLATE_RATIO = 16;
   static final int PREAMBLE_BYTES = 16;
@@ -58,6 +67,8 @@ final class CompactFormat {
   static final byte CODED = 2;
   /** Version 2: entropy-coded gaps with float32 or fixed-point values ({@link GappedTensor}). */
   static final byte GAPPED = 3;
+  /** Version 2: {@link #CODED} with the codebook's levels as IEEE halves (every level a half exactly). */
+  static final byte CODED_HALF = 4;
 
   /** Largest gap one entry can encode: 255 zeros between two stored positions. */
   static final int MAX_GAP = 255;

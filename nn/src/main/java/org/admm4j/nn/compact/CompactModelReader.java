@@ -21,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.admm4j.nn.Models;
+import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.Tensor;
+import org.admm4j.nn.spec.SpecException;
 
 /**
  * Reads compact model files ({@link CompactFormat}), validating everything before the allocation it
@@ -287,10 +290,41 @@ public final class CompactModelReader {
     /** Version 2: varint header, optionally deflated, one CRC over the payloads, coded tensors. */
     private final class V2 {
 
+      /** The names and shapes a zoo-table file leaves to the zoo model its metadata names. */
+      private ZooTensorTable zooTable(Map<String, String> metadata, long tensorCount, long maxElements)
+          throws CompactFormatException {
+        String model = metadata.get(ModelMetadata.MODEL);
+        ZooTensorTable table;
+        try {
+          table = ZooTensorTable.of(model, maxElements);
+        } catch (SpecException e) {
+          throw fail(overCap(model, maxElements));
+        }
+        if (table != null && table.elements() > maxElements) {
+          throw fail(overCap(model, maxElements));
+        }
+        if (table == null) {
+          throw fail("preamble flag 'zoo tensor table' is set but metadata 'model' is "
+              + (model == null ? "absent" : "'" + model + "'") + ", not one of the zoo models " + Models.names()
+              + " (corrupt file)");
+        }
+        if (tensorCount != table.size()) {
+          throw fail("header field 'tensorCount' is " + tensorCount + " but the zoo model '" + model + "' has "
+              + table.size() + " tensors (corrupt file)");
+        }
+        return table;
+      }
+
+      private String overCap(String model, long maxElements) {
+        return "the tensor table is the zoo model '" + model + "''s, whose tensors exceed the limit of " + maxElements
+            + " floats: refused before allocating";
+      }
+
       CompactModel run(ByteBuffer pre, long maxElements) throws IOException {
         int flags = Short.toUnsignedInt(pre.getShort());
-        if ((flags & ~CompactFormat.FLAG_DEFLATED) != 0) {
-          throw fail("preamble field 'flags' is " + flags + ": only bit 0 (deflated header) is defined (corrupt file)");
+        if ((flags & ~CompactFormat.KNOWN_FLAGS) != 0) {
+          throw fail("preamble field 'flags' is " + flags + ": only bits 0 (deflated header) and 1 (zoo tensor"
+              + " table) are defined (corrupt file)");
         }
         ByteBuffer stored = checkedHeader(pre);
         ByteBuffer header = (flags & CompactFormat.FLAG_DEFLATED) != 0 ? inflate(stored) : stored;
@@ -312,8 +346,10 @@ public final class CompactModelReader {
         }
         h.context = "tensor table";
         long tensorCount = varint(h, "tensorCount");
-        // the smallest entry: name length, 1-byte name, rank, encoding, entries, payload length
-        if (tensorCount > h.remaining() / 6) {
+        ZooTensorTable zoo = (flags & CompactFormat.FLAG_ZOO_TENSORS) != 0 ? zooTable(metadata, tensorCount, maxElements)
+            : null;
+        // the smallest entry: name length, 1-byte name, rank, encoding, entries, payload length (zoo table: 3)
+        if (tensorCount > h.remaining() / (zoo != null ? 3 : 6)) {
           throw fail("header field 'tensorCount' is " + tensorCount + " but " + h.remaining()
               + " header bytes cannot hold that many tensors");
         }
@@ -324,25 +360,36 @@ public final class CompactModelReader {
         long total = 0;
         for (int i = 0; i < tensorCount; i++) {
           h.context = "tensor " + (i + 1) + " of " + tensorCount;
-          String name = h.utf8(varint(h, "nameLength"), "name");
-          if (name.isEmpty() || !names.add(name)) {
-            throw fail(h.context + ": name '" + name + "' is " + (name.isEmpty() ? "empty" : "a duplicate"));
-          }
-          h.context = "tensor '" + name + "' (" + (i + 1) + " of " + tensorCount + ")";
-          int rank = h.u8("rank");
-          if (rank > CompactFormat.MAX_RANK) {
-            throw fail(h.context + ": field 'rank' is " + rank + ", at most " + CompactFormat.MAX_RANK);
-          }
-          int[] shape = new int[rank];
+          String name;
+          int[] shape;
           long elements = 1;
-          for (int d = 0; d < rank; d++) {
-            long dim = varint(h, "shape");
-            elements *= dim;
-            if (dim > Integer.MAX_VALUE || elements > Integer.MAX_VALUE - 8) {
-              throw fail(h.context + ": field 'shape' declares more than " + (Integer.MAX_VALUE - 8)
-                  + " elements (dimension " + d + " = " + dim + "): refused before allocating");
+          if (zoo != null) {
+            name = zoo.name(i);
+            shape = zoo.shape(i);
+            for (int d : shape) {
+              elements *= d;
             }
-            shape[d] = (int) dim;
+            h.context = "tensor '" + name + "' (" + (i + 1) + " of " + tensorCount + ", from the zoo model)";
+          } else {
+            name = h.utf8(varint(h, "nameLength"), "name");
+            if (name.isEmpty() || !names.add(name)) {
+              throw fail(h.context + ": name '" + name + "' is " + (name.isEmpty() ? "empty" : "a duplicate"));
+            }
+            h.context = "tensor '" + name + "' (" + (i + 1) + " of " + tensorCount + ")";
+            int rank = h.u8("rank");
+            if (rank > CompactFormat.MAX_RANK) {
+              throw fail(h.context + ": field 'rank' is " + rank + ", at most " + CompactFormat.MAX_RANK);
+            }
+            shape = new int[rank];
+            for (int d = 0; d < rank; d++) {
+              long dim = varint(h, "shape");
+              elements *= dim;
+              if (dim > Integer.MAX_VALUE || elements > Integer.MAX_VALUE - 8) {
+                throw fail(h.context + ": field 'shape' declares more than " + (Integer.MAX_VALUE - 8)
+                    + " elements (dimension " + d + " = " + dim + "): refused before allocating");
+              }
+              shape[d] = (int) dim;
+            }
           }
           int encoding = h.u8("encoding");
           long stored2 = varint(h, "entries");
@@ -361,13 +408,17 @@ public final class CompactModelReader {
             if (stored2 < 1 || stored2 > elements || length < 6) {
               expected = "1 ≤ entries ≤ " + elements + " and payloadLength ≥ 6 for a coded tensor";
             }
+          } else if (encoding == CompactFormat.CODED_HALF) {
+            if (stored2 < 1 || stored2 > elements || length < 4) {
+              expected = "1 ≤ entries ≤ " + elements + " and payloadLength ≥ 4 for a coded tensor with half levels";
+            }
           } else if (encoding == CompactFormat.GAPPED) {
             if (stored2 < 1 || stored2 > elements || length < 5) {
               expected = "1 ≤ entries ≤ " + elements + " and payloadLength ≥ 5 for a gapped tensor";
             }
           } else {
             throw fail(h.context + ": field 'encoding' is " + encoding
-                + ", expected 0 (dense), 1 (sparse), 2 (coded) or 3 (gapped)");
+                + ", expected 0 (dense), 1 (sparse), 2 (coded), 3 (gapped) or 4 (coded, half levels)");
           }
           if (expected != null) {
             throw fail(h.context + ": fields 'entries' = " + stored2 + ", 'payloadLength' = " + length + " for "
@@ -405,10 +456,11 @@ public final class CompactModelReader {
           ByteBuffer payload = payloads.duplicate().position(from).limit(from + (int) e.length).slice()
               .order(ByteOrder.LITTLE_ENDIAN);
           float[] data;
-          if (e.encoding == CompactFormat.CODED || e.encoding == CompactFormat.GAPPED) {
+          if (e.encoding == CompactFormat.CODED || e.encoding == CompactFormat.CODED_HALF
+              || e.encoding == CompactFormat.GAPPED) {
             data = new float[e.elements];
-            String problem = e.encoding == CompactFormat.CODED ? CodedTensor.decode(payload, e.entries, data)
-                : GappedTensor.decode(payload, e.entries, data);
+            String problem = e.encoding == CompactFormat.GAPPED ? GappedTensor.decode(payload, e.entries, data)
+                : CodedTensor.decode(payload, e.entries, data, e.encoding == CompactFormat.CODED ? 4 : 2);
             if (problem != null) {
               throw fail(e.label(entries.size()) + ": " + problem + " (corrupt file)");
             }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.admm4j.nn.io.AtomicFile;
+import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.Tensor;
 
 /**
@@ -49,14 +50,16 @@ public final class CompactModelWriter {
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       encoded.add(encode(e.getKey(), e.getValue()));
     }
-    byte[] raw = headerV2(encoded, metadata == null ? Map.of() : metadata);
+    Map<String, String> meta = metadata == null ? Map.of() : metadata;
+    boolean zoo = impliesTensorTable(tensors, meta);
+    byte[] raw = headerV2(encoded, meta, zoo);
     byte[] stored = raw;
-    int flags = 0;
+    int flags = zoo ? CompactFormat.FLAG_ZOO_TENSORS : 0;
     if (deflate) {
       byte[] packed = deflated(raw);
       if (packed.length < raw.length && raw.length <= (long) CompactFormat.MAX_INFLATE_RATIO * packed.length) {
         stored = packed;
-        flags = CompactFormat.FLAG_DEFLATED;
+        flags |= CompactFormat.FLAG_DEFLATED;
       }
     }
     ByteBuffer preamble = ByteBuffer.allocate(CompactFormat.PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -70,6 +73,18 @@ public final class CompactModelWriter {
         out.write(t.payload);
       }
     });
+  }
+
+  /**
+   * Whether the tensors are exactly those of the zoo model the metadata names (and no spec of its own is
+   * stored): their names and shapes then go unwritten ({@link CompactFormat#FLAG_ZOO_TENSORS}).
+   */
+  private static boolean impliesTensorTable(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    if (metadata.containsKey(ModelMetadata.SPEC)) {
+      return false;
+    }
+    ZooTensorTable table = ZooTensorTable.of(metadata.get(ModelMetadata.MODEL), Long.MAX_VALUE);
+    return table != null && table.matches(tensors);
   }
 
   /** Writes version 1 (dense or sparse F32 tensors, raw header): for tests of the version 1 reader. */
@@ -106,6 +121,10 @@ public final class CompactModelWriter {
     byte[] coded = CodedTensor.encode(t.data());
     if (coded != null && coded.length < best.payload.length) {
       best = new Encoded(best.name, best.shape, CompactFormat.CODED, CodedTensor.entries(t.data()), coded);
+    }
+    byte[] half = CodedTensor.encodeHalfLevels(t.data());
+    if (half != null && half.length < best.payload.length) {
+      best = new Encoded(best.name, best.shape, CompactFormat.CODED_HALF, CodedTensor.entries(t.data()), half);
     }
     byte[] gapped = GappedTensor.encode(t.data());
     if (gapped != null && gapped.length < best.payload.length) {
@@ -214,7 +233,7 @@ public final class CompactModelWriter {
     return h.array();
   }
 
-  private static byte[] headerV2(List<Encoded> tensors, Map<String, String> metadata) {
+  private static byte[] headerV2(List<Encoded> tensors, Map<String, String> metadata, boolean zooTensors) {
     java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
     varint(h, metadata.size());
     for (Map.Entry<String, String> m : metadata.entrySet()) {
@@ -231,11 +250,13 @@ public final class CompactModelWriter {
     varint(h, tensors.size());
     CRC32 payloads = new CRC32();
     for (Encoded t : tensors) {
-      varint(h, t.name.length);
-      h.writeBytes(t.name);
-      h.write(t.shape.length);
-      for (int d : t.shape) {
-        varint(h, d);
+      if (!zooTensors) {
+        varint(h, t.name.length);
+        h.writeBytes(t.name);
+        h.write(t.shape.length);
+        for (int d : t.shape) {
+          varint(h, d);
+        }
       }
       h.write(t.encoding);
       varint(h, t.entries);

@@ -101,4 +101,69 @@ class CompactExportTest {
         () -> CompactExport.Options.quantizedBiases(1));
     assertTrue(bits.getMessage().contains("0 (exact) or 2 to 24, not 1"), bits.getMessage());
   }
+
+  @Test
+  void aZooModelsTensorTableLeavesOutNamesAndShapes() throws IOException {
+    Model m = QuantizedLenet5.build(4);
+    var tensors = ModelTensors.of(m);
+    Path zoo = dir.resolve("zoo-table.a4jc");
+    CompactModelWriter.write(zoo, tensors, Map.of(ModelMetadata.MODEL, "lenet5"));
+    assertEquals(CompactFormat.FLAG_ZOO_TENSORS, flags(zoo) & CompactFormat.FLAG_ZOO_TENSORS);
+    assertEquals(tensors, CompactModelReader.read(zoo).tensors());
+    // another name, a stored spec, or tensors not the zoo's (one renamed): names and shapes are written
+    Path named = dir.resolve("named.a4jc");
+    CompactModelWriter.write(named, tensors, Map.of(ModelMetadata.MODEL, "mine"));
+    assertEquals(0, flags(named) & CompactFormat.FLAG_ZOO_TENSORS);
+    assertEquals(tensors, CompactModelReader.read(named).tensors());
+    assertTrue(Files.size(zoo) + 60 < Files.size(named), Files.size(zoo) + " vs " + Files.size(named));
+    Path withSpec = dir.resolve("spec.a4jc");
+    CompactModelWriter.write(withSpec, tensors, ModelMetadata.of(m, Map.of()));
+    assertEquals(0, flags(withSpec) & CompactFormat.FLAG_ZOO_TENSORS);
+    var renamed = new java.util.LinkedHashMap<String, org.admm4j.nn.io.Tensor>();
+    tensors.forEach((k, v) -> renamed.put(k.equals("fc2.bias") ? "fc2.b" : k, v));
+    Path other = dir.resolve("renamed.a4jc");
+    CompactModelWriter.write(other, renamed, Map.of(ModelMetadata.MODEL, "lenet5"));
+    assertEquals(0, flags(other) & CompactFormat.FLAG_ZOO_TENSORS);
+    assertEquals(renamed, CompactModelReader.read(other).tensors());
+  }
+
+  @Test
+  void aZooTableNamingNoZooModelOrTooLargeForTheCapIsRefused() throws IOException {
+    Model m = QuantizedLenet5.build(6);
+    Path f = dir.resolve("raw.a4jc");
+    CompactModelWriter.write(f, ModelTensors.of(m), Map.of(ModelMetadata.MODEL, "lenet5"), false);
+    byte[] bytes = Files.readAllBytes(f);
+    CompactFormatException cap = assertThrows(CompactFormatException.class, () -> CompactModelReader.read(f, 1000));
+    assertTrue(cap.getMessage().contains("zoo model 'lenet5'") && cap.getMessage().contains("limit of 1000"),
+        cap.getMessage());
+    // the metadata value "lenet5" becomes "lenetX", the header CRC recomputed: a name the zoo does not have
+    int at = indexOf(bytes, "lenet5".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    bytes[at + 5] = 'X';
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes, CompactFormat.PREAMBLE_BYTES, b.getInt(8));
+    b.putInt(12, (int) crc.getValue());
+    Path bad = dir.resolve("bad.a4jc");
+    Files.write(bad, bytes);
+    CompactFormatException e = assertThrows(CompactFormatException.class, () -> CompactModelReader.read(bad));
+    assertTrue(e.getMessage().contains("'lenetX', not one of the zoo models"), e.getMessage());
+  }
+
+  private static int flags(Path f) throws IOException {
+    byte[] b = Files.readAllBytes(f);
+    return (b[6] & 0xff) | (b[7] & 0xff) << 8;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
 }

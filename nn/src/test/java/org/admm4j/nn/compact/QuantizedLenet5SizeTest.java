@@ -28,12 +28,13 @@ class QuantizedLenet5SizeTest {
   @TempDir
   Path dir;
 
-  /** The metadata a run's model.a4jc carries (RunOutputs: the safetensors metadata, in its sorted order). */
+  /**
+   * The metadata a run gives its model.a4jc (RunOutputs: the safetensors metadata in its sorted order, less the
+   * report entries and safetensors' format).
+   */
   static Map<String, String> runMetadata(Model m) {
-    Map<String, String> meta = new TreeMap<>(ModelMetadata.of(m, new InputNormalization(new float[] {0.1307f},
-        new float[] {0.3081f}), Map.of("preset", "lenet5-quant", "compression", "356.70", "final_accuracy", "98.53")));
-    meta.put("format", "pt");
-    return meta;
+    return new TreeMap<>(ModelMetadata.of(m, new InputNormalization(new float[] {0.1307f}, new float[] {0.3081f}),
+        Map.of()));
   }
 
   @Test
@@ -46,7 +47,7 @@ class QuantizedLenet5SizeTest {
     CompactModelWriter.write(plain, ModelTensors.of(m), runMetadata(m));
     CompactExport.write(exact, m.spec(), ModelTensors.of(m), runMetadata(m), CompactExport.Options.EXACT);
     CompactExport.Written q = CompactExport.write(quantized, m.spec(), ModelTensors.of(m), runMetadata(m),
-        CompactExport.Options.quantizedBiases(CompactExport.QUANTIZED_RUN_BIAS_BITS));
+        CompactExport.Options.quantizedRun());
     long a = Files.size(plain), b = Files.size(exact), c = Files.size(quantized);
     System.out.printf(Locale.ROOT, "lenet5-quant-like LeNet-5: plain writer %d B, exact export %d B, 8-bit biases %d B%n",
         a, b, c);
@@ -73,6 +74,18 @@ class QuantizedLenet5SizeTest {
         assertTrue(Math.abs(r[i] - exactBias[i]) <= max / 127, name + "[" + i + "]: " + r[i] + " vs " + exactBias[i]);
       }
       assertEquals(q.tensors().get(name), new Tensor(new int[] {r.length}, r), name);
+    }
+    // half-precision levels: each non-zero weight within 2^-11 of its size, the support unchanged
+    for (String name : new String[] {"conv1.weight", "conv2.weight", "fc1.weight", "fc2.weight"}) {
+      float[] exactWeight = ModelFiles.read(exact).model().parameter(name).data();
+      float[] r = rounded.model().parameter(name).data();
+      for (int i = 0; i < r.length; i++) {
+        assertEquals(exactWeight[i] == 0, r[i] == 0, name + "[" + i + "]");
+        assertTrue(Math.abs(r[i] - exactWeight[i]) <= Math.abs(exactWeight[i]) * 0x1p-11f,
+            name + "[" + i + "]: " + r[i] + " vs " + exactWeight[i]);
+      }
+      // what the export rounded, the file holds bit for bit (half levels are a lossless encoding of halves)
+      assertEquals(q.tensors().get(name), new Tensor(q.tensors().get(name).shape(), r), name);
     }
   }
 

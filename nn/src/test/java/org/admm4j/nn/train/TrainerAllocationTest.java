@@ -58,7 +58,8 @@ class TrainerAllocationTest {
       for (int i = 0; i < steps; i++) {
         t.trainBatch(d.images, d.labels, order, (i % 4) * 32, 32);
       }
-    }, LIMIT * steps, 100, 90) / steps;
+    }, LIMIT * steps, 400, 90) / steps;
+    // up to 400 rounds: on a loaded machine C2 may need more than 100 to compile the vector kernels (seen)
     assertTrue(best < LIMIT, best + " bytes allocated per convolutional training step after warm-up");
   }
 }
