@@ -43,15 +43,22 @@ def main(path):
     p = 0
     count, p = varint(raw, p)
     meta = {}
+    well_known = ['model', 'admm4j.spec', 'admm4j.normalization']
     for _ in range(count):
         k, p = varint(raw, p)
-        key = raw[p:p + k].decode()
-        p += k
+        if k == 0 and flags & 4:
+            key = well_known[raw[p]]
+            p += 1
+        else:
+            key = raw[p:p + k].decode()
+            p += k
         v, p = varint(raw, p)
         meta[key] = raw[p:p + v]
         p += v
     for key, value in meta.items():
         print(f'    metadata {key}: {len(value)} B raw')
+    if flags & 4:
+        print('  (flag bit 2: well-known keys by id, the normalisation in its short form)')
     tensors, p = varint(raw, p)
     off = 16 + hlen
     total_stream = total_ideal = 0

@@ -25,7 +25,7 @@ package org.admm4j.nn.compact;
  * <p>Version 2:
  * <pre>
  * preamble (16 bytes): magic "A4JC", u16 version = 2, u16 flags (bit 0: header deflated; bit 1: zoo tensor
- *   table, below; others 0),
+ *   table, below; bit 2: well-known metadata keys by id, below; others 0),
  *   u32 headerLength (stored bytes), u32 headerCrc32 (of the stored bytes)
  * header, stored: the raw header, or when deflated u32 rawLength then its DEFLATE stream (raw ≤ 16 × stored + 64)
  * raw header (v = unsigned LEB128 varint, at most 5 bytes, below 2^32):
@@ -37,6 +37,9 @@ package org.admm4j.nn.compact;
  * payloads, in tensor order, nothing after the last: dense and sparse as in v1, coded as {@link CodedTensor},
  *   gapped as {@link GappedTensor}
  * </pre>
+ * With flag bit 2 a metadata entry may be {@code v 0, u8 id, v valueLength, value}: key {@code id} of
+ * {@link WellKnownMetadata#KEYS} ({@code model}, {@code admm4j.spec}, {@code admm4j.normalization}), the
+ * normalisation's value as {@code m1,…/s1,…} (read back as its JSON).
  * With flag bit 1 a tensor entry is only {@code u8 encoding, v entries, v payloadLength}: the names and shapes
  * are those of the zoo model that metadata {@code model} names, in its order, and {@code tensorCount} must be its
  * count (a pruned LeNet-5 saves about 110 bytes). Files written before the gapped encoding existed use encodings 0–2 only and read as before. A coded or gapped
@@ -56,7 +59,12 @@ final class CompactFormat {
    * the zoo model that metadata {@code model} names (and no {@code admm4j.spec} is stored).
    */
   static final int FLAG_ZOO_TENSORS = 2;
-  static final int KNOWN_FLAGS = FLAG_DEFLATED | FLAG_ZOO_TENSORS;
+  /**
+   * Version 2 preamble flag: a metadata entry whose key length is 0 is followed by a u8 id of a well-known key
+   * ({@link WellKnownMetadata}), its value in that key's short form.
+   */
+  static final int FLAG_SHORT_METADATA = 4;
+  static final int KNOWN_FLAGS = FLAG_DEFLATED | FLAG_ZOO_TENSORS | FLAG_SHORT_METADATA;
   /** A deflated header may inflate to at most this many times its stored bytes (plus 64): no zip bombs. */
   static final int MAX_INFLATE_RATIO = 16;
   static final int PREAMBLE_BYTES = 16;

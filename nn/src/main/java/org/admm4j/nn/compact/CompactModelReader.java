@@ -338,8 +338,26 @@ public final class CompactModelReader {
         Map<String, String> metadata = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
           h.context = "metadata entry " + (i + 1);
-          String key = h.utf8(varint(h, "keyLength"), "key");
-          String value = h.utf8(varint(h, "valueLength"), "value");
+          long keyLength = varint(h, "keyLength");
+          String key;
+          String value;
+          if (keyLength == 0 && (flags & CompactFormat.FLAG_SHORT_METADATA) != 0) {
+            int id = h.u8("keyId");
+            if (id >= WellKnownMetadata.KEYS.size()) {
+              throw fail(h.context + ": field 'keyId' is " + id + ", expected 0.." + (WellKnownMetadata.KEYS.size() - 1)
+                  + " (" + String.join(", ", WellKnownMetadata.KEYS) + ")");
+            }
+            key = WellKnownMetadata.KEYS.get(id);
+            String shortValue = h.utf8(varint(h, "valueLength"), "value");
+            try {
+              value = WellKnownMetadata.decode(key, shortValue);
+            } catch (IllegalArgumentException e) {
+              throw fail(h.context + ": the value of '" + key + "' is not valid: " + e.getMessage());
+            }
+          } else {
+            key = h.utf8(keyLength, "key");
+            value = h.utf8(varint(h, "valueLength"), "value");
+          }
           if (metadata.put(key, value) != null) {
             throw fail("metadata key '" + key + "' appears twice");
           }

@@ -54,7 +54,7 @@ public final class CompactModelWriter {
     boolean zoo = impliesTensorTable(tensors, meta);
     byte[] raw = headerV2(encoded, meta, zoo);
     byte[] stored = raw;
-    int flags = zoo ? CompactFormat.FLAG_ZOO_TENSORS : 0;
+    int flags = (zoo ? CompactFormat.FLAG_ZOO_TENSORS : 0) | CompactFormat.FLAG_SHORT_METADATA;
     if (deflate) {
       byte[] packed = deflated(raw);
       if (packed.length < raw.length && raw.length <= (long) CompactFormat.MAX_INFLATE_RATIO * packed.length) {
@@ -238,12 +238,23 @@ public final class CompactModelWriter {
     varint(h, metadata.size());
     for (Map.Entry<String, String> m : metadata.entrySet()) {
       byte[] k = m.getKey().getBytes(StandardCharsets.UTF_8);
-      byte[] v = m.getValue().getBytes(StandardCharsets.UTF_8);
+      int id = WellKnownMetadata.id(m.getKey(), m.getValue());
+      String value = id < 0 ? m.getValue() : WellKnownMetadata.encode(m.getKey(), m.getValue());
+      byte[] v = value.getBytes(StandardCharsets.UTF_8);
       if (k.length > 0xFFFF || v.length > CompactFormat.MAX_HEADER_BYTES / 2) {
         throw new IllegalArgumentException("metadata key or value too long: '" + m.getKey() + "'");
       }
-      varint(h, k.length);
-      h.writeBytes(k);
+      if (k.length == 0) {
+        // an empty key would read as a well-known id (FLAG_SHORT_METADATA)
+        throw new IllegalArgumentException("metadata keys must not be empty");
+      }
+      if (id >= 0) {
+        varint(h, 0);
+        h.write(id);
+      } else {
+        varint(h, k.length);
+        h.writeBytes(k);
+      }
       varint(h, v.length);
       h.writeBytes(v);
     }

@@ -149,6 +149,44 @@ class CompactExportTest {
     assertTrue(e.getMessage().contains("'lenetX', not one of the zoo models"), e.getMessage());
   }
 
+  @Test
+  void wellKnownMetadataKeysTakeAnIdAndTheNormalizationItsShortForm() throws IOException {
+    Model m = QuantizedLenet5.build(8);
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    meta.put(ModelMetadata.MODEL, "lenet5");
+    meta.put(ModelMetadata.NORMALIZATION, new org.admm4j.nn.InputNormalization(new float[] {0.1307f, 0.5f, 1e-3f},
+        new float[] {0.3081f, 0.25f, 7f}).toJson());
+    meta.put("seed", "5");
+    Path f = dir.resolve("short.a4jc");
+    CompactModelWriter.write(f, ModelTensors.of(m), meta, false);
+    assertEquals(CompactFormat.FLAG_SHORT_METADATA, flags(f) & CompactFormat.FLAG_SHORT_METADATA);
+    assertEquals(meta, CompactModelReader.read(f).metadata());
+    byte[] bytes = Files.readAllBytes(f);
+    String header = new String(bytes, 0, CompactFormat.PREAMBLE_BYTES + 200, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertFalse(header.contains(ModelMetadata.NORMALIZATION), header);
+    assertTrue(header.contains("0.1307,0.5,0.001/0.3081,0.25,7.0"), header);
+    assertTrue(header.contains("seed"), header);
+    // JSON that is not toJson()'s own form is stored as given, under its literal key
+    Map<String, String> loose = Map.of(ModelMetadata.NORMALIZATION, "{ \"mean\": [0.5], \"std\": [0.5] }");
+    CompactModelWriter.write(f, ModelTensors.of(m), loose, false);
+    assertEquals(loose, CompactModelReader.read(f).metadata());
+    // a key id past the table is refused by name
+    CompactModelWriter.write(f, ModelTensors.of(m), Map.of(ModelMetadata.MODEL, "lenet5"), false);
+    bytes = Files.readAllBytes(f);
+    // raw header: metadataCount 1, key length 0, id 0 -> 9
+    assertEquals(1, bytes[CompactFormat.PREAMBLE_BYTES]);
+    assertEquals(0, bytes[CompactFormat.PREAMBLE_BYTES + 1]);
+    bytes[CompactFormat.PREAMBLE_BYTES + 2] = 9;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes, CompactFormat.PREAMBLE_BYTES, b.getInt(8));
+    b.putInt(12, (int) crc.getValue());
+    Path bad = dir.resolve("bad-id.a4jc");
+    Files.write(bad, bytes);
+    CompactFormatException e = assertThrows(CompactFormatException.class, () -> CompactModelReader.read(bad));
+    assertTrue(e.getMessage().contains("field 'keyId' is 9"), e.getMessage());
+  }
+
   private static int flags(Path f) throws IOException {
     byte[] b = Files.readAllBytes(f);
     return (b[6] & 0xff) | (b[7] & 0xff) << 8;
