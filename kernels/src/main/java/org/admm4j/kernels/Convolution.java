@@ -20,13 +20,7 @@ public final class Convolution {
 
   /** {@code y = conv(x, w) + bias}; bias may be null. y Modified, others Not modified. */
   public static void forward(ConvShape shape, float[] x, float[] w, float[] bias, float[] y, float[] workspace) {
-    ArrayChecks.range("x", x, 0, shape.inputSize());
-    ArrayChecks.range("w", w, 0, shape.weightSize());
-    if (bias != null) {
-      ArrayChecks.range("bias", bias, 0, shape.outChannels());
-    }
-    ArrayChecks.range("y", y, 0, shape.outputSize());
-    checkWorkspace(shape, workspace);
+    checkForward(shape, x, w, bias, y, workspace);
     IMPL.forward(shape, x, w, bias, y, workspace, KernelThreads.forkPool());
   }
 
@@ -36,6 +30,12 @@ public final class Convolution {
    */
   public static void forwardOnly(ConvShape shape, float[] x, float[] w, float[] bias, float[] y,
       float[] workspace) {
+    checkForward(shape, x, w, bias, y, workspace);
+    IMPL.forwardOnly(shape, x, w, bias, y, workspace, KernelThreads.forkPool());
+  }
+
+  private static void checkForward(ConvShape shape, float[] x, float[] w, float[] bias, float[] y,
+      float[] workspace) {
     ArrayChecks.range("x", x, 0, shape.inputSize());
     ArrayChecks.range("w", w, 0, shape.weightSize());
     if (bias != null) {
@@ -43,7 +43,6 @@ public final class Convolution {
     }
     ArrayChecks.range("y", y, 0, shape.outputSize());
     checkWorkspace(shape, workspace);
-    IMPL.forwardOnly(shape, x, w, bias, y, workspace, KernelThreads.forkPool());
   }
 
   /** {@code dx = ∂L/∂x} from {@code dy = ∂L/∂y}; dx Modified (overwritten). */

@@ -12,7 +12,7 @@ import org.admm4j.nn.io.Tensor;
 
 /**
  * The names and shapes of a zoo model's tensors, in order: what the tensor table of a file with
- * {@link CompactFormat#FLAG_ZOO_TENSORS} leaves out (about 110 of a pruned LeNet-5 file's 2,000 bytes).
+ * {@link CompactFormat#FLAG_ZOO_TENSORS} leaves out (68 of a pruned LeNet-5 file's 2,005 bytes).
  * Tables are built once per zoo model and JVM, from the model itself, so they cannot drift from it.
  */
 final class ZooTensorTable {

@@ -139,10 +139,7 @@ class CompactExportTest {
     // the metadata value "lenet5" becomes "lenetX", the header CRC recomputed: a name the zoo does not have
     int at = indexOf(bytes, "lenet5".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     bytes[at + 5] = 'X';
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(bytes, CompactFormat.PREAMBLE_BYTES, b.getInt(8));
-    b.putInt(12, (int) crc.getValue());
+    withHeaderCrc(bytes);
     Path bad = dir.resolve("bad.a4jc");
     Files.write(bad, bytes);
     CompactFormatException e = assertThrows(CompactFormatException.class, () -> CompactModelReader.read(bad));
@@ -177,14 +174,19 @@ class CompactExportTest {
     assertEquals(1, bytes[CompactFormat.PREAMBLE_BYTES]);
     assertEquals(0, bytes[CompactFormat.PREAMBLE_BYTES + 1]);
     bytes[CompactFormat.PREAMBLE_BYTES + 2] = 9;
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(bytes, CompactFormat.PREAMBLE_BYTES, b.getInt(8));
-    b.putInt(12, (int) crc.getValue());
+    withHeaderCrc(bytes);
     Path bad = dir.resolve("bad-id.a4jc");
     Files.write(bad, bytes);
     CompactFormatException e = assertThrows(CompactFormatException.class, () -> CompactModelReader.read(bad));
     assertTrue(e.getMessage().contains("field 'keyId' is 9"), e.getMessage());
+  }
+
+  /** Recomputes the preamble's header CRC of an edited raw-header file. */
+  private static void withHeaderCrc(byte[] bytes) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes, CompactFormat.PREAMBLE_BYTES, b.getInt(8));
+    b.putInt(12, (int) crc.getValue());
   }
 
   private static int flags(Path f) throws IOException {
