@@ -19,40 +19,12 @@ final class NormalizeOption implements ITypeConverter<InputNormalization> {
     return parse(value);
   }
 
-  /** Parses {@code MEAN/STD}, throwing picocli's conversion error with what is wrong. */
+  /** Parses {@code MEAN/STD} ({@link InputNormalization#parseMeanStd}), throwing picocli's conversion error. */
   static InputNormalization parse(String value) {
-    String[] parts = value.split("/", -1);
-    if (parts.length != 2) {
-      throw new TypeConversionException("expected MEAN/STD (e.g. 0.2860/0.3530), found '" + value + "'");
-    }
-    float[] mean = floats(parts[0], "mean", value);
-    float[] std = floats(parts[1], "std", value);
-    if (mean.length != std.length) {
-      throw new TypeConversionException("'" + value + "' gives " + mean.length + " means but " + std.length
-          + " standard deviations; give one of each per channel");
-    }
     try {
-      return new InputNormalization(mean, std);
+      return InputNormalization.parseMeanStd(value);
     } catch (IllegalArgumentException e) {
-      throw new TypeConversionException("'" + value + "': " + e.getMessage());
+      throw new TypeConversionException(e.getMessage());
     }
-  }
-
-  private static float[] floats(String list, String what, String value) {
-    String[] items = list.split(",", -1);
-    float[] out = new float[items.length];
-    for (int i = 0; i < items.length; i++) {
-      try {
-        out[i] = Float.parseFloat(items[i].trim());
-      } catch (NumberFormatException e) {
-        throw new TypeConversionException("'" + value + "': " + what + " " + (i + 1) + " is '" + items[i]
-            + "', not a number");
-      }
-      if (!Float.isFinite(out[i]) || what.equals("std") && !(out[i] > 0)) {
-        throw new TypeConversionException("'" + value + "': " + what + " " + (i + 1) + " must be "
-            + (what.equals("std") ? "positive" : "finite") + ", found " + items[i]);
-      }
-    }
-    return out;
   }
 }

@@ -85,6 +85,61 @@ public record InputNormalization(float[] mean, float[] std) {
   }
 
   /**
+   * Parses {@code MEAN/STD}, per channel comma-separated ({@code 0.2860/0.3530},
+   * {@code 0.4914,0.4822,0.4465/0.2470,0.2435,0.2616}): {@code --normalize}'s form, and compact files' short one.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static InputNormalization parseMeanStd(String value) {
+    String[] parts = value.split("/", -1);
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("expected MEAN/STD (e.g. 0.2860/0.3530), found '" + value + "'");
+    }
+    float[] mean = meanStdFloats(parts[0], "mean", value);
+    float[] std = meanStdFloats(parts[1], "std", value);
+    if (mean.length != std.length) {
+      throw new IllegalArgumentException("'" + value + "' gives " + mean.length + " means but " + std.length
+          + " standard deviations; give one of each per channel");
+    }
+    try {
+      return new InputNormalization(mean, std);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + value + "': " + e.getMessage());
+    }
+  }
+
+  /** {@link #parseMeanStd}'s form, each float in its shortest form that reads back equal. */
+  public String toMeanStd() {
+    return join(mean) + "/" + join(std);
+  }
+
+  private static String join(float[] v) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < v.length; i++) {
+      b.append(i == 0 ? "" : ",").append(Float.toString(v[i]));
+    }
+    return b.toString();
+  }
+
+  private static float[] meanStdFloats(String list, String what, String value) {
+    String[] items = list.split(",", -1);
+    float[] out = new float[items.length];
+    for (int i = 0; i < items.length; i++) {
+      try {
+        out[i] = Float.parseFloat(items[i].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + value + "': " + what + " " + (i + 1) + " is '" + items[i]
+            + "', not a number");
+      }
+      if (!Float.isFinite(out[i]) || what.equals("std") && !(out[i] > 0)) {
+        throw new IllegalArgumentException("'" + value + "': " + what + " " + (i + 1) + " must be "
+            + (what.equals("std") ? "positive" : "finite") + ", found " + items[i]);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Parses {@link #toJson()}'s form.
    *
    * @throws IllegalArgumentException naming what is wrong

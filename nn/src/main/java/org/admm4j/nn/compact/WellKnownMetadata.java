@@ -7,7 +7,7 @@ import org.admm4j.nn.io.ModelMetadata;
 /**
  * The metadata keys every admm4j model file carries, written as a one-byte id when the preamble has
  * {@link CompactFormat#FLAG_SHORT_METADATA}, and the normalisation's value in the short form
- * {@code m1,m2,…/s1,s2,…} (floats as {@link Float#toString}) instead of its JSON: about 40 of a pruned LeNet-5
+ * {@code m1,m2,…/s1,s2,…} ({@link InputNormalization#toMeanStd}) instead of its JSON: about 40 of a pruned LeNet-5
  * file's 1,800 bytes. The reader gives back the same keys and the canonical JSON, so callers see no
  * difference.
  */
@@ -41,14 +41,7 @@ final class WellKnownMetadata {
    * @throws IllegalArgumentException naming what is wrong with a short normalisation
    */
   static String decode(String key, String stored) {
-    if (!key.equals(ModelMetadata.NORMALIZATION)) {
-      return stored;
-    }
-    int slash = stored.indexOf('/');
-    if (slash < 0 || stored.indexOf('/', slash + 1) >= 0) {
-      throw new IllegalArgumentException("expected MEAN,…/STD,…, found '" + stored + "'");
-    }
-    return new InputNormalization(floats(stored.substring(0, slash)), floats(stored.substring(slash + 1))).toJson();
+    return key.equals(ModelMetadata.NORMALIZATION) ? InputNormalization.parseMeanStd(stored).toJson() : stored;
   }
 
   /** The short form of canonical normalisation JSON, or null when the JSON is not canonical. */
@@ -59,30 +52,6 @@ final class WellKnownMetadata {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    if (!n.toJson().equals(json)) {
-      return null;
-    }
-    return join(n.mean()) + "/" + join(n.std());
-  }
-
-  private static String join(float[] v) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < v.length; i++) {
-      b.append(i == 0 ? "" : ",").append(Float.toString(v[i]));
-    }
-    return b.toString();
-  }
-
-  private static float[] floats(String list) {
-    String[] parts = list.split(",", -1);
-    float[] out = new float[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        out[i] = Float.parseFloat(parts[i]);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + parts[i] + "' is not a number");
-      }
-    }
-    return out;
+    return n.toJson().equals(json) ? n.toMeanStd() : null;
   }
 }
