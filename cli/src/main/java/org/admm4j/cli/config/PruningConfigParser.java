@@ -166,17 +166,17 @@ public final class PruningConfigParser {
   }
 
   /**
-   * The further stages: {@code stages = 100x, 200x, 350x} (a compression per stage, stage 2 first) and/or
-   * {@code stages.<n>.*} keys for stage n = 2, 3, …: {@code compression}, {@code layers.<p>.keep|nonzeros},
-   * {@code admm.iterations}, {@code rho.initial|growth|max}, {@code retrain.<epochs, lr, …>}; what a stage
-   * does not set it takes from the plan.
-   */
-  /**
    * Most stages a run may have, stage 1 included: each costs a schedule and a checkpointed phase list, and a
    * settings file of a few bytes must not ask for thousands (found by {@code ConfigResolverFuzzTest}).
    */
   static final int MAX_STAGES = 16;
 
+  /**
+   * The further stages: {@code stages = 100x, 200x, 350x} (a compression per stage, stage 2 first) and/or
+   * {@code stages.<n>.*} keys for stage n = 2, 3, …: {@code compression}, {@code layers.<p>.keep|nonzeros},
+   * {@code admm.iterations}, {@code rho.initial|growth|max}, {@code retrain.<epochs, lr, …>}; what a stage
+   * does not set it takes from the plan.
+   */
   private List<Stage> stages(int planIterations, RhoSchedule planRho, TrainingSchedule planRetrain)
       throws ConfigException {
     java.util.TreeMap<Integer, String> compressions = new java.util.TreeMap<>();

@@ -863,7 +863,6 @@ final class PanamaConvolutionSupport extends ScalarConvolutionSupport {
     }
   }
 
-
   /** Stride 1: {@link PanamaCol2im} (same bits as the scalar scatter); strided shapes keep the scatter. */
   @Override
   void col2im(ConvShape s, float[] cols, float[] dx, int lo, int hi) {

@@ -18,9 +18,9 @@ import org.admm4j.nn.surgery.UnreadUnits;
  * the units no later weight reads ({@link UnreadUnits}: same logits), rounds the conv and linear biases to
  * fixed point when asked (a quantized run: the only lossy step), and names a zoo model instead of storing its
  * spec when the spec is the zoo's ({@code ModelFiles.read} rebuilds it from {@link ModelMetadata#MODEL} and
- * still checks every tensor against it). {@link CompactModelWriter} then stores each tensor in its smallest encoding, and a zoo model's tensor table
- * without names and shapes (a pruned LeNet-5's header: 436 bytes with the spec, 237 without, about 170
- * without the names and shapes either).
+ * still checks every tensor against it). {@link CompactModelWriter} then stores each tensor in its smallest
+ * encoding, and a zoo model's tensor table without names and shapes (a pruned LeNet-5's header: 436 bytes with
+ * the spec, 237 without, about 170 without the names and shapes either).
  */
 public final class CompactExport {
 
@@ -90,13 +90,13 @@ public final class CompactExport {
     UnreadUnits.Result zeroed = UnreadUnits.zero(spec, tensors);
     LinkedHashMap<String, Tensor> out = zeroed.tensors();
     if (options.biasBits() != 0) {
-      for (String bias : biases(spec.layers(), "", new java.util.ArrayList<>())) {
+      for (String bias : tensors(spec.layers(), "", BIAS, new java.util.ArrayList<>())) {
         Tensor t = out.get(bias);
         out.put(bias, new Tensor(t.shape(), FixedPoint.round(t.data(), options.biasBits())));
       }
     }
     if (options.halfLevels()) {
-      for (String weight : weights(spec.layers(), "", new java.util.ArrayList<>())) {
+      for (String weight : tensors(spec.layers(), "", WEIGHT, new java.util.ArrayList<>())) {
         Tensor t = out.get(weight);
         float[] half = halfLevels(t.data());
         if (half != null) {
@@ -120,33 +120,27 @@ public final class CompactExport {
     return name != null && name.equals(spec.name()) && Models.names().contains(name) && Models.spec(name).equals(spec);
   }
 
-  /** The bias tensors of every conv and linear layer, residual blocks included. */
-  private static List<String> biases(List<LayerSpec> layers, String prefix, List<String> out) {
+  /**
+   * The tensors {@code suffix} ({@link #WEIGHT} or {@link #BIAS}) of every conv and linear layer, biases only where
+   * a layer has one, residual blocks included.
+   */
+  private static List<String> tensors(List<LayerSpec> layers, String prefix, String suffix, List<String> out) {
     for (LayerSpec l : layers) {
       String name = prefix + l.name();
-      if (l instanceof LayerSpec.Conv2d c && c.bias() || l instanceof LayerSpec.Linear f && f.bias()) {
-        out.add(name + ".bias");
+      boolean weighted = l instanceof LayerSpec.Conv2d || l instanceof LayerSpec.Linear;
+      boolean hasBias = l instanceof LayerSpec.Conv2d c && c.bias() || l instanceof LayerSpec.Linear f && f.bias();
+      if (weighted && (suffix.equals(WEIGHT) || hasBias)) {
+        out.add(name + suffix);
       } else if (l instanceof LayerSpec.Residual r) {
-        biases(r.body(), name + ".", out);
-        biases(r.shortcut(), name + ".", out);
+        tensors(r.body(), name + ".", suffix, out);
+        tensors(r.shortcut(), name + ".", suffix, out);
       }
     }
     return out;
   }
 
-  /** The weight tensors of every conv and linear layer, residual blocks included. */
-  private static List<String> weights(List<LayerSpec> layers, String prefix, List<String> out) {
-    for (LayerSpec l : layers) {
-      String name = prefix + l.name();
-      if (l instanceof LayerSpec.Conv2d || l instanceof LayerSpec.Linear) {
-        out.add(name + ".weight");
-      } else if (l instanceof LayerSpec.Residual r) {
-        weights(r.body(), name + ".", out);
-        weights(r.shortcut(), name + ".", out);
-      }
-    }
-    return out;
-  }
+  private static final String WEIGHT = ".weight";
+  private static final String BIAS = ".bias";
 
   /**
    * {@code data} with each non-zero rounded to the nearest half, or null when its non-zeros take more than 255

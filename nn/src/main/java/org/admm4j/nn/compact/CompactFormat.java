@@ -42,7 +42,8 @@ package org.admm4j.nn.compact;
  * normalisation's value as {@code m1,…/s1,…} (read back as its JSON).
  * With flag bit 1 a tensor entry is only {@code u8 encoding, v entries, v payloadLength}: the names and shapes
  * are those of the zoo model that metadata {@code model} names, in its order, and {@code tensorCount} must be its
- * count (a pruned LeNet-5 saves 68 bytes). Files written before the gapped encoding existed use encodings 0–2 only and read as before. A coded or gapped
+ * count (a pruned LeNet-5 saves 68 bytes). Files written before the gapped encoding existed use encodings 0–2
+ * only and read as before. A coded or gapped
  * tensor's element count is bounded by the caller's cap on decoded floats (its gaps cost only about
  * their logarithm, so the file size bounds it too loosely to serve as a guard).
  */

@@ -323,8 +323,8 @@ public final class CompactModelReader {
       CompactModel run(ByteBuffer pre, long maxElements) throws IOException {
         int flags = Short.toUnsignedInt(pre.getShort());
         if ((flags & ~CompactFormat.KNOWN_FLAGS) != 0) {
-          throw fail("preamble field 'flags' is " + flags + ": only bits 0 (deflated header) and 1 (zoo tensor"
-              + " table) are defined (corrupt file)");
+          throw fail("preamble field 'flags' is " + flags + ": only bits 0 (deflated header), 1 (zoo tensor"
+              + " table) and 2 (well-known metadata keys) are defined (corrupt file)");
         }
         ByteBuffer stored = checkedHeader(pre);
         ByteBuffer header = (flags & CompactFormat.FLAG_DEFLATED) != 0 ? inflate(stored) : stored;

@@ -115,16 +115,18 @@ public final class CompactModelWriter {
 
   private record Encoded(byte[] name, int[] shape, byte encoding, int entries, byte[] payload) {}
 
-  /** The smallest of dense, sparse, coded (when the non-zeros take at most 255 values) and gapped. */
+  /**
+   * The smallest of dense, sparse, coded (when the non-zeros take at most 255 values; half levels when they are
+   * halves) and gapped.
+   */
   private static Encoded encode(String name, Tensor t) {
     Encoded best = encodeV1(name, t);
-    byte[] coded = CodedTensor.encode(t.data());
-    if (coded != null && coded.length < best.payload.length) {
-      best = new Encoded(best.name, best.shape, CompactFormat.CODED, CodedTensor.entries(t.data()), coded);
-    }
+    // half levels when every level is a half: the same stream with a codebook 2 bytes a level smaller
     byte[] half = CodedTensor.encodeHalfLevels(t.data());
-    if (half != null && half.length < best.payload.length) {
-      best = new Encoded(best.name, best.shape, CompactFormat.CODED_HALF, CodedTensor.entries(t.data()), half);
+    byte[] coded = half != null ? half : CodedTensor.encode(t.data());
+    if (coded != null && coded.length < best.payload.length) {
+      byte encoding = half != null ? CompactFormat.CODED_HALF : CompactFormat.CODED;
+      best = new Encoded(best.name, best.shape, encoding, CodedTensor.entries(t.data()), coded);
     }
     byte[] gapped = GappedTensor.encode(t.data());
     if (gapped != null && gapped.length < best.payload.length) {
