@@ -7,10 +7,13 @@ package org.admm4j.kernels.internal;
  */
 final class GemmBlocking {
 
-  /** Rows of the register tile (one broadcast of packed A per row and k); also the A panel height. */
-  static final int MR = 8;
+  /**
+   * Rows of the register tile (one broadcast of packed A per row and k); also the A panel height: 8 where
+   * there are 32 vector registers, 6 where there are 16 ({@link GemmTuning#defaultTileRows}), or tuned.
+   */
+  static final int MR;
 
-  /** Vectors per register-tile row: NR = NR_VECTORS·lanes columns (16 accumulators in all). */
+  /** Vectors per register-tile row: NR = NR_VECTORS·lanes columns (2·MR accumulators in all). */
   static final int NR_VECTORS = 2;
 
   /**
@@ -28,6 +31,7 @@ final class GemmBlocking {
   static {
     // the tuned choice of this machine, if any ({@link GemmTuning}); fixed for the JVM's life
     GemmTuning.Choice c = GemmTuning.resolve();
+    MR = c.mr();
     KC = c.kc();
     MC = c.mc();
   }

@@ -32,13 +32,13 @@ public final class GemmTuner {
     /** The table {@code admm4j tune} prints. */
     public List<String> table() {
       List<String> lines = new ArrayList<>();
-      StringBuilder h = new StringBuilder(String.format("%-16s", "blocking"));
+      StringBuilder h = new StringBuilder(String.format("%-22s", "tile and blocking"));
       for (Shape s : shapes) {
         h.append(String.format("%18s", s));
       }
       lines.add(h.append(String.format("%10s", "geomean")).toString());
       for (int c = 0; c < candidates.size(); c++) {
-        StringBuilder l = new StringBuilder(String.format("%-16s", candidates.get(c)));
+        StringBuilder l = new StringBuilder(String.format("%-22s", candidates.get(c)));
         for (double g : gflops[c]) {
           l.append(String.format("%18.1f", g));
         }
@@ -121,7 +121,7 @@ public final class GemmTuner {
 
   private static void run(GemmTuning.Choice ch, Shape s, float[] a, float[] b, float[] c) {
     int lda = s.transA() ? s.m() : s.k(), ldb = s.transB() ? s.k() : s.n();
-    PanamaBlasSupport.gemmBlocked(ch.kc(), ch.mc(), s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, lda, b, 0,
+    PanamaBlasSupport.gemmBlocked(ch.mr(), ch.kc(), ch.mc(), s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, lda, b, 0,
         ldb, 0f, c, 0, s.n());
   }
 

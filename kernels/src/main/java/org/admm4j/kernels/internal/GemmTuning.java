@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The SGEMM blocking this JVM uses, chosen once before the first product: an explicit
- * {@code -Dadmm4j.gemm.kc} / {@code -Dadmm4j.gemm.mc}, else the choice {@code admm4j tune} measured and
+ * The SGEMM tile height and blocking this JVM uses, chosen once before the first product: an explicit
+ * {@code -Dadmm4j.gemm.mr} / {@code -Dadmm4j.gemm.kc} / {@code -Dadmm4j.gemm.mc}, else the choice {@code admm4j tune} measured and
  * cached for this machine ({@link #cacheFile}: keyed by CPU model, vector width and JDK feature release),
  * else the defaults. {@code -Dadmm4j.tuning=off} ignores the cache (the tests run so: same bits on every
  * machine of a vector width).
@@ -25,34 +25,75 @@ import java.util.Properties;
  */
 public final class GemmTuning {
 
-  /** The blocking of one choice: K slice and rows of A per packed block. */
-  public record Choice(int kc, int mc) {
+  /**
+   * One choice: rows of the register tile ({@code mr}, also the packed A panels' height), K slice and rows of
+   * A per packed block. The tile rows do not change any sum (each C element still adds its K products in the
+   * same order), the K slice does.
+   */
+  public record Choice(int mr, int kc, int mc) {
     public Choice {
-      if (kc < 1 || mc < GemmBlocking.MR || mc % GemmBlocking.MR != 0) {
+      if (!TILE_ROWS.contains(mr)) {
+        throw new IllegalArgumentException("mr = " + mr + ": one of " + TILE_ROWS + " expected");
+      }
+      if (kc < 1 || mc < mr || mc % mr != 0) {
         throw new IllegalArgumentException("kc = " + kc + ", mc = " + mc + ": kc ≥ 1 and mc a positive multiple of "
-            + GemmBlocking.MR + " expected");
+            + mr + " expected");
       }
     }
 
     @Override
     public String toString() {
-      return "kc " + kc + ", mc " + mc;
+      return "mr " + mr + ", kc " + kc + ", mc " + mc;
     }
   }
 
-  /** The choice of a machine nobody tuned: measured best on the Intel Xeon and Zen 4 machines seen. */
-  public static final Choice DEFAULT = new Choice(256, 96);
+  /** Register tile heights the Panama GEMM has micro-kernels for. */
+  public static final List<Integer> TILE_ROWS = List.of(6, 8);
 
-  /** What the tuner tries: K slices around L1's B panel, A blocks around L2. */
-  public static final List<Choice> CANDIDATES = List.of(new Choice(128, 96), new Choice(192, 96), DEFAULT,
-      new Choice(384, 96), new Choice(512, 96), new Choice(256, 48), new Choice(256, 144), new Choice(256, 192),
-      new Choice(384, 144));
+  /** K slice and A block of a machine nobody tuned: measured best on the Intel Xeon and Zen 4 machines seen. */
+  private static final int DEFAULT_KC = 256, DEFAULT_MC = 96;
+
+  /** The choice of a machine nobody tuned: {@link #defaultTileRows()} and the default blocking. */
+  public static final Choice DEFAULT = new Choice(defaultTileRows(), DEFAULT_KC, DEFAULT_MC);
+
+  /**
+   * What the tuner tries: both tile heights, K slices around L1's B panel, A blocks around L2 (every
+   * {@code mc} here is a multiple of every tile height).
+   */
+  public static final List<Choice> CANDIDATES = candidates();
+
+  private static List<Choice> candidates() {
+    int[][] blockings = {{128, 96}, {192, 96}, {DEFAULT_KC, DEFAULT_MC}, {384, 96}, {512, 96}, {256, 48}, {256, 144},
+        {256, 192}, {384, 144}};
+    List<Choice> list = new java.util.ArrayList<>();
+    for (int mr : TILE_ROWS) {
+      for (int[] b : blockings) {
+        list.add(new Choice(mr, b[0], b[1]));
+      }
+    }
+    return List.copyOf(list);
+  }
+
+  /**
+   * The tile height for this machine's vector registers: an 8×2-vector tile holds 16 accumulators and needs 3
+   * more registers for the loads and the broadcast, which fits 32 registers (AVX-512, NEON, SVE) but spills
+   * on x86 without AVX-512 (16 registers), where 6 rows (12 accumulators) fit.
+   */
+  static int defaultTileRows() {
+    try {
+      return PanamaConstants.VECTOR_REGISTERS >= 32 ? 8 : 6;
+    } catch (LinkageError e) {
+      // no Vector API in this JVM: the Panama GEMM is not used, any valid height will do
+      return 8;
+    }
+  }
 
   /** Where the choice in effect came from. */
   public enum Source {
     DEFAULT, CACHE, PROPERTIES
   }
 
+  private static final String MR_PROPERTY = "admm4j.gemm.mr";
   private static final String KC_PROPERTY = "admm4j.gemm.kc";
   private static final String MC_PROPERTY = "admm4j.gemm.mc";
 
@@ -63,12 +104,15 @@ public final class GemmTuning {
 
   /** The choice for this JVM (read once, by {@link GemmBlocking}'s initialisation). */
   static Choice resolve() {
+    Integer mr = Integer.getInteger(MR_PROPERTY);
     Integer kc = Integer.getInteger(KC_PROPERTY), mc = Integer.getInteger(MC_PROPERTY);
-    if (kc != null || mc != null) {
+    if (mr != null || kc != null || mc != null) {
       source = Source.PROPERTIES;
+      int rows = mr != null && TILE_ROWS.contains(mr) ? mr : DEFAULT.mr();
       int k = kc != null && kc > 0 ? kc : DEFAULT.kc();
-      int m = mc != null && mc > 0 ? (mc + GemmBlocking.MR - 1) / GemmBlocking.MR * GemmBlocking.MR : DEFAULT.mc();
-      return new Choice(k, m);
+      // rounded up to a multiple of both tile heights
+      int m = mc != null && mc > 0 ? (mc + 23) / 24 * 24 : DEFAULT.mc();
+      return new Choice(rows, k, m);
     }
     if ("off".equals(System.getProperty("admm4j.tuning"))) {
       note = "tuning cache off (-Dadmm4j.tuning=off)";
@@ -101,7 +145,7 @@ public final class GemmTuning {
   /** A line for {@code admm4j info}: the choice and its origin. */
   public static String describe() {
     GemmBlocking.touch();
-    return "gemm " + new Choice(GemmBlocking.KC, GemmBlocking.MC) + " (" + switch (source) {
+    return "gemm " + new Choice(GemmBlocking.MR, GemmBlocking.KC, GemmBlocking.MC) + " (" + switch (source) {
       case PROPERTIES -> "-Dadmm4j.gemm.* properties";
       case CACHE, DEFAULT -> note;
     } + ")";
@@ -164,7 +208,9 @@ public final class GemmTuning {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     }
-    return new Choice(positive(p, "kc"), positive(p, "mc"));
+    // files written before the tile height was tuned have no mr: this machine's default then
+    int mr = p.getProperty("mr") == null ? DEFAULT.mr() : positive(p, "mr");
+    return new Choice(mr, positive(p, "kc"), positive(p, "mc"));
   }
 
   private static int positive(Properties p, String key) {
@@ -190,7 +236,7 @@ public final class GemmTuning {
         for (String line : evidence.split("\n")) {
           w.write("# " + line + "\n");
         }
-        w.write("kc=" + choice.kc() + "\nmc=" + choice.mc() + "\n");
+        w.write("mr=" + choice.mr() + "\nkc=" + choice.kc() + "\nmc=" + choice.mc() + "\n");
       }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

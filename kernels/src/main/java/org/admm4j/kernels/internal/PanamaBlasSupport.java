@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * of op(B) is packed into NR-wide column panels; for each MC-row block of op(A), the MC×KC block is
  * packed into MR-tall row panels. Packing absorbs transposes, offsets and leading dimensions and pads
  * the last panels with zeros, so one micro-kernel serves NN, NT, TN and TT and never needs a mask: it
- * keeps an MR×NR tile of C in 16 vector accumulators over the whole slice (one broadcast of A per
- * row, two loads of B, FMAs only), and edges are trimmed when the tile is written back. When C has
+ * keeps an MR×NR tile of C in 2·MR vector accumulators over the whole slice (one broadcast of A per
+ * row, two loads of B, FMAs only), and edges are trimmed when the tile is written back. MR is 8 or 6,
+ * whichever fits the machine's vector registers ({@link GemmBlocking#MR}). When C has
  * few rows, full panels of an untransposed B are read in place instead (see
  * {@link GemmBlocking#MC} rows).
  *
@@ -33,8 +34,10 @@ final class PanamaBlasSupport implements BlasSupport {
 
   private static final VectorSpecies<Float> F = PanamaConstants.FLOATS;
   private static final int L = F.length();
-  /** Rows of the half-height tail tile ({@link #microKernelHalf}). */
-  private static final int HALF_MR = MR / 2;
+  /** Rows of the short tail tile ({@link #microKernel4}). */
+  private static final int SHORT_ROWS = 4;
+  /** Rows of the tallest tile: sizes the tile buffer. */
+  private static final int MAX_MR = 8;
   /** Columns of the register tile: a multiple of the lane count, whatever the vector width. */
   static final int NR = NR_VECTORS * L;
   /** Rows of a B panel filled per pass when packing a transposed B (16 KiB at 16 lanes; 128 beat 32 by ~8 %). */
@@ -56,14 +59,15 @@ final class PanamaBlasSupport implements BlasSupport {
   static void gemmSequential(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
-    gemmBlocked(KC, MC, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    gemmBlocked(MR, KC, MC, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
   /**
-   * The single-threaded packed GEMM with K slices of {@code kcBlock} and A blocks of {@code mcBlock} rows (a
-   * multiple of MR), which also bounds the rows for which B is read in place: the tuner times the choices.
+   * The single-threaded packed GEMM with register tiles {@code mr} rows tall ({@link GemmTuning#TILE_ROWS}),
+   * K slices of {@code kcBlock} and A blocks of {@code mcBlock} rows (a multiple of mr), which also bounds the
+   * rows for which B is read in place: the tuner times the choices.
    */
-  static void gemmBlocked(int kcBlock, int mcBlock, boolean transA, boolean transB, int m, int n, int k, float alpha,
+  static void gemmBlocked(int mr, int kcBlock, int mcBlock, boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     if (k == 0 || alpha == 0f) {
@@ -73,9 +77,9 @@ final class PanamaBlasSupport implements BlasSupport {
     GemmWorkspace ws = GemmWorkspace.acquire();
     try {
       int kcMax = Math.min(kcBlock, k);
-      float[] packedA = ws.packedA(roundUp(Math.min(mcBlock, m), MR) * kcMax);
+      float[] packedA = ws.packedA(roundUp(Math.min(mcBlock, m), mr) * kcMax);
       float[] packedB = ws.packedB(roundUp(Math.min(NC, n), NR) * kcMax);
-      float[] tile = ws.tile(MR * NR);
+      float[] tile = ws.tile(MAX_MR * NR);
       for (int jc = 0; jc < n; jc += NC) {
         int nc = Math.min(NC, n - jc);
         for (int pc = 0; pc < k; pc += kcBlock) {
@@ -88,8 +92,8 @@ final class PanamaBlasSupport implements BlasSupport {
           packB(transB, b, bOff, ldb, pc, jc + direct, kc, nc - direct, packedB);
           for (int ic = 0; ic < m; ic += mcBlock) {
             int mc = Math.min(mcBlock, m - ic);
-            packA(transA, a, aOff, lda, ic, pc, mc, kc, packedA);
-            macroKernel(mc, nc, kc, alpha, packedA, packedB, b, bOff + pc * ldb + jc, ldb, direct, sliceBeta,
+            packA(mr, transA, a, aOff, lda, ic, pc, mc, kc, packedA);
+            macroKernel(mr, mc, nc, kc, alpha, packedA, packedB, b, bOff + pc * ldb + jc, ldb, direct, sliceBeta,
                 c, cOff + ic * ldc + jc, ldc, tile);
           }
         }
@@ -107,7 +111,7 @@ final class PanamaBlasSupport implements BlasSupport {
    * All register tiles of an mc×nc block of C; the B panel stays in L1 while the A panels stream by.
    * Columns below {@code direct} read B in place (row stride ldb from {@code bAt}), the rest packed.
    */
-  private static void macroKernel(int mc, int nc, int kc, float alpha, float[] packedA, float[] packedB,
+  private static void macroKernel(int mr, int mc, int nc, int kc, float alpha, float[] packedA, float[] packedB,
       float[] b, int bAt, int ldb, int direct, float beta, float[] c, int cOff, int ldc, float[] tile) {
     for (int jr = 0; jr < nc; jr += NR) {
       int cols = Math.min(NR, nc - jr);
@@ -115,27 +119,28 @@ final class PanamaBlasSupport implements BlasSupport {
       float[] panel = inPlace ? b : packedB;
       int bo = inPlace ? bAt + jr : (jr - direct) * kc;
       int bStride = inPlace ? ldb : NR;
-      for (int ir = 0; ir < mc; ir += MR) {
-        int rows = Math.min(MR, mc - ir);
-        if (rows <= HALF_MR) {
-          // a short last panel (m = 50: 2 rows of 8) needs only half the FMAs; same sums, same bits
-          microKernelHalf(kc, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, cOff + ir * ldc + jr, ldc,
-              rows, cols, tile);
+      for (int ir = 0; ir < mc; ir += mr) {
+        int rows = Math.min(mr, mc - ir);
+        int co = cOff + ir * ldc + jr;
+        if (rows <= SHORT_ROWS) {
+          // a short last panel needs fewer FMAs; same sums, same bits
+          microKernel4(kc, mr, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, co, ldc, rows, cols, tile);
+        } else if (mr == 8) {
+          microKernel8(kc, mr, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, co, ldc, rows, cols, tile);
         } else {
-          microKernel(kc, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, cOff + ir * ldc + jr, ldc,
-              rows, cols, tile);
+          microKernel6(kc, mr, packedA, ir * kc, panel, bo, bStride, alpha, beta, c, co, ldc, rows, cols, tile);
         }
       }
     }
   }
 
   /**
-   * One MR×NR tile: {@code C = alpha·Σ_p a_p·b_pᵀ + beta·C} over kc packed columns of A (MR floats
-   * each, from {@code ao}) and rows of B (NR floats each, from {@code bo}, {@code bStride} apart); only
-   * rows×cols are written.
+   * One 8×NR tile: {@code C = alpha·Σ_p a_p·b_pᵀ + beta·C} over kc packed columns of A (panels {@code mr}
+   * floats tall, from {@code ao}) and rows of B (NR floats each, from {@code bo}, {@code bStride} apart);
+   * only rows×cols are written.
    */
-  private static void microKernel(int kc, float[] pa, int ao, float[] pb, int bo, int bStride, float alpha, float beta,
-      float[] c, int co, int ldc, int rows, int cols, float[] tile) {
+  private static void microKernel8(int kc, int mr, float[] pa, int ao, float[] pb, int bo, int bStride, float alpha,
+      float beta, float[] c, int co, int ldc, int rows, int cols, float[] tile) {
     // accumulators as separate locals: an array of vectors would not stay in registers
     FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
     FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -145,7 +150,7 @@ final class PanamaBlasSupport implements BlasSupport {
     FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
     FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
     FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
-    for (int p = 0; p < kc; p++, ao += MR, bo += bStride) {
+    for (int p = 0; p < kc; p++, ao += mr, bo += bStride) {
       FloatVector b0 = FloatVector.fromArray(F, pb, bo);
       FloatVector b1 = FloatVector.fromArray(F, pb, bo + L);
       FloatVector x = FloatVector.broadcast(F, pa[ao]);
@@ -194,16 +199,65 @@ final class PanamaBlasSupport implements BlasSupport {
   }
 
   /**
-   * {@link #microKernel} for a tile of at most {@link #HALF_MR} rows: the first half of the MR-tall
-   * packed A panel (the rest is zero padding), 8 accumulators.
+   * {@link #microKernel8} for a 6-row tile: 12 accumulators, two B vectors and a broadcast fit x86's 16
+   * vector registers without AVX-512, where the 8-row tile spills (its 19 live vectors do not).
    */
-  private static void microKernelHalf(int kc, float[] pa, int ao, float[] pb, int bo, int bStride, float alpha,
+  private static void microKernel6(int kc, int mr, float[] pa, int ao, float[] pb, int bo, int bStride, float alpha,
       float beta, float[] c, int co, int ldc, int rows, int cols, float[] tile) {
     FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
     FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
     FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
     FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-    for (int p = 0; p < kc; p++, ao += MR, bo += bStride) {
+    FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+    FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+    for (int p = 0; p < kc; p++, ao += mr, bo += bStride) {
+      FloatVector b0 = FloatVector.fromArray(F, pb, bo);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bo + L);
+      FloatVector x = FloatVector.broadcast(F, pa[ao]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(F, pa[ao + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(F, pa[ao + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(F, pa[ao + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(F, pa[ao + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(F, pa[ao + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    writeBack(tile, alpha, beta, c, co, ldc, rows, cols);
+  }
+
+  /**
+   * A tile of at most {@link #SHORT_ROWS} rows (m = 50: 2 rows left of 8): the first rows of an
+   * {@code mr}-tall packed A panel (the rest is zero padding), 8 accumulators; same sums, same bits.
+   */
+  private static void microKernel4(int kc, int mr, float[] pa, int ao, float[] pb, int bo, int bStride, float alpha,
+      float beta, float[] c, int co, int ldc, int rows, int cols, float[] tile) {
+    FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+    FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+    FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+    FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+    for (int p = 0; p < kc; p++, ao += mr, bo += bStride) {
       FloatVector b0 = FloatVector.fromArray(F, pb, bo);
       FloatVector b1 = FloatVector.fromArray(F, pb, bo + L);
       FloatVector x = FloatVector.broadcast(F, pa[ao]);
@@ -256,21 +310,21 @@ final class PanamaBlasSupport implements BlasSupport {
     }
   }
 
-  /** The mc×kc block of op(A) at (ic, pc) as MR-tall panels, p-major within a panel, zero-padded. */
-  private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc,
+  /** The mc×kc block of op(A) at (ic, pc) as mr-tall panels, p-major within a panel, zero-padded. */
+  private static void packA(int mr, boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc,
       float[] packed) {
-    for (int ir = 0; ir < mc; ir += MR) {
-      int rows = Math.min(MR, mc - ir);
+    for (int ir = 0; ir < mc; ir += mr) {
+      int rows = Math.min(mr, mc - ir);
       int dst = ir * kc;
       if (transA) {
-        // A stored k×m: each p contributes MR contiguous floats
+        // A stored k×m: each p contributes mr contiguous floats
         for (int p = 0; p < kc; p++) {
           int src = aOff + (pc + p) * lda + ic + ir;
-          int d = dst + p * MR;
+          int d = dst + p * mr;
           for (int i = 0; i < rows; i++) {
             packed[d + i] = a[src + i];
           }
-          for (int i = rows; i < MR; i++) {
+          for (int i = rows; i < mr; i++) {
             packed[d + i] = 0f;
           }
         }
@@ -278,12 +332,12 @@ final class PanamaBlasSupport implements BlasSupport {
         for (int i = 0; i < rows; i++) {
           int src = aOff + (ic + ir + i) * lda + pc;
           for (int p = 0; p < kc; p++) {
-            packed[dst + p * MR + i] = a[src + p];
+            packed[dst + p * mr + i] = a[src + p];
           }
         }
-        for (int i = rows; i < MR; i++) {
+        for (int i = rows; i < mr; i++) {
           for (int p = 0; p < kc; p++) {
-            packed[dst + p * MR + i] = 0f;
+            packed[dst + p * mr + i] = 0f;
           }
         }
       }

@@ -19,6 +19,13 @@ final class PanamaConstants {
 
   static final int VECTOR_BIT_SIZE;
 
+  /**
+   * Vector registers C2 allocates from: 16 on x86 without AVX-512 (ymm0–15), 32 with it and on AArch64
+   * (NEON, SVE) and RISC-V. Decided by the platform's preferred width, not the narrowed one: a 256-bit
+   * species on an AVX-512 machine still has 32 registers.
+   */
+  static final int VECTOR_REGISTERS;
+
   static {
     VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
     int bits = Integer.getInteger("admm4j.vectorBitSize", preferred.vectorBitSize());
@@ -28,6 +35,9 @@ final class PanamaConstants {
     FLOATS = preferred;
     INTS = IntVector.SPECIES_PREFERRED.withShape(FLOATS.vectorShape());
     VECTOR_BIT_SIZE = FLOATS.vectorBitSize();
+    String arch = System.getProperty("os.arch", "");
+    boolean x86 = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86") || arch.equals("i386");
+    VECTOR_REGISTERS = x86 && FloatVector.SPECIES_PREFERRED.vectorBitSize() < 512 ? 16 : 32;
   }
 
   private PanamaConstants() {}
