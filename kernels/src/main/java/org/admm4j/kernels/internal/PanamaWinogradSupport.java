@@ -31,8 +31,11 @@ final class PanamaWinogradSupport implements WinogradSupport {
   private static final VectorSpecies<Float> F = FLOATS;
   private static final int L = F.length();
 
-  /** Output channels per register tile of the product. */
-  private static final int R = 8;
+  /**
+   * Output channels per register tile of the product: 8 (16 accumulators) where there are 32 vector registers,
+   * 6 where x86 has 16 (the 8-row tile's 19 live vectors spill there); the sums are the same either way.
+   */
+  private static final int R = PanamaConstants.VECTOR_REGISTERS >= 32 ? 8 : 6;
 
   /** Tiles per register tile of the product: two vectors. */
   private static final int COLS = 2 * L;
@@ -235,14 +238,18 @@ final class PanamaWinogradSupport implements WinogradSupport {
       // a strip of V (ic × 2 vectors) stays in L1 while every panel of U passes over it
       for (int col = 0; col < cols; col += COLS) {
         for (int ob = 0; ob < ocPad; ob += R) {
-          kernel(ic, p.u, u + ob * ic, ws, v + col, ld, m + ob * ld + col);
+          if (R == 8) {
+            kernel8(ic, p.u, u + ob * ic, ws, v + col, ld, m + ob * ld + col);
+          } else {
+            kernel6(ic, p.u, u + ob * ic, ws, v + col, ld, m + ob * ld + col);
+          }
         }
       }
     }
   }
 
   /** {@code M[r][0..2L) = Σ_c U[r][c]·V[c][0..2L)} for the 8 rows of one packed panel (from {@code uo}). */
-  private static void kernel(int ic, float[] u, int uo, float[] ws, int vo, int ld, int mo) {
+  private static void kernel8(int ic, float[] u, int uo, float[] ws, int vo, int ld, int mo) {
     // accumulators as separate locals: an array of vectors would not stay in registers
     FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
     FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -296,6 +303,50 @@ final class PanamaWinogradSupport implements WinogradSupport {
     c61.intoArray(ws, mo + 6 * ld + L);
     c70.intoArray(ws, mo + 7 * ld);
     c71.intoArray(ws, mo + 7 * ld + L);
+  }
+  /** {@code M[r][0..2L) = Σ_c U[r][c]·V[c][0..2L)} for the 6 rows of one packed panel (from {@code uo}). */
+  private static void kernel6(int ic, float[] u, int uo, float[] ws, int vo, int ld, int mo) {
+    // accumulators as separate locals: an array of vectors would not stay in registers
+    FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+    FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+    FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+    FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+    FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+    FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+    for (int c = 0; c < ic; c++, uo += R, vo += ld) {
+      FloatVector b0 = FloatVector.fromArray(F, ws, vo);
+      FloatVector b1 = FloatVector.fromArray(F, ws, vo + L);
+      FloatVector a = FloatVector.broadcast(F, u[uo]);
+      c00 = a.fma(b0, c00);
+      c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(F, u[uo + 1]);
+      c10 = a.fma(b0, c10);
+      c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(F, u[uo + 2]);
+      c20 = a.fma(b0, c20);
+      c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(F, u[uo + 3]);
+      c30 = a.fma(b0, c30);
+      c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(F, u[uo + 4]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(F, u[uo + 5]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
+    }
+    c00.intoArray(ws, mo);
+    c01.intoArray(ws, mo + L);
+    c10.intoArray(ws, mo + ld);
+    c11.intoArray(ws, mo + ld + L);
+    c20.intoArray(ws, mo + 2 * ld);
+    c21.intoArray(ws, mo + 2 * ld + L);
+    c30.intoArray(ws, mo + 3 * ld);
+    c31.intoArray(ws, mo + 3 * ld + L);
+    c40.intoArray(ws, mo + 4 * ld);
+    c41.intoArray(ws, mo + 4 * ld + L);
+    c50.intoArray(ws, mo + 5 * ld);
+    c51.intoArray(ws, mo + 5 * ld + L);
   }
 
   // ---- output transform ------------------------------------------------------------------------------
