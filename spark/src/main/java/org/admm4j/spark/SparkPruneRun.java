@@ -18,6 +18,7 @@ import org.admm4j.admm.config.StageTargets;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.admm.pipeline.AdmmIterationRecord;
 import org.admm4j.admm.pipeline.DataFit;
+import org.admm4j.admm.pipeline.Divergence;
 import org.admm4j.admm.pipeline.EpochRecord;
 import org.admm4j.admm.pipeline.LayerSummary;
 import org.admm4j.admm.pipeline.Optimizers;
@@ -194,6 +195,8 @@ public final class SparkPruneRun {
     for (int e = 0; e < dense.epochs(); e++) {
       EpochRounds r = epoch(averaging, e, rounds);
       all.load(model, null, r.mean());
+      diverged("dense epoch " + (e + 1) + "/" + dense.epochs(), r.loss(), model,
+          "lower dense.lr (now " + dense.lr() + ")");
       double acc = accuracy(model);
       baseline = acc;
       EpochRecord rec = new EpochRecord(e + 1, r.loss(), acc, dense.lrAt(e, dense.epochs()),
@@ -248,6 +251,8 @@ public final class SparkPruneRun {
         }
       }
       consensus.load(model, wbarApprox, admm.freeMean());
+      diverged("admm iteration " + (k + 1) + "/" + iterations, it.loss(), model, "lower admm.lr (now " + w.lr()
+          + ") or the rho schedule (rho.initial, rho.growth)");
       double acc = accuracy(model);
       Map<String, Double> primal = new LinkedHashMap<>();
       Map<String, Double> dual = new LinkedHashMap<>();
@@ -303,6 +308,8 @@ public final class SparkPruneRun {
     for (int e = 0; e < r.epochs(); e++) {
       EpochRounds round = epoch(retrain, e, rounds);
       all.load(model, null, round.mean());
+      diverged("retrain epoch " + (e + 1) + "/" + r.epochs(), round.loss(), model,
+          "lower retrain.lr (now " + r.lr() + ")");
       double acc = accuracy(model);
       EpochRecord rec = new EpochRecord(e + 1, round.loss(), acc, r.lrAt(e, r.epochs()),
           round.samples() / round.seconds(), round.seconds());
@@ -343,6 +350,14 @@ public final class SparkPruneRun {
       layers.add(new PrunedLayer(e.getKey(), prunable.get(e.getKey()), e.getValue()));
     }
     return layers;
+  }
+
+  /**
+   * Stops the run after a phase step whose loss or mean tensors are not finite, with the local run's message. A
+   * Spark run keeps no resumable checkpoint of its own (its RDD checkpoints only cut lineage).
+   */
+  private static void diverged(String where, double loss, Model model, String remedy) throws RunException {
+    Divergence.check(where, loss, model, remedy, null, false);
   }
 
   private double accuracy(Model model) {

@@ -52,8 +52,13 @@ final class MnistRuns {
    * cosine SGD epochs, the lenet5-71x targets (71.2×).
    */
   static PrunePlan plan(int dense, int admm, int retrain) {
+    return plan(dense, admm, retrain, 0.05f);
+  }
+
+  /** {@link #plan(int, int, int)} with dense training at learning rate {@code denseLr}. */
+  static PrunePlan plan(int dense, int admm, int retrain, float denseLr) {
     return PrunePlan.builder().model("lenet5").dataset("mnist").batch(64).seed(42)
-        .dense(new TrainingSchedule(dense, "sgd", 0.05f, 0.9f, 0.0005f, "cosine"))
+        .dense(new TrainingSchedule(dense, "sgd", denseLr, 0.9f, 0.0005f, "cosine"))
         .admm(admm, new TrainingSchedule(1, "adam", 0.001f, 0.9f, 0f, "constant"))
         .rho(new RhoSchedule(0.003, 1.3, 0.1))
         .retrain(new TrainingSchedule(retrain, "sgd", 0.02f, 0.9f, 0.0005f, "cosine"))

@@ -86,6 +86,18 @@ class SparkPruneRunTest {
     }
   }
 
+  /** A learning rate of 10 diverges in the first dense epoch: the local run's message, not a NaN further on. */
+  @Test
+  void aDivergentRunStopsWithThePhaseAndTheSettingToLower() throws Exception {
+    DatasetShardSource source = MnistRuns.source(MnistRuns.SMALL_TRAIN, MnistRuns.SMALL_TEST);
+    TrainingData data = source.load();
+    org.admm4j.admm.pipeline.RunException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.admm4j.admm.pipeline.RunException.class,
+        () -> spark(MnistRuns.plan(1, 2, 1, 10f), source, data, 2).writeTo(dir).run());
+    assertTrue(e.getMessage().contains("diverged in dense epoch 1/1"), e.getMessage());
+    assertTrue(e.getMessage().contains("lower dense.lr (now 10.0)"), e.getMessage());
+  }
+
   @Test
   void twoPartitionsReachTheLocalCompressionAndAccuracy() throws Exception {
     DatasetShardSource source = MnistRuns.source(MnistRuns.TRAIN, MnistRuns.TEST);

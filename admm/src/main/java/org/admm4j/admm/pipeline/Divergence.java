@@ -9,9 +9,9 @@ import org.admm4j.nn.Parameter;
  * Stops a run whose training loss or weights are no longer finite (a learning rate or ρ too large), after
  * the epoch that diverged and before the checkpoint that would keep it: the last checkpoint stays the
  * last good one. Resuming would diverge again (the plan is saved with the run), so the message says which
- * setting to lower for a new run.
+ * setting to lower for a new run. Public for the other runners of a plan (the Spark module's).
  */
-final class Divergence {
+public final class Divergence {
 
   private Divergence() {}
 
@@ -23,7 +23,7 @@ final class Divergence {
    * @param checkpoint the run's checkpoint folder, or null for a run without files
    * @param saved whether a checkpoint was written before this epoch (by this run or the one it resumes)
    */
-  static void check(String where, double loss, Model model, String remedy, Path checkpoint, boolean saved)
+  public static void check(String where, double loss, Model model, String remedy, Path checkpoint, boolean saved)
       throws RunException {
     String what = null;
     if (!Double.isFinite(loss)) {
