@@ -169,6 +169,51 @@ class StructuredRunTest {
     assertTrue(s.maxLogitDifference() <= 1e-4 * Math.max(1, scale));
   }
 
+  /**
+   * Channel pruning of conv2 and conv4 leaves input channels they read nowhere: those go with conv1's and conv3's
+   * filters (and bn1's, bn3's channels, which still shift them); the logits stay.
+   */
+  @Test
+  void channelPruningRemovesTheUnreadChannelsWithTheirFilters() {
+    Model m = Models.create("convnet", 7);
+    SplittableRandom r = new SplittableRandom(8);
+    for (Parameter p : m.tensors()) {
+      if (p.name().startsWith("bn")) {
+        float[] d = p.data();
+        for (int i = 0; i < d.length; i++) {
+          d[i] = p.name().endsWith("running_var") ? (float) (0.5 + r.nextDouble()) : (float) r.nextGaussian();
+        }
+      }
+    }
+    List<PrunedLayer> layers = new ArrayList<>();
+    layers.add(PrunedLayer.structured("conv2", m.parameter("conv2.weight"), LayerStructure.CHANNEL, 20, List.of()));
+    layers.add(PrunedLayer.structured("conv4", m.parameter("conv4.weight"), LayerStructure.CHANNEL, 40, List.of()));
+    AdmmSolver solver = new AdmmSolver(layers);
+    solver.initialize();
+    solver.hardPrune(HardPruneSupport.W);
+    float[] images = new float[8 * 784];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (float) r.nextGaussian();
+    }
+    Shrink s = Shrink.of(m, layers, images, 8);
+    assertEquals(List.of("conv2", "conv4"), s.removed());
+    assertTrue(s.notRemoved().isEmpty(), s.notRemoved().toString());
+    Model small = s.model();
+    assertArrayEquals(new int[] {20, 1, 3, 3}, small.parameter("conv1.weight").shape());
+    assertArrayEquals(new int[] {32, 20, 3, 3}, small.parameter("conv2.weight").shape());
+    assertArrayEquals(new int[] {40, 32, 3, 3}, small.parameter("conv3.weight").shape());
+    assertArrayEquals(new int[] {64, 40, 3, 3}, small.parameter("conv4.weight").shape());
+    assertEquals(20, small.parameter("bn1.running_var").size());
+    float[] a = m.predictLogits(images, 8);
+    float[] b = small.predictLogits(images, 8);
+    double scale = 0;
+    for (float v : a) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    assertTrue(scale > 0.1, "logits not degenerate");
+    assertArrayEquals(a, b, (float) (1e-4 * Math.max(1, scale)));
+  }
+
   /** Stopped in retraining and resumed: the pruned filters' masks come back, the shrunk model is the same bits. */
   @Test
   void resumedFilterPruningEndsWithTheSameBits() throws Exception {

@@ -169,7 +169,7 @@ final class ReportTables {
   static void shrink(StringBuilder out, PruningReport.Shrink s) {
     out.append("<table class=\"shrink\">\n<tbody>\n");
     out.append("<tr>");
-    cell(out, "Filters removed from", false);
+    cell(out, "Pruned filters or unread channels removed from", false);
     cell(out, s.removed().isEmpty() ? "no layer" : String.join(", ", s.removed()), false);
     out.append("</tr>\n");
     for (java.util.Map.Entry<String, String> e : s.notRemoved().entrySet()) {

@@ -17,8 +17,9 @@ import org.admm4j.nn.spec.ModelSpec;
  *
  * <p>Exactness: a removed channel must be dead, its filter weights and bias all zero and every
  * BatchNorm it passes through neither scaling nor shifting it (structured pruning zeroes the whole
- * group), so the channel carries exact zeros downstream; anything else is refused naming the layer and
- * the channel. A residual block's two branches must keep the same channels (an identity shortcut: all
+ * group), so the channel carries exact zeros downstream; or unread, the next weighted layer's weights
+ * for it all zero (what channel or column pruning of that layer leaves), so its value never matters.
+ * Anything else is refused naming the layer and the channel. A residual block's two branches must keep the same channels (an identity shortcut: all
  * of the block's input channels), since its sum adds them channel by channel; otherwise the block is
  * named and nothing is changed. The classifier's outputs are never removed.
  */
@@ -72,8 +73,80 @@ public final class FilterRemoval {
     return result;
   }
 
-  /** The tensor flowing between layers: its shape in the original network, and which channels survive. */
-  private record Flow(int[] shape, boolean[] live) {}
+  /**
+   * The tensor flowing between layers: its shape in the original network, which channels survive, and for
+   * each removed channel that may not be zero (null where it is), why: the next weighted layer must not read
+   * those.
+   */
+  private record Flow(int[] shape, boolean[] live, String[] notDead) {
+    Flow(int[] shape, boolean[] live) {
+      this(shape, live, null);
+    }
+  }
+
+  /**
+   * A conv or linear layer whose outputs feed exactly one other one (through BatchNorm, ReLU, pooling,
+   * dropout or a flatten, not through a residual sum): {@code read[c]} says whether the consumer's weights
+   * read the producer's output channel c at all.
+   */
+  public record Feed(String producer, String consumer, boolean[] read) {}
+
+  /**
+   * Every producer-consumer pair of conv/linear layers in {@code model} with the producer's outputs the
+   * consumer does not read: removing those from both is exact (see {@link #removeFilters}).
+   */
+  public static List<Feed> feeds(Model model) {
+    FilterRemoval r = new FilterRemoval(model, Map.of());
+    List<Feed> out = new ArrayList<>();
+    r.feeds(model.spec().layers(), "", null, out);
+    return out;
+  }
+
+  /** Walks a chain; {@code producer} is the weighted layer feeding its first layer alone, or null. */
+  private String feeds(List<LayerSpec> layers, String prefix, String producer, List<Feed> out) {
+    for (LayerSpec l : layers) {
+      String name = prefix + l.name();
+      if (l instanceof LayerSpec.Conv2d || l instanceof LayerSpec.Linear) {
+        if (producer != null) {
+          int channels = tensors.get(producer + ".weight").shape()[0];
+          out.add(new Feed(producer, name, readChannels(tensors.get(name + ".weight"), channels)));
+        }
+        producer = name;
+      } else if (l instanceof LayerSpec.Residual res) {
+        // the block's input feeds the body and the shortcut, its output is a sum: no single producer on either side
+        feeds(res.body(), name + ".", null, out);
+        feeds(res.shortcut(), name + ".", null, out);
+        producer = null;
+      }
+    }
+    return producer;
+  }
+
+  /**
+   * Which of {@code channels} input channels a conv or linear weight reads (any non-zero weight); a linear
+   * layer after a flatten reads channel c through its features [c·S, (c+1)·S).
+   */
+  private static boolean[] readChannels(Parameter w, int channels) {
+    int out = w.shape()[0], per = w.size() / out, inputs = w.shape()[1];
+    int taps = per / inputs, spread = inputs / channels;
+    boolean[] read = new boolean[channels];
+    float[] d = w.data();
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < inputs; i++) {
+        int c = i / spread;
+        if (read[c]) {
+          continue;
+        }
+        for (int t = 0; t < taps; t++) {
+          if (d[o * per + i * taps + t] != 0f) {
+            read[c] = true;
+            break;
+          }
+        }
+      }
+    }
+    return read;
+  }
 
   /** How one layer's tensors are cut: input channels kept ({@code inMask}), output channels kept. */
   private record Slice(String layer, String kind, boolean[] inMask, boolean[] outMask) {
@@ -134,47 +207,51 @@ public final class FilterRemoval {
   private Flow layer(LayerSpec l, String name, Flow in, List<Slice> slices) {
     int[] shape = in.shape;
     if (l instanceof LayerSpec.Conv2d c) {
+      checkUnread(name, in);
       boolean[] out = mask(name, c.outChannels());
-      checkDead(name, out);
       slices.add(new Slice(name, "conv", in.live, out));
       int h = (shape[1] + 2 * c.padding() - c.kernel()) / c.stride() + 1;
       int w = (shape[2] + 2 * c.padding() - c.kernel()) / c.stride() + 1;
-      return new Flow(new int[] {c.outChannels(), h, w}, out);
+      return new Flow(new int[] {c.outChannels(), h, w}, out, notDead(name, out));
     }
     if (l instanceof LayerSpec.Linear f) {
+      checkUnread(name, in);
       boolean[] out = mask(name, f.outFeatures());
-      checkDead(name, out);
       slices.add(new Slice(name, "linear", in.live, out));
-      return new Flow(new int[] {f.outFeatures()}, out);
+      return new Flow(new int[] {f.outFeatures()}, out, notDead(name, out));
     }
     if (l instanceof LayerSpec.BatchNorm) {
       if (in.live != null) {
-        checkDeadThrough(name, in.live);
         slices.add(new Slice(name, "batchnorm", in.live, null));
+        return new Flow(in.shape, in.live, shiftedThrough(name, in));
       }
       return in;
     }
     if (l instanceof LayerSpec.MaxPool p) {
-      return new Flow(pooled(shape, p.kernel(), p.stride(), p.padding()), in.live);
+      return new Flow(pooled(shape, p.kernel(), p.stride(), p.padding()), in.live, in.notDead);
     }
     if (l instanceof LayerSpec.AvgPool p) {
-      return new Flow(pooled(shape, p.kernel(), p.stride(), p.padding()), in.live);
+      return new Flow(pooled(shape, p.kernel(), p.stride(), p.padding()), in.live, in.notDead);
     }
     if (l instanceof LayerSpec.GlobalAvgPool) {
-      return new Flow(new int[] {shape[0], 1, 1}, in.live);
+      return new Flow(new int[] {shape[0], 1, 1}, in.live, in.notDead);
     }
     if (l instanceof LayerSpec.Flatten) {
       int features = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
       if (in.live == null || shape.length == 1) {
-        return new Flow(new int[] {features}, in.live);
+        return new Flow(new int[] {features}, in.live, in.notDead);
       }
       // channel c becomes the features [c·H·W, (c+1)·H·W)
       int spatial = features / shape[0];
       boolean[] live = new boolean[features];
+      String[] notDead = in.notDead == null ? null : new String[features];
       for (int f = 0; f < features; f++) {
         live[f] = in.live[f / spatial];
+        if (notDead != null) {
+          notDead[f] = in.notDead[f / spatial];
+        }
       }
-      return new Flow(new int[] {features}, live);
+      return new Flow(new int[] {features}, live, notDead);
     }
     if (l instanceof LayerSpec.Residual r) {
       Flow body = chain(r.body(), name + ".", in, slices);
@@ -184,7 +261,8 @@ public final class FilterRemoval {
             + " but the shortcut keeps " + describe(shortcut.live) + (r.shortcut().isEmpty() ? " (the identity)" : "")
             + "; a residual sum adds them channel by channel, so both must keep the same ones");
       }
-      return body;
+      // a removed channel of the sum is zero only when it is zero on both sides
+      return new Flow(body.shape, body.live, merge(body.notDead, shortcut.notDead));
     }
     return in; // relu, dropout
   }
@@ -211,38 +289,80 @@ public final class FilterRemoval {
     return kept == channels ? null : m.clone();
   }
 
-  /** Every removed output must carry exact zeros: zero filter weights and bias. */
-  private void checkDead(String layer, boolean[] out) {
+  /** Per removed output that may not be zero (weights or bias not all zero), why; null when all are dead. */
+  private String[] notDead(String layer, boolean[] out) {
     if (out == null) {
-      return;
+      return null;
     }
     Parameter w = tensors.get(layer + ".weight");
     Parameter b = tensors.get(layer + ".bias");
     int per = w.size() / out.length;
+    String[] why = null;
     for (int o = 0; o < out.length; o++) {
       if (out[o]) {
         continue;
       }
-      for (int j = o * per; j < (o + 1) * per; j++) {
+      String reason = null;
+      for (int j = o * per; j < (o + 1) * per && reason == null; j++) {
         if (w.data()[j] != 0f) {
-          throw new IllegalArgumentException(layer + ": output " + o + " is to be removed but its weights are not all zero");
+          reason = layer + ": output " + o + " is to be removed but its weights are not all zero";
         }
       }
-      if (b != null && b.data()[o] != 0f) {
-        throw new IllegalArgumentException(layer + ": output " + o + " is to be removed but its bias is " + b.data()[o]);
+      if (reason == null && b != null && b.data()[o] != 0f) {
+        reason = layer + ": output " + o + " is to be removed but its bias is " + b.data()[o];
+      }
+      if (reason != null) {
+        why = why == null ? new String[out.length] : why;
+        why[o] = reason;
+      }
+    }
+    return why;
+  }
+
+  /** A BatchNorm passes a removed channel's zeros on only when it neither scales nor shifts it. */
+  private String[] shiftedThrough(String batchNorm, Flow in) {
+    float[] gamma = tensors.get(batchNorm + ".weight").data(), beta = tensors.get(batchNorm + ".bias").data();
+    String[] why = in.notDead == null ? null : in.notDead.clone();
+    for (int c = 0; c < in.live.length; c++) {
+      if (!in.live[c] && (why == null || why[c] == null) && (gamma[c] != 0f || beta[c] != 0f)) {
+        why = why == null ? new String[in.live.length] : why;
+        why[c] = batchNorm + ": channel " + c + " is to be removed but this BatchNorm scales or shifts it (weight "
+            + gamma[c] + ", bias " + beta[c] + "); zero both first";
+      }
+    }
+    return why;
+  }
+
+  /** A layer may take a removed channel that is not zero only if none of its weights reads it. */
+  private void checkUnread(String layer, Flow in) {
+    if (in.notDead == null) {
+      return;
+    }
+    Parameter w = tensors.get(layer + ".weight");
+    int out = w.shape()[0], per = w.size() / out, taps = per / in.notDead.length;
+    for (int i = 0; i < in.notDead.length; i++) {
+      if (in.notDead[i] == null) {
+        continue;
+      }
+      for (int o = 0; o < out; o++) {
+        for (int t = 0; t < taps; t++) {
+          if (w.data()[o * per + i * taps + t] != 0f) {
+            throw new IllegalArgumentException(in.notDead[i] + ", and " + layer + " reads it (input " + i + ")");
+          }
+        }
       }
     }
   }
 
-  /** A BatchNorm passes a removed channel's zeros on only when it neither scales nor shifts it. */
-  private void checkDeadThrough(String batchNorm, boolean[] live) {
-    float[] gamma = tensors.get(batchNorm + ".weight").data(), beta = tensors.get(batchNorm + ".bias").data();
-    for (int c = 0; c < live.length; c++) {
-      if (!live[c] && (gamma[c] != 0f || beta[c] != 0f)) {
-        throw new IllegalArgumentException(batchNorm + ": channel " + c + " is to be removed but this BatchNorm "
-            + "scales or shifts it (weight " + gamma[c] + ", bias " + beta[c] + "); zero both first");
-      }
+  private static String[] merge(String[] a, String[] b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
     }
+    String[] m = a.clone();
+    for (int i = 0; i < m.length; i++) {
+      m[i] = m[i] != null ? m[i] : b[i];
+    }
+    return m;
   }
 
   private static boolean sameChannels(boolean[] a, boolean[] b, int channels) {

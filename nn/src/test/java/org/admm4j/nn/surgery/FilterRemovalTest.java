@@ -136,6 +136,67 @@ class FilterRemovalTest {
     assertEquals(m.spec(), same.spec());
   }
 
+  /** Channel pruning of a consumer leaves its producer's output unread: removing it is exact, alive or not. */
+  @Test
+  void removesOutputsTheNextLayerDoesNotRead() {
+    Model m = network(17);
+    // conv2 reads none of conv1's channel 2 (its own input channel, as channel pruning leaves it); conv1's
+    // filter 2 and bn1's shift stay alive
+    Parameter w = m.parameter("conv2.weight");
+    for (int o = 0; o < 8; o++) {
+      java.util.Arrays.fill(w.data(), (o * 6 + 2) * 9, (o * 6 + 3) * 9, 0f);
+    }
+    List<FilterRemoval.Feed> feeds = FilterRemoval.feeds(m);
+    FilterRemoval.Feed conv = feeds.stream().filter(f -> f.producer().equals("conv1")).findFirst().orElseThrow();
+    assertEquals("conv2", conv.consumer());
+    assertEquals("[true, true, false, true, true, true]", java.util.Arrays.toString(conv.read()));
+    // a residual block's input and output are not single feeds
+    assertTrue(feeds.stream().noneMatch(f -> f.producer().equals("conv2") || f.consumer().equals("block1.conv1")
+        || f.consumer().equals("fc1")), feeds.toString());
+    assertTrue(feeds.stream().anyMatch(f -> f.producer().equals("block1.conv1") && f.consumer().equals("block1.conv2")));
+
+    Model small = FilterRemoval.removeFilters(m, Map.of("conv1", conv.read()));
+    assertEquals(List.of(5, 3, 3, 3), boxed(small.parameter("conv1.weight").shape()));
+    assertEquals(List.of(8, 5, 3, 3), boxed(small.parameter("conv2.weight").shape()));
+    small.setTraining(false);
+    float[] x = input(16, 300);
+    float[] before = m.predictLogits(x, 16), after = small.predictLogits(x, 16);
+    for (int i = 0; i < before.length; i++) {
+      assertEquals(before[i], after[i], 1e-5f * (1 + Math.abs(before[i])), "logit " + i);
+    }
+
+    // the same output read by conv2 after all: refused, naming both layers
+    w.data()[2 * 9 + 4] = 0.25f;
+    IllegalArgumentException read = assertThrows(IllegalArgumentException.class,
+        () -> FilterRemoval.removeFilters(m, Map.of("conv1", conv.read())));
+    assertTrue(read.getMessage().contains("conv1: output 2") && read.getMessage().contains("conv2 reads it"),
+        read.getMessage());
+  }
+
+  /** After a flatten, a channel is unread when none of its features is. */
+  @Test
+  void aChannelUnreadThroughAFlattenIsRemoved() {
+    Model m = Sequential.builder(2, 6, 6).name("flat").conv2d("conv", 4, 3, 1, 1, true).relu().maxPool(2).flatten()
+        .linear("fc1", 5).relu().linear("fc2", 3).build(23);
+    m.setTraining(false);
+    Parameter fc1 = m.parameter("fc1.weight"); // 5 × (4 channels × 9 positions)
+    for (int o = 0; o < 5; o++) {
+      java.util.Arrays.fill(fc1.data(), o * 36 + 9, o * 36 + 18, 0f);
+    }
+    FilterRemoval.Feed f = FilterRemoval.feeds(m).stream().filter(x -> x.producer().equals("conv")).findFirst()
+        .orElseThrow();
+    assertEquals("fc1", f.consumer());
+    assertEquals("[true, false, true, true]", java.util.Arrays.toString(f.read()));
+    Model small = FilterRemoval.removeFilters(m, Map.of("conv", f.read()));
+    assertEquals(List.of(5, 27), boxed(small.parameter("fc1.weight").shape()));
+    small.setTraining(false);
+    float[] x = input(8, 72);
+    float[] before = m.predictLogits(x, 8), after = small.predictLogits(x, 8);
+    for (int i = 0; i < before.length; i++) {
+      assertEquals(before[i], after[i], 1e-5f * (1 + Math.abs(before[i])), "logit " + i);
+    }
+  }
+
   private static List<Integer> boxed(int[] a) {
     return java.util.Arrays.stream(a).boxed().toList();
   }
