@@ -126,14 +126,7 @@ class StructuredRunTest {
   void shrinkingTheConvnetKeepsItsLogits() {
     Model m = Models.create("convnet", 5);
     SplittableRandom r = new SplittableRandom(6);
-    for (Parameter p : m.tensors()) {
-      if (p.name().startsWith("bn")) {
-        float[] d = p.data();
-        for (int i = 0; i < d.length; i++) {
-          d[i] = p.name().endsWith("running_var") ? (float) (0.5 + r.nextDouble()) : (float) r.nextGaussian();
-        }
-      }
-    }
+    randomizeBatchNorms(m, r);
     List<PrunedLayer> layers = new ArrayList<>();
     int[] kept = {12, 14, 25, 29, 100};
     String[] names = {"conv1", "conv2", "conv3", "conv4", "fc1"};
@@ -177,14 +170,7 @@ class StructuredRunTest {
   void channelPruningRemovesTheUnreadChannelsWithTheirFilters() {
     Model m = Models.create("convnet", 7);
     SplittableRandom r = new SplittableRandom(8);
-    for (Parameter p : m.tensors()) {
-      if (p.name().startsWith("bn")) {
-        float[] d = p.data();
-        for (int i = 0; i < d.length; i++) {
-          d[i] = p.name().endsWith("running_var") ? (float) (0.5 + r.nextDouble()) : (float) r.nextGaussian();
-        }
-      }
-    }
+    randomizeBatchNorms(m, r);
     List<PrunedLayer> layers = new ArrayList<>();
     layers.add(PrunedLayer.structured("conv2", m.parameter("conv2.weight"), LayerStructure.CHANNEL, 20, List.of()));
     layers.add(PrunedLayer.structured("conv4", m.parameter("conv4.weight"), LayerStructure.CHANNEL, 40, List.of()));
@@ -212,6 +198,18 @@ class StructuredRunTest {
     }
     assertTrue(scale > 0.1, "logits not degenerate");
     assertArrayEquals(a, b, (float) (1e-4 * Math.max(1, scale)));
+  }
+
+  /** BatchNorm parameters and running statistics away from their defaults, so that removal is really tested. */
+  private static void randomizeBatchNorms(Model m, SplittableRandom r) {
+    for (Parameter p : m.tensors()) {
+      if (p.name().startsWith("bn")) {
+        float[] d = p.data();
+        for (int i = 0; i < d.length; i++) {
+          d[i] = p.name().endsWith("running_var") ? (float) (0.5 + r.nextDouble()) : (float) r.nextGaussian();
+        }
+      }
+    }
   }
 
   /** Stopped in retraining and resumed: the pruned filters' masks come back, the shrunk model is the same bits. */
