@@ -22,6 +22,20 @@ public final class ParserContract {
   /** Allocation allowed whatever the input size: buffers of fixed size, exception messages, JSON trees. */
   public static final long SLACK_BYTES = 1L << 20;
 
+  /**
+   * The bound's multiplier while Jazzer fuzzes ({@code JAZZER_FUZZ} set): its fuzzing-mode hooks (string
+   * compares, value profiles) allocate on the parser's thread as it runs — a 1,637-byte settings file that
+   * allocates 104 KB alone measured 1.23 MB under them. 4× keeps an input that really allocates out of
+   * proportion a finding while the hooks' share is not one; the build's regression mode (no hooks) keeps
+   * the stated bound.
+   */
+  static final long INSTRUMENTATION_ALLOWANCE = isFuzzing() ? 4 : 1;
+
+  private static boolean isFuzzing() {
+    String v = System.getenv("JAZZER_FUZZ");
+    return v != null && !v.isEmpty() && !v.equals("0");
+  }
+
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private static final Path DIR = tempDir();
@@ -41,7 +55,7 @@ public final class ParserContract {
    * @param documented the exception the parser documents for bad input
    */
   public static void check(long limitBytes, Class<? extends Exception> documented, Call call) throws Exception {
-    long limit = limitBytes;
+    long limit = limitBytes * INSTRUMENTATION_ALLOWANCE;
     long allocated = measure(documented, call);
     if (allocated > limit) {
       // The first call that reaches a class loads and initialises it (Gson's adapters, ImageIO's registry,
@@ -49,7 +63,8 @@ public final class ParserContract {
       allocated = measure(documented, call);
     }
     if (allocated > limit) {
-      throw new AssertionError("allocated " + allocated + " bytes, over the bound of " + limit);
+      throw new AssertionError("allocated " + allocated + " bytes, over the bound of " + limit
+          + (INSTRUMENTATION_ALLOWANCE > 1 ? " (the stated bound x " + INSTRUMENTATION_ALLOWANCE + " while fuzzing)" : ""));
     }
   }
 
