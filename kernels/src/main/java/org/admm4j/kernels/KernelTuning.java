@@ -36,7 +36,10 @@ public final class KernelTuning {
     return new Report(r.table(), r.candidates().get(r.best()).toString(), r.file());
   }
 
-  /** The blocking in effect and where it came from, e.g. {@code gemm kc 256, mc 96 (tuned, ~/.cache/...)}. */
+  /**
+   * The tile and blocking in effect and where they came from, e.g. {@code gemm mr 6, kc 256, mc 96 (tuned,
+   * ~/.cache/...)}.
+   */
   public static String describe() {
     return GemmTuning.describe();
   }
