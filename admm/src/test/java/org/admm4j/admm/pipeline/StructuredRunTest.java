@@ -162,6 +162,32 @@ class StructuredRunTest {
     assertTrue(s.maxLogitDifference() <= 1e-4 * Math.max(1, scale));
   }
 
+  /** Channel pruning end to end: conv2 keeps 3 of its 6 input channels, so conv1 keeps 3 filters in the file. */
+  @Test
+  void channelPruningShrinksTheProducerAndTheModelFileLoads() throws Exception {
+    PrunePlan plan = PrunePlan.builder().model("snet").dataset("synthetic").batch(32).seed(3)
+        .dense(new TrainingSchedule(1, "sgd", 0.03f, 0.9f, 0.0005f, "cosine"))
+        .admm(2, new TrainingSchedule(1, "sgd", 0.03f, 0.9f, 0f, "constant")).rho(new RhoSchedule(0.05, 2, 1))
+        .retrain(new TrainingSchedule(1, "sgd", 0.03f, 0.9f, 0.0005f, "cosine"))
+        .keep("conv2", 0.5, LayerStructure.CHANNEL).keep("block1.conv1", 0.6, LayerStructure.CHANNEL).build();
+    TrainingData data = TinyNets.data(192, 64);
+    PruneResult r = PruneRun.of(plan, TinyNets::residual, data, POOL).writeTo(dir).run();
+    Model m = r.model();
+    assertArrayEquals(new int[] {3, 1, 3, 3}, m.parameter("conv1.weight").shape());
+    assertArrayEquals(new int[] {3}, m.parameter("bn1.running_var").shape());
+    assertArrayEquals(new int[] {8, 3, 3, 3}, m.parameter("conv2.weight").shape());
+    // block1.conv1 reads the output of conv2 through the block's input, which the identity shortcut also reads
+    assertArrayEquals(new int[] {5, 8, 3, 3}, m.parameter("block1.conv1.weight").shape());
+    JsonObject shrink = JsonFiles.read(dir.resolve("report.json")).getAsJsonObject("shrink");
+    assertEquals(List.of("conv2"), strings(shrink.getAsJsonArray("removed")));
+    assertTrue(shrink.getAsJsonObject("not_removed").get("block1.conv1").getAsString().contains("residual"),
+        shrink.toString());
+    StoredModel stored = ModelFiles.read(dir.resolve("model.safetensors"));
+    assertArrayEquals(new int[] {3, 1, 3, 3}, stored.model().parameter("conv1.weight").shape());
+    float[] images = java.util.Arrays.copyOf(data.testImages(), 16 * 64);
+    assertArrayEquals(m.predictLogits(images, 16), stored.model().predictLogits(images, 16), 1e-5f);
+  }
+
   /**
    * Channel pruning of conv2 and conv4 leaves input channels they read nowhere: those go with conv1's and conv3's
    * filters (and bn1's, bn3's channels, which still shift them); the logits stay.
