@@ -121,8 +121,8 @@ public final class GemmTuner {
 
   private static void run(GemmTuning.Choice ch, Shape s, float[] a, float[] b, float[] c) {
     int lda = s.transA() ? s.m() : s.k(), ldb = s.transB() ? s.k() : s.n();
-    PanamaBlasSupport.gemmBlocked(ch.mr(), ch.kc(), ch.mc(), s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, lda, b, 0,
-        ldb, 0f, c, 0, s.n());
+    PanamaBlasSupport.gemmBlocked(ch.mr(), ch.kc(), ch.mc(), s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0,
+        lda, b, 0, ldb, 0f, c, 0, s.n());
   }
 
   static double geomean(double[] x) {

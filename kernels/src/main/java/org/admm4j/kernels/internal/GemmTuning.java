@@ -14,9 +14,9 @@ import java.util.Properties;
 
 /**
  * The SGEMM tile height and blocking this JVM uses, chosen once before the first product: an explicit
- * {@code -Dadmm4j.gemm.mr} / {@code -Dadmm4j.gemm.kc} / {@code -Dadmm4j.gemm.mc}, else the choice {@code admm4j tune} measured and
- * cached for this machine ({@link #cacheFile}: keyed by CPU model, vector width and JDK feature release),
- * else the defaults. {@code -Dadmm4j.tuning=off} ignores the cache (the tests run so: same bits on every
+ * {@code -Dadmm4j.gemm.mr} / {@code -Dadmm4j.gemm.kc} / {@code -Dadmm4j.gemm.mc} (mc rounded up to a multiple of
+ * the tile height), else the choice {@code admm4j tune} measured and cached for this machine
+ * ({@link #cacheFile}: keyed by CPU model, vector width and JDK feature release), else the defaults. {@code -Dadmm4j.tuning=off} ignores the cache (the tests run so: same bits on every
  * machine of a vector width).
  *
  * <p>There is no calibration on first use: a choice made from one noisy timing would make a run's bits
@@ -110,8 +110,7 @@ public final class GemmTuning {
       source = Source.PROPERTIES;
       int rows = mr != null && TILE_ROWS.contains(mr) ? mr : DEFAULT.mr();
       int k = kc != null && kc > 0 ? kc : DEFAULT.kc();
-      // rounded up to a multiple of both tile heights
-      int m = mc != null && mc > 0 ? (mc + 23) / 24 * 24 : DEFAULT.mc();
+      int m = mc != null && mc > 0 ? (mc + rows - 1) / rows * rows : DEFAULT.mc();
       return new Choice(rows, k, m);
     }
     if ("off".equals(System.getProperty("admm4j.tuning"))) {

@@ -32,10 +32,10 @@ final class PanamaWinogradSupport implements WinogradSupport {
   private static final int L = F.length();
 
   /**
-   * Output channels per register tile of the product: 8 (16 accumulators) where there are 32 vector registers,
-   * 6 where x86 has 16 (the 8-row tile's 19 live vectors spill there); the sums are the same either way.
+   * Output channels per register tile of the product: the GEMM's rule for this machine's registers
+   * ({@link GemmTuning#defaultTileRows}, 8 or 6); the sums are the same either way.
    */
-  private static final int R = PanamaConstants.VECTOR_REGISTERS >= 32 ? 8 : 6;
+  private static final int R = GemmTuning.defaultTileRows();
 
   /** Tiles per register tile of the product: two vectors. */
   private static final int COLS = 2 * L;
@@ -304,6 +304,7 @@ final class PanamaWinogradSupport implements WinogradSupport {
     c70.intoArray(ws, mo + 7 * ld);
     c71.intoArray(ws, mo + 7 * ld + L);
   }
+
   /** {@code M[r][0..2L) = Σ_c U[r][c]·V[c][0..2L)} for the 6 rows of one packed panel (from {@code uo}). */
   private static void kernel6(int ic, float[] u, int uo, float[] ws, int vo, int ld, int mo) {
     // accumulators as separate locals: an array of vectors would not stay in registers
