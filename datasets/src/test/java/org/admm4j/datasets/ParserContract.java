@@ -64,7 +64,8 @@ public final class ParserContract {
     }
     if (allocated > limit) {
       throw new AssertionError("allocated " + allocated + " bytes, over the bound of " + limit
-          + (INSTRUMENTATION_ALLOWANCE > 1 ? " (the stated bound x " + INSTRUMENTATION_ALLOWANCE + " while fuzzing)" : ""));
+          + (INSTRUMENTATION_ALLOWANCE > 1 ? " (the stated bound x " + INSTRUMENTATION_ALLOWANCE + " while fuzzing)"
+          : ""));
     }
   }
 

@@ -63,7 +63,8 @@ public final class ParserContract {
     }
     if (allocated > limit) {
       throw new AssertionError("allocated " + allocated + " bytes for a " + inputBytes + "-byte input, over the "
-          + "(" + perByte + " x input + " + SLACK_BYTES + ") x " + INSTRUMENTATION_ALLOWANCE + " = " + limit + " bound");
+          + "(" + perByte + " x input + " + SLACK_BYTES + ") x " + INSTRUMENTATION_ALLOWANCE + " = " + limit
+          + " bound");
     }
   }
 

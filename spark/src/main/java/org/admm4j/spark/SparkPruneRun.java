@@ -196,7 +196,7 @@ public final class SparkPruneRun {
       EpochRounds r = epoch(averaging, e, rounds);
       all.load(model, null, r.mean());
       diverged("dense epoch " + (e + 1) + "/" + dense.epochs(), r.loss(), model,
-          "lower dense.lr (now " + dense.lr() + ")");
+          Divergence.lower("dense.lr", dense.lr()));
       double acc = accuracy(model);
       baseline = acc;
       EpochRecord rec = new EpochRecord(e + 1, r.loss(), acc, dense.lrAt(e, dense.epochs()),
@@ -251,8 +251,8 @@ public final class SparkPruneRun {
         }
       }
       consensus.load(model, wbarApprox, admm.freeMean());
-      diverged("admm iteration " + (k + 1) + "/" + iterations, it.loss(), model, "lower admm.lr (now " + w.lr()
-          + ") or the rho schedule (rho.initial, rho.growth)");
+      diverged("admm iteration " + (k + 1) + "/" + iterations, it.loss(), model,
+          Divergence.lowerAdmm(w.lr(), rho));
       double acc = accuracy(model);
       Map<String, Double> primal = new LinkedHashMap<>();
       Map<String, Double> dual = new LinkedHashMap<>();
@@ -309,7 +309,7 @@ public final class SparkPruneRun {
       EpochRounds round = epoch(retrain, e, rounds);
       all.load(model, null, round.mean());
       diverged("retrain epoch " + (e + 1) + "/" + r.epochs(), round.loss(), model,
-          "lower retrain.lr (now " + r.lr() + ")");
+          Divergence.lower("retrain.lr", r.lr()));
       double acc = accuracy(model);
       EpochRecord rec = new EpochRecord(e + 1, round.loss(), acc, r.lrAt(e, r.epochs()),
           round.samples() / round.seconds(), round.seconds());

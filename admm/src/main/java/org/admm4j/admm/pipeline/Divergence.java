@@ -46,6 +46,17 @@ public final class Divergence {
         where, what, remedy, kept));
   }
 
+  /** The remedy for a diverged training phase: {@code lower dense.lr (now 10.0)}. */
+  public static String lower(String setting, float now) {
+    return "lower " + setting + " (now " + now + ")";
+  }
+
+  /** The remedy for a diverged ADMM iteration: its learning rate or the ρ schedule. */
+  public static String lowerAdmm(float lr, double rho) {
+    return lower("admm.lr", lr)
+        + String.format(Locale.ROOT, " or the rho schedule (rho.initial, rho.max; rho was %.4g)", rho);
+  }
+
   private static boolean finite(float[] a) {
     for (float v : a) {
       if (!Float.isFinite(v)) {

@@ -323,7 +323,8 @@ public final class PruneRun {
       history.denseEpochs.add(rec);
       log.line(String.format(Locale.ROOT, "dense   epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
           e + 1, epochs, s.meanLoss(), s.imagesPerSecond(), acc, sec));
-      diverged("dense epoch " + (e + 1) + "/" + epochs, s.meanLoss(), lower("dense.lr", opt.learningRate()));
+      diverged("dense epoch " + (e + 1) + "/" + epochs, s.meanLoss(),
+          Divergence.lower("dense.lr", opt.learningRate()));
       trainerSteps = trainer.steps();
       save(Phase.DENSE, e + 1, false, opt);
       if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, epochs, rec, 1)) == Control.STOP) {
@@ -382,8 +383,7 @@ public final class PruneRun {
       }
       // before the Z-step, which refuses a NaN W + U
       diverged(label + "ADMM iteration " + (k + 1) + "/" + iterations, lossSum / w.epochs(),
-          lower("admm.lr", opt.learningRate()) + String.format(Locale.ROOT, " or the rho schedule (rho.initial,"
-          + " rho.max; rho was %.4g)", rho));
+          Divergence.lowerAdmm(opt.learningRate(), rho));
       // Z-step (eq. 6) and U-step (eq. 7), fused per layer, layers in parallel
       long tz = System.nanoTime();
       List<LayerResiduals> res = solver.zAndUStep(rho);
@@ -454,7 +454,7 @@ public final class PruneRun {
       log.line(String.format(Locale.ROOT, "%sretrain epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
           label, e + 1, r.epochs(), s.meanLoss(), s.imagesPerSecond(), acc, sec));
       diverged(label + "retraining epoch " + (e + 1) + "/" + r.epochs(), s.meanLoss(),
-          lower(stage == 0 ? "retrain.lr" : "stages." + (stage + 1) + ".retrain.lr", opt.learningRate()));
+          Divergence.lower(stage == 0 ? "retrain.lr" : "stages." + (stage + 1) + ".retrain.lr", opt.learningRate()));
       trainerSteps = trainer.steps();
       save(Phase.RETRAIN, e + 1, false, opt);
       if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec, stage + 1)) == Control.STOP) {
@@ -704,10 +704,6 @@ public final class PruneRun {
   private void diverged(String where, double loss, String remedy) throws RunException {
     Divergence.check(where, loss, model, remedy, checkpoint == null ? null : checkpoint.dir(),
         checkpoint != null && checkpoint.lastTensorFile() != null);
-  }
-
-  private static String lower(String setting, float now) {
-    return "lower " + setting + " (now " + now + ")";
   }
 
   /** Writes a checkpoint when the run has a folder. */

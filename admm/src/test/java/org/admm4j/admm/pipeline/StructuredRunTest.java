@@ -134,14 +134,7 @@ class StructuredRunTest {
       layers.add(PrunedLayer.structured(names[i], m.parameter(names[i] + ".weight"), LayerStructure.FILTER, kept[i],
           ChannelTensors.of(m, names[i])));
     }
-    AdmmSolver solver = new AdmmSolver(layers);
-    solver.initialize();
-    solver.hardPrune(HardPruneSupport.W);
-    float[] images = new float[8 * 784];
-    for (int i = 0; i < images.length; i++) {
-      images[i] = (float) r.nextGaussian();
-    }
-    Shrink s = Shrink.of(m, layers, images, 8);
+    Shrink s = hardPruneAndShrink(m, layers, r);
     assertEquals(List.of(names), s.removed());
     assertTrue(s.notRemoved().isEmpty(), s.notRemoved().toString());
     Model small = s.model();
@@ -151,15 +144,6 @@ class StructuredRunTest {
     assertArrayEquals(new int[] {29, 25, 3, 3}, small.parameter("conv4.weight").shape());
     assertArrayEquals(new int[] {100, 29 * 49}, small.parameter("fc1.weight").shape());
     assertArrayEquals(new int[] {10, 100}, small.parameter("fc2.weight").shape());
-    float[] a = m.predictLogits(images, 8);
-    float[] b = small.predictLogits(images, 8);
-    double scale = 0;
-    for (float v : a) {
-      scale = Math.max(scale, Math.abs(v));
-    }
-    assertTrue(scale > 0.1, "logits not degenerate");
-    assertArrayEquals(a, b, (float) (1e-4 * Math.max(1, scale)));
-    assertTrue(s.maxLogitDifference() <= 1e-4 * Math.max(1, scale));
   }
 
   /** Channel pruning end to end: conv2 keeps 3 of its 6 input channels, so conv1 keeps 3 filters in the file. */
@@ -200,14 +184,7 @@ class StructuredRunTest {
     List<PrunedLayer> layers = new ArrayList<>();
     layers.add(PrunedLayer.structured("conv2", m.parameter("conv2.weight"), LayerStructure.CHANNEL, 20, List.of()));
     layers.add(PrunedLayer.structured("conv4", m.parameter("conv4.weight"), LayerStructure.CHANNEL, 40, List.of()));
-    AdmmSolver solver = new AdmmSolver(layers);
-    solver.initialize();
-    solver.hardPrune(HardPruneSupport.W);
-    float[] images = new float[8 * 784];
-    for (int i = 0; i < images.length; i++) {
-      images[i] = (float) r.nextGaussian();
-    }
-    Shrink s = Shrink.of(m, layers, images, 8);
+    Shrink s = hardPruneAndShrink(m, layers, r);
     assertEquals(List.of("conv2", "conv4"), s.removed());
     assertTrue(s.notRemoved().isEmpty(), s.notRemoved().toString());
     Model small = s.model();
@@ -216,14 +193,31 @@ class StructuredRunTest {
     assertArrayEquals(new int[] {40, 32, 3, 3}, small.parameter("conv3.weight").shape());
     assertArrayEquals(new int[] {64, 40, 3, 3}, small.parameter("conv4.weight").shape());
     assertEquals(20, small.parameter("bn1.running_var").size());
+  }
+
+  /**
+   * Hard-prunes {@code layers} of the convnet {@code m}, shrinks it and checks on 8 random images that the shrunk
+   * model's logits are the pruned one's (and that the shrink's own check says so).
+   */
+  private static Shrink hardPruneAndShrink(Model m, List<PrunedLayer> layers, SplittableRandom r) {
+    AdmmSolver solver = new AdmmSolver(layers);
+    solver.initialize();
+    solver.hardPrune(HardPruneSupport.W);
+    float[] images = new float[8 * 784];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (float) r.nextGaussian();
+    }
+    Shrink s = Shrink.of(m, layers, images, 8);
     float[] a = m.predictLogits(images, 8);
-    float[] b = small.predictLogits(images, 8);
+    float[] b = s.model().predictLogits(images, 8);
     double scale = 0;
     for (float v : a) {
       scale = Math.max(scale, Math.abs(v));
     }
     assertTrue(scale > 0.1, "logits not degenerate");
     assertArrayEquals(a, b, (float) (1e-4 * Math.max(1, scale)));
+    assertTrue(s.maxLogitDifference() <= 1e-4 * Math.max(1, scale));
+    return s;
   }
 
   /** BatchNorm parameters and running statistics away from their defaults, so that removal is really tested. */

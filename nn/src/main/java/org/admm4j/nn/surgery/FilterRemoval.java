@@ -19,9 +19,9 @@ import org.admm4j.nn.spec.ModelSpec;
  * BatchNorm it passes through neither scaling nor shifting it (structured pruning zeroes the whole
  * group), so the channel carries exact zeros downstream; or unread, the next weighted layer's weights
  * for it all zero (what channel or column pruning of that layer leaves), so its value never matters.
- * Anything else is refused naming the layer and the channel. A residual block's two branches must keep the same channels (an identity shortcut: all
- * of the block's input channels), since its sum adds them channel by channel; otherwise the block is
- * named and nothing is changed. The classifier's outputs are never removed.
+ * Anything else is refused naming the layer and the channel. A residual block's two branches must keep
+ * the same channels (an identity shortcut: all of the block's input channels), since its sum adds them
+ * channel by channel; otherwise the block is named and nothing is changed. The classifier's outputs are never removed.
  */
 public final class FilterRemoval {
 
@@ -338,18 +338,10 @@ public final class FilterRemoval {
     if (in.notDead == null) {
       return;
     }
-    Parameter w = tensors.get(layer + ".weight");
-    int out = w.shape()[0], per = w.size() / out, taps = per / in.notDead.length;
-    for (int i = 0; i < in.notDead.length; i++) {
-      if (in.notDead[i] == null) {
-        continue;
-      }
-      for (int o = 0; o < out; o++) {
-        for (int t = 0; t < taps; t++) {
-          if (w.data()[o * per + i * taps + t] != 0f) {
-            throw new IllegalArgumentException(in.notDead[i] + ", and " + layer + " reads it (input " + i + ")");
-          }
-        }
+    boolean[] read = readChannels(tensors.get(layer + ".weight"), in.notDead.length);
+    for (int i = 0; i < read.length; i++) {
+      if (in.notDead[i] != null && read[i]) {
+        throw new IllegalArgumentException(in.notDead[i] + ", and " + layer + " reads it (input " + i + ")");
       }
     }
   }
