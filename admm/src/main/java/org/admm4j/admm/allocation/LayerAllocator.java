@@ -42,30 +42,70 @@ public final class LayerAllocator {
    */
   public static LayerAllocation allocate(Model model, Map<String, Parameter> layers, AllocationTarget target,
       float[] images, byte[] labels, int count) throws ConfigException {
+    return allocateStages(model, layers, target, new double[0], images, labels, count).get(0);
+  }
+
+  /**
+   * The targets of a progressive run: stage 1's at {@code target}'s compression, then one allocation per
+   * further stage's compression, all from one sensitivity pass over the trained model (the curves do not
+   * depend on the budget; only the price per kept weight does). A stage never keeps more of a layer than
+   * the stage before: the next support must be a subset of the last.
+   *
+   * @param later the further stages' compressions, each above the one before
+   * @return one allocation per stage, stage 1 first
+   * @throws ConfigException when the compressions do not grow, or the floors alone keep more than the last
+   *     stage allows
+   */
+  public static List<LayerAllocation> allocateStages(Model model, Map<String, Parameter> layers,
+      AllocationTarget target, double[] later, float[] images, byte[] labels, int count) throws ConfigException {
+    double[] compressions = new double[later.length + 1];
+    compressions[0] = target.compression();
+    for (int i = 0; i < later.length; i++) {
+      if (!(later[i] > compressions[i])) {
+        throw new ConfigException("stage " + (i + 2) + "'s compression " + later[i] + " must exceed stage " + (i + 1)
+            + "'s " + compressions[i] + ": each stage keeps fewer weights than the one before");
+      }
+      compressions[i + 1] = later[i];
+    }
     long total = 0, floors = 0;
     for (Parameter p : layers.values()) {
       total += p.size();
       floors += floorOf(p.size(), target.floor());
     }
-    long budget = (long) Math.floor(total / target.compression());
-    if (floors > budget) {
-      throw new ConfigException("compression = " + target.compression() + " is out of reach: the per-layer floor "
+    double last = compressions[compressions.length - 1];
+    long lastBudget = (long) Math.floor(total / last);
+    if (floors > lastBudget) {
+      throw new ConfigException("compression = " + last + " is out of reach: the per-layer floor "
           + "(allocation.floor = " + target.floor() + ") alone keeps " + floors + " of " + total + " weights, the"
-          + " target allows " + budget + "; lower allocation.floor or the compression");
+          + " target allows " + lastBudget + "; lower allocation.floor or the compression");
     }
-    Map<String, Integer> magnitude = magnitudeKept(layers, budget, target.floor());
-    if (target.method() == AllocationMethod.MAGNITUDE) {
-      List<LayerAllocation.Layer> out = new ArrayList<>();
-      for (Map.Entry<String, Parameter> e : layers.entrySet()) {
-        int k = magnitude.get(e.getKey());
-        out.add(new LayerAllocation.Layer(e.getKey(), e.getValue().size(), k, k, List.of()));
-      }
-      return new LayerAllocation(target, Double.NaN, Double.NaN, 0, out);
-    }
-    if (images == null || count < 1) {
+    boolean sensitivity = target.method() == AllocationMethod.SENSITIVITY;
+    if (sensitivity && (images == null || count < 1)) {
       throw new ConfigException("allocation.method = sensitivity needs held-back training images");
     }
-    double baseline = accuracy(model, images, labels, count);
+    double baseline = sensitivity ? accuracy(model, images, labels, count) : Double.NaN;
+    Map<String, List<LayerAllocation.Point>> curves = sensitivity ? curves(model, layers, target, images, labels,
+        count) : null;
+    List<LayerAllocation> out = new ArrayList<>();
+    Map<String, Integer> cap = null;
+    for (double c : compressions) {
+      AllocationTarget t = new AllocationTarget(c, target.method(), target.floor(), target.heldBackImages());
+      long budget = (long) Math.floor(total / c);
+      Map<String, Integer> magnitude = magnitudeKept(layers, budget, target.floor());
+      LayerAllocation a = sensitivity ? priced(t, layers, curves, baseline, budget, magnitude, cap, count)
+          : new LayerAllocation(t, Double.NaN, Double.NaN, 0, magnitudeLayers(layers, magnitude, cap));
+      out.add(a);
+      cap = new LinkedHashMap<>();
+      for (LayerAllocation.Layer l : a.layers()) {
+        cap.put(l.name(), l.kept());
+      }
+    }
+    return out;
+  }
+
+  /** Each layer alone pruned to every grid fraction (the rest dense), evaluated on the held-back images. */
+  private static Map<String, List<LayerAllocation.Point>> curves(Model model, Map<String, Parameter> layers,
+      AllocationTarget target, float[] images, byte[] labels, int count) {
     Map<String, List<LayerAllocation.Point>> curves = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : layers.entrySet()) {
       Parameter p = e.getValue();
@@ -86,11 +126,33 @@ public final class LayerAllocator {
       }
       curves.put(e.getKey(), curve);
     }
+    return curves;
+  }
+
+  /** The magnitude method's choice, within {@code cap} (the previous stage's counts; null for stage 1). */
+  private static List<LayerAllocation.Layer> magnitudeLayers(Map<String, Parameter> layers,
+      Map<String, Integer> magnitude, Map<String, Integer> cap) {
+    List<LayerAllocation.Layer> out = new ArrayList<>();
+    for (Map.Entry<String, Parameter> e : layers.entrySet()) {
+      int k = capped(magnitude.get(e.getKey()), cap, e.getKey());
+      out.add(new LayerAllocation.Layer(e.getKey(), e.getValue().size(), k, magnitude.get(e.getKey()), List.of()));
+    }
+    return out;
+  }
+
+  private static int capped(int k, Map<String, Integer> cap, String layer) {
+    return cap == null ? k : Math.min(k, cap.get(layer));
+  }
+
+  /** The sensitivity method's choice for one budget: the price per kept weight that meets it. */
+  private static LayerAllocation priced(AllocationTarget target, Map<String, Parameter> layers,
+      Map<String, List<LayerAllocation.Point>> curves, double baseline, long budget, Map<String, Integer> magnitude,
+      Map<String, Integer> cap, int count) {
     // bisect the price in log space: the kept total falls as it grows
     double lo = Math.log(1e-15), hi = Math.log(1e3);
     for (int i = 0; i < 200; i++) {
       double mid = (lo + hi) / 2;
-      if (keptAt(Math.exp(mid), baseline, curves, layers, target.floor()) <= budget) {
+      if (keptAt(Math.exp(mid), baseline, curves, layers, target.floor(), cap) <= budget) {
         hi = mid;
       } else {
         lo = mid;
@@ -99,13 +161,14 @@ public final class LayerAllocator {
     // at the price found, layers whose choice changes just below it get back what the budget still allows,
     // in model order: the totals meet the target closely
     double price = Math.exp(hi), below = Math.exp(lo);
-    long left = budget - keptAt(price, baseline, curves, layers, target.floor());
+    long left = budget - keptAt(price, baseline, curves, layers, target.floor(), cap);
     List<LayerAllocation.Layer> out = new ArrayList<>();
     for (Map.Entry<String, Parameter> e : layers.entrySet()) {
       int n = e.getValue().size();
       List<LayerAllocation.Point> curve = curves.get(e.getKey());
-      int k = kept(fraction(price, baseline, curve, n), n, target.floor());
-      int more = (int) Math.min(left, kept(fraction(below, baseline, curve, n), n, target.floor()) - k);
+      int k = capped(kept(fraction(price, baseline, curve, n), n, target.floor()), cap, e.getKey());
+      int more = (int) Math.min(left,
+          capped(kept(fraction(below, baseline, curve, n), n, target.floor()), cap, e.getKey()) - k);
       k += more;
       left -= more;
       out.add(new LayerAllocation.Layer(e.getKey(), n, k, magnitude.get(e.getKey()), curve));
@@ -122,11 +185,11 @@ public final class LayerAllocator {
   }
 
   private static long keptAt(double price, double baseline, Map<String, List<LayerAllocation.Point>> curves,
-      Map<String, Parameter> layers, double floor) {
+      Map<String, Parameter> layers, double floor, Map<String, Integer> cap) {
     long sum = 0;
     for (Map.Entry<String, Parameter> e : layers.entrySet()) {
       int n = e.getValue().size();
-      sum += kept(fraction(price, baseline, curves.get(e.getKey()), n), n, floor);
+      sum += capped(kept(fraction(price, baseline, curves.get(e.getKey()), n), n, floor), cap, e.getKey());
     }
     return sum;
   }

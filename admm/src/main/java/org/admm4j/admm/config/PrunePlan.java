@@ -68,6 +68,12 @@ public record PrunePlan(String preset, String model, String dataset, int batch, 
         rules, augmentShift, augmentFlip, distillation, stages, quantization);
   }
 
+  /** This plan with {@code further} as its stages 2, 3, … instead of its own. */
+  public PrunePlan withStages(List<Stage> further) {
+    return new PrunePlan(preset, model, dataset, batch, seed, dense, admmIterations, admm, rho, hardPrune, retrain,
+        layers, augmentShift, augmentFlip, distillation, further, quantization);
+  }
+
   /** Number of stages: 1 + {@code stages().size()}. */
   public int stageCount() {
     return 1 + stages.size();

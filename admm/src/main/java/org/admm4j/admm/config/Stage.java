@@ -50,6 +50,11 @@ public record Stage(List<LayerRule> layers, double compression, int admmIteratio
     return new Stage(List.of(), factor, 0, null, null);
   }
 
+  /** This stage with {@code rules} as its targets instead of its own (an allocated compression). */
+  public Stage withTargets(List<LayerRule> rules) {
+    return new Stage(rules, 0, admmIterations, rho, retrain);
+  }
+
   /** This stage with its own ADMM iterations. */
   public Stage withAdmmIterations(int iterations) {
     return new Stage(layers, compression, iterations, rho, retrain);

@@ -32,7 +32,34 @@ final class AllocationJson {
   }
 
   /** report.json's {@code allocation}: the target, the price per kept weight found, and per layer its choice and evidence. */
-  static JsonObject of(LayerAllocation a) {
+  /**
+   * A progressive run's allocation: stage 1's in full, and under {@code stages} each further stage's
+   * choice (its evidence is stage 1's curves, not repeated).
+   */
+  static JsonObject of(LayerAllocation first, List<LayerAllocation> later) {
+    JsonObject o = of(first, true);
+    if (!later.isEmpty()) {
+      JsonArray stages = new JsonArray();
+      for (LayerAllocation a : later) {
+        stages.add(of(a, false));
+      }
+      o.add("stages", stages);
+    }
+    return o;
+  }
+
+  /** The stages written by {@link #of(LayerAllocation, List)}, stage 2 first (empty when there are none). */
+  static List<LayerAllocation> stages(JsonObject o) {
+    List<LayerAllocation> out = new ArrayList<>();
+    if (o.has("stages")) {
+      for (JsonElement e : o.getAsJsonArray("stages")) {
+        out.add(allocation(e.getAsJsonObject(), target(e.getAsJsonObject())));
+      }
+    }
+    return out;
+  }
+
+  private static JsonObject of(LayerAllocation a, boolean evidence) {
     JsonObject o = target(a.target());
     o.addProperty("achieved_compression", a.compression());
     if (!Double.isNaN(a.baselineAccuracy())) {
@@ -48,7 +75,7 @@ final class AllocationJson {
       x.addProperty("kept", l.kept());
       x.addProperty("keep_fraction", l.keepFraction());
       x.addProperty("magnitude_kept", l.magnitudeKept());
-      if (!l.sensitivity().isEmpty()) {
+      if (evidence && !l.sensitivity().isEmpty()) {
         JsonArray curve = new JsonArray();
         for (LayerAllocation.Point p : l.sensitivity()) {
           JsonObject q = new JsonObject();

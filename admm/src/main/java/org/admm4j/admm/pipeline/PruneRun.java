@@ -24,6 +24,7 @@ import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.QuantizationRule;
 import org.admm4j.admm.config.QuantizationTargets;
+import org.admm4j.admm.config.Stage;
 import org.admm4j.admm.config.StageTargets;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.admm.pipeline.PruneListener.Control;
@@ -121,6 +122,8 @@ public final class PruneRun {
           + " many (this pool has " + pool.getParallelism() + "), or the bits would differ");
     }
     PruneRun r = new PruneRun(saved.plan(), models, data, pool, runFolder);
+    // stopped before the allocation: the plan's targets still wait for it
+    r.allocationTarget = saved.history().allocation == null ? saved.history().allocationTarget : null;
     r.trainLimit = saved.data().trainLimit();
     r.testLimit = saved.data().testLimit();
     return r;
@@ -505,14 +508,21 @@ public final class PruneRun {
   // ---- helpers ---------------------------------------------------------------------------------------
 
   /**
-   * Splits the global compression over the layers of the trained model, puts the result in the plan (which
-   * the next checkpoint saves) and prepares the ADMM phase's layers for it.
+   * Splits the global compression over the layers of the trained model (in a progressive run, every stage's
+   * compression, from one sensitivity pass), puts the result in the plan (which the next checkpoint saves)
+   * and prepares the ADMM phase's layers for it.
    */
   private void allocateTargets() throws ConfigException {
     AllocationTarget target = history.allocationTarget;
-    if (!plan.stages().isEmpty()) {
-      throw new ConfigException("compression = " + target.compression() + " allocates one stage's targets; the plan"
-          + " has " + plan.stageCount() + " stages: give their targets, or no stages");
+    double[] later = new double[plan.stages().size()];
+    for (int i = 0; i < later.length; i++) {
+      Stage st = plan.stages().get(i);
+      if (st.compression() == 0) {
+        throw new ConfigException("compression = " + target.compression() + " allocates every stage's targets, but"
+            + " stage " + (i + 2) + " gives layer targets (" + st.describeTargets() + "): give each further stage a"
+            + " compression (stages = 150x, 250x, …), or drop the compression");
+      }
+      later[i] = st.compression();
     }
     long t0 = System.nanoTime();
     int images = Math.min(target.heldBackImages(), data.trainCount());
@@ -520,20 +530,30 @@ public final class PruneRun {
     float[] x = target.method() == AllocationMethod.SENSITIVITY
         ? java.util.Arrays.copyOfRange(data.trainImages(), first * size, (first + images) * size) : null;
     byte[] y = java.util.Arrays.copyOfRange(data.trainLabels(), first, first + images);
-    LayerAllocation a = LayerAllocator.allocate(model, prunable, target, x, y, images);
-    history.allocation = a;
-    plan = plan.withLayers(a.rules());
+    List<LayerAllocation> all = LayerAllocator.allocateStages(model, prunable, target, later, x, y, images);
+    history.allocation = all.get(0);
+    history.stageAllocations.clear();
+    history.stageAllocations.addAll(all.subList(1, all.size()));
+    List<Stage> stages = new ArrayList<>();
+    for (int i = 0; i < later.length; i++) {
+      stages.add(plan.stages().get(i).withTargets(all.get(i + 1).rules()));
+    }
+    plan = plan.withLayers(history.allocation.rules()).withStages(stages);
     state = new RunState(state.phase(), state.stage(), state.next(), state.trainerSteps(), plan, state.threads(),
         state.data(), history);
     resolveTargets();
     pruned = stageLayers(stage, Map.of());
     solver = solver(pruned);
-    StringBuilder line = new StringBuilder(String.format("allocation (%s, %.1f×): ", target.method().setting(),
-        a.compression()));
-    for (LayerAllocation.Layer l : a.layers()) {
-      line.append(String.format("%s %d/%d (%.3f%%)  ", l.name(), l.kept(), l.weights(), 100 * l.keepFraction()));
+    double seconds = seconds(t0);
+    for (int i = 0; i < all.size(); i++) {
+      LayerAllocation a = all.get(i);
+      StringBuilder line = new StringBuilder(String.format("allocation%s (%s, %.1f×): ",
+          all.size() > 1 ? " of stage " + (i + 1) : "", target.method().setting(), a.compression()));
+      for (LayerAllocation.Layer l : a.layers()) {
+        line.append(String.format("%s %d/%d (%.3f%%)  ", l.name(), l.kept(), l.weights(), 100 * l.keepFraction()));
+      }
+      log.line(line.toString().trim() + (i == 0 ? String.format(" (%.1f s)", seconds) : ""));
     }
-    log.line(line.toString().trim() + String.format(" (%.1f s)", seconds(t0)));
   }
 
   /** Every stage's per-layer targets, from the model's conv and linear weights. */
@@ -546,10 +566,23 @@ public final class PruneRun {
         prunable.put(LayerSummary.layerName(p), p);
       }
     }
-    stageTargets = StageTargets.resolve(plan, candidates);
+    if (allocationPending()) {
+      // every layer dense until the allocation gives the stages their targets
+      stageTargets = new ArrayList<>();
+      for (int i = 0; i < plan.stageCount(); i++) {
+        stageTargets.add(new LinkedHashMap<>());
+      }
+    } else {
+      stageTargets = StageTargets.resolve(plan, candidates);
+    }
     rules = LayerTargets.chosen(plan.layers(), candidates, plan.model());
     quantization = QuantizationTargets.resolve(plan.quantization(), candidates,
         stageTargets.get(plan.stageCount() - 1).keySet());
+  }
+
+  /** Whether the layer targets wait for the allocation after dense training. */
+  private boolean allocationPending() {
+    return history != null ? history.allocationTarget != null && history.allocation == null : allocationTarget != null;
   }
 
   /** A solver for {@code layers}; the last stage's also quantizes (joint pruning and quantization). */

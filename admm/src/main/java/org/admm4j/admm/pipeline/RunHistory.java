@@ -36,6 +36,8 @@ public final class RunHistory {
   AllocationTarget allocationTarget;
   /** What the allocation chose, once it ran (after dense training). */
   LayerAllocation allocation;
+  /** The further stages' allocations of a progressive run, stage 2 first (empty otherwise). */
+  final List<LayerAllocation> stageAllocations = new ArrayList<>();
   /** Per pruned layer, the weights' histogram before pruning (null until the ADMM phase begins). */
   Map<String, WeightHistogram> histogramsBefore;
 

@@ -127,7 +127,7 @@ final class RunOutputs {
       report.add("stages", RunStateJson.stages(h.stages));
     }
     if (h.allocation != null) {
-      report.add("allocation", AllocationJson.of(h.allocation));
+      report.add("allocation", AllocationJson.of(h.allocation, h.stageAllocations));
     }
     JsonObject histograms = new JsonObject();
     histograms.add("before", RunStateJson.histograms(h.histogramsBefore));

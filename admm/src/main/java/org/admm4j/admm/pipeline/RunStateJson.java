@@ -245,7 +245,7 @@ public final class RunStateJson {
       o.add("allocation_target", AllocationJson.target(h.allocationTarget));
     }
     if (h.allocation != null) {
-      o.add("allocation", AllocationJson.of(h.allocation));
+      o.add("allocation", AllocationJson.of(h.allocation, h.stageAllocations));
     }
     return o;
   }
@@ -276,6 +276,7 @@ public final class RunStateJson {
     }
     if (o.has("allocation")) {
       h.allocation = AllocationJson.allocation(o.getAsJsonObject("allocation"), h.allocationTarget);
+      h.stageAllocations.addAll(AllocationJson.stages(o.getAsJsonObject("allocation")));
     }
     if (o.has("histograms_before")) {
       h.histogramsBefore = new LinkedHashMap<>();

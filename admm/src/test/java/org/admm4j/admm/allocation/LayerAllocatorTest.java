@@ -120,4 +120,49 @@ class LayerAllocatorTest {
       org.junit.jupiter.api.Assertions.assertArrayEquals(before[i++], p.data(), "weights restored: " + p.name());
     }
   }
+
+  @Test
+  void stagesAreAllocatedFromOnePassEachWithinTheStageBefore() throws ConfigException {
+    for (AllocationMethod method : AllocationMethod.values()) {
+      Model m = TinyNets.tiny("tiny", 3);
+      Map<String, Parameter> layers = prunable(m);
+      TrainingData d = TinyNets.data(300, 10);
+      int n = 200, size = d.sampleSize();
+      float[] x = java.util.Arrays.copyOfRange(d.trainImages(), 100 * size, 300 * size);
+      byte[] y = java.util.Arrays.copyOfRange(d.trainLabels(), 100, 300);
+      AllocationTarget t = new AllocationTarget(3, method, 0.01, n);
+      double[] later = {6, 11.5};
+      List<LayerAllocation> all = LayerAllocator.allocateStages(m, layers, t, later, x, y, n);
+      assertEquals(3, all.size(), method.setting());
+      LayerAllocation alone = LayerAllocator.allocate(m, layers, t, x, y, n);
+      assertEquals(alone.layers(), all.get(0).layers(), "stage 1 as a one-stage allocation: " + method.setting());
+      double[] targets = {3, 6, 11.5};
+      for (int s = 0; s < all.size(); s++) {
+        LayerAllocation a = all.get(s);
+        assertEquals(targets[s], a.target().compression(), method.setting());
+        assertTrue(a.compression() >= targets[s], method.setting() + " stage " + (s + 1) + ": " + a.compression());
+        assertTrue(a.compression() < targets[s] * 1.1, method.setting() + " stage " + (s + 1) + " close to its target: "
+            + a.compression());
+        for (int l = 0; l < a.layers().size(); l++) {
+          assertTrue(a.layers().get(l).kept() >= Math.ceil(0.01 * a.layers().get(l).weights()), "floor");
+          if (s > 0) {
+            assertTrue(a.layers().get(l).kept() <= all.get(s - 1).layers().get(l).kept(),
+                method.setting() + ": stage " + (s + 1) + " keeps no more of " + a.layers().get(l).name()
+                    + " than stage " + s);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void stageCompressionsThatDoNotGrowAreRefused() {
+    Model m = TinyNets.tiny("tiny", 1);
+    ConfigException e = assertThrows(ConfigException.class, () -> LayerAllocator.allocateStages(m, prunable(m),
+        new AllocationTarget(4, AllocationMethod.MAGNITUDE, 0.01, 1), new double[] {8, 8}, null, null, 0));
+    assertTrue(e.getMessage().contains("stage 3's compression 8.0 must exceed stage 2's 8.0"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> LayerAllocator.allocateStages(m, prunable(m),
+        new AllocationTarget(4, AllocationMethod.MAGNITUDE, 0.1, 1), new double[] {20}, null, null, 0));
+    assertTrue(e.getMessage().contains("compression = 20.0 is out of reach"), e.getMessage());
+  }
 }

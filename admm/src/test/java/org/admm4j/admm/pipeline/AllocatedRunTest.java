@@ -15,6 +15,7 @@ import org.admm4j.admm.TinyNets;
 import org.admm4j.admm.allocation.AllocationMethod;
 import org.admm4j.admm.allocation.AllocationTarget;
 import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.config.Stage;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.io.Tensor;
@@ -88,5 +89,45 @@ class AllocatedRunTest {
     }
     assertEquals(JsonFiles.read(whole.resolve("report.json")).get("allocation"),
         JsonFiles.read(parts.resolve("report.json")).get("allocation"));
+  }
+
+  @Test
+  void aProgressiveRunAllocatesEveryStageAndResumesToTheSameBits() throws Exception {
+    AllocationTarget t = new AllocationTarget(4, AllocationMethod.SENSITIVITY, 0.02, 100);
+    PrunePlan staged = plan().withStages(List.of(Stage.compression(8).withAdmmIterations(2)));
+    TrainingData data = TinyNets.data(256, 128);
+    Path whole = dir.resolve("staged-whole");
+    PruneResult r = PruneRun.of(staged, TinyNets::tiny, data, POOL).writeTo(whole).command("test").allocate(t).run();
+    assertTrue(r.finished());
+    JsonObject rep = JsonFiles.read(whole.resolve("report.json"));
+    assertTrue(rep.get("compression").getAsDouble() >= 8, rep.get("compression").toString());
+    JsonObject a = rep.getAsJsonObject("allocation");
+    JsonArray stages = a.getAsJsonArray("stages");
+    assertEquals(1, stages.size());
+    JsonObject second = stages.get(0).getAsJsonObject();
+    assertEquals(8.0, second.get("compression").getAsDouble());
+    long kept = 0;
+    for (int i = 0; i < 3; i++) {
+      JsonObject l = second.getAsJsonArray("layers").get(i).getAsJsonObject();
+      kept += l.get("kept").getAsLong();
+      assertTrue(l.get("kept").getAsLong()
+          <= a.getAsJsonArray("layers").get(i).getAsJsonObject().get("kept").getAsLong(), l.toString());
+      assertFalse(l.has("sensitivity"), "the evidence is stage 1's, written once");
+    }
+    assertEquals(rep.get("nonzero_weights").getAsLong(), kept, "the last stage keeps what was allocated for it");
+    // stopped in stage 1's ADMM (after the allocation), then every 6 epochs or iterations
+    Path parts = dir.resolve("staged-parts");
+    PruneRun first = PruneRun.of(staged, TinyNets::tiny, data, POOL).writeTo(parts).command("test").allocate(t);
+    assertFalse(first.listener(PruneRunTest.stopAfter(4)).run().finished());
+    int stopped = 0;
+    while (!PruneRun.resume(parts, TinyNets::tiny, data, POOL).listener(PruneRunTest.stopAfter(6)).run().finished()) {
+      assertTrue(++stopped < 10, "the run ends");
+    }
+    SafeTensorsFile x = SafeTensors.read(whole.resolve("model.safetensors"));
+    SafeTensorsFile y = SafeTensors.read(parts.resolve("model.safetensors"));
+    for (Map.Entry<String, Tensor> e : x.tensors().entrySet()) {
+      assertArrayEquals(e.getValue().data(), y.tensor(e.getKey()).data(), e.getKey());
+    }
+    assertEquals(a, JsonFiles.read(parts.resolve("report.json")).get("allocation"));
   }
 }

@@ -121,10 +121,23 @@ public final class PruningConfigParser {
       }
     }
     AllocationTarget allocation = allocation();
-    if (allocation != null && !stages.isEmpty()) {
-      throw new ConfigException(COMPRESSION + " = " + s.get(COMPRESSION) + " (" + s.origin(COMPRESSION) + ") allocates"
-          + " one stage's layer targets; this configuration has " + (stages.size() + 1) + " stages (stages.*, e.g. from"
-          + " the preset): use a one-stage preset or give the stages' targets instead");
+    if (allocation != null) {
+      double before = allocation.compression();
+      for (int i = 0; i < stages.size(); i++) {
+        Stage st = stages.get(i);
+        String at = "stages." + (i + 2);
+        if (st.compression() == 0) {
+          throw new ConfigException(COMPRESSION + " = " + s.get(COMPRESSION) + " (" + s.origin(COMPRESSION) + ")"
+              + " allocates every stage's layer targets, but " + at + " gives layer targets (" + st.describeTargets()
+              + "; e.g. from the preset): give each further stage a compression instead (stages = 150x, 250x or "
+              + at + ".compression), or drop the compression");
+        }
+        if (!(st.compression() > before)) {
+          throw new ConfigException(at + ".compression = " + st.compression() + " must exceed the stage before's "
+              + before + ": each stage keeps fewer weights than the one before");
+        }
+        before = st.compression();
+      }
     }
     return new PruningConfig(new PrunePlan(preset, model, dataset, batch, seed, dense, iterations, admm,
         rho, support, retrain, layers, shift, flip, distillation(), stages)

@@ -205,6 +205,24 @@ class PruningConfigParserTest {
   }
 
   @Test
+  void aCompressionAllocatesStagesGivenAsCompressions() throws Exception {
+    PruningConfig c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x", "compression", "70",
+        "stages", "150x, 350x", "stages.3.retrain.epochs", "12"));
+    assertEquals(70, c.allocation().compression());
+    assertEquals(List.of(), c.plan().layers(), "the preset's own targets give way to the allocation");
+    assertEquals(2, c.plan().stages().size());
+    assertEquals(350, c.plan().stages().get(1).compression());
+    assertEquals(12, c.plan().stages().get(1).retrain().epochs());
+    String m = error(flags("preset", "lenet5-350x", "compression", "70"));
+    assertTrue(m.contains("compression = 70 (--set) allocates every stage's layer targets, but stages.2 gives layer"
+        + " targets") && m.contains("stages = 150x, 250x"), m);
+    m = error(flags("compression", "70", "stages", "150x, 120x"));
+    assertTrue(m.contains("stages.3.compression = 120.0 must exceed the stage before's 150.0"), m);
+    m = error(flags("compression", "200", "stages", "150x"));
+    assertTrue(m.contains("stages.2.compression = 150.0 must exceed the stage before's 200.0"), m);
+  }
+
+  @Test
   void badStagesAreNamed() throws Exception {
     String m = error(flags("stages", "100x, fast"));
     assertTrue(m.contains("stages = 100x, fast (--set)") && m.contains("'fast' is not a compression factor"), m);
