@@ -31,6 +31,25 @@ class CompressionFlagTest {
     assertEquals(30.0, a.get("compression").getAsDouble());
     assertEquals(64, a.get("held_back_images").getAsInt());
     assertEquals(4, a.getAsJsonArray("layers").size(), "LeNet-5's conv1, conv2, fc1, fc2");
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("<section id=\"allocation\">"), "report.html shows the allocation");
+    assertEquals(4, html.split("<tr class=\"allocated\">", -1).length - 1, "one row per layer");
+  }
+
+  @Test
+  void aProgressiveGlobalTargetAllocatesEveryStage() throws Exception {
+    Path out = dir.resolve("staged");
+    MainTest.Run r = MainTest.run("prune", "--dataset", "synthetic", "--compression", "10", "--set", "stages=20x",
+        "--set", "allocation.images=64", "--dense-epochs", "1", "--iterations", "2", "--retrain-epochs", "1",
+        "--train-limit", "256", "--test-limit", "64", "--threads", "2", "--no-progress", "--out", out.toString());
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("allocation of stage 2 (sensitivity, "), r.out());
+    JsonObject rep = JsonFiles.read(out.resolve("report.json"));
+    assertTrue(rep.get("compression").getAsDouble() >= 20, rep.get("compression").toString());
+    JsonObject second = rep.getAsJsonObject("allocation").getAsJsonArray("stages").get(0).getAsJsonObject();
+    assertEquals(20.0, second.get("compression").getAsDouble());
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("Stage 2</th>"), "report.html has a column per stage");
   }
 
   @Test

@@ -112,6 +112,17 @@ public final class HtmlReport {
       ReportTables.stages(out, r.stages());
       out.append("</section>\n");
     }
+    if (r.allocation() != null) {
+      PruningReport.Allocation a = r.allocation();
+      section(out, "allocation", "Allocation", "The layer targets were allocated for a global compression of "
+          + NumberText.ratio(a.compression()) + " (" + a.method() + "; reached " + NumberText.ratio(a.achievedCompression())
+          + (a.stages().isEmpty() ? "" : " in stage 1") + ")" + (a.heldBackAccuracy() == null ? "."
+          : ": each layer alone was pruned to each keep fraction on held-back training images (dense accuracy "
+          + NumberText.percent(100 * a.heldBackAccuracy()) + "), and the kept weights went where they cost the"
+          + " least accuracy."));
+      ReportTables.allocation(out, a);
+      out.append("</section>\n");
+    }
     for (Section s : sections) {
       chartSection(out, s);
     }

@@ -31,7 +31,25 @@ record PruningReport(
     /* optional */ Long trainImages,
     /* optional */ Long testImages,
     /* optional */ List<Stage> stages,
-    /* optional */ Shrink shrink) {
+    /* optional */ Shrink shrink,
+    /* optional */ Allocation allocation) {
+
+  /**
+   * How a global compression ({@code --compression}) was split over the layers: the method, and per layer
+   * what stage 1 keeps, what the global magnitude ranking alone would keep, and the evidence (held-back
+   * accuracy, as a fraction, with that layer alone pruned to each keep fraction); a progressive run adds
+   * each further stage's counts.
+   */
+  record Allocation(String method, double compression, double achievedCompression,
+      /* optional */ Double heldBackAccuracy, List<AllocatedLayer> layers, List<AllocatedStage> stages) {}
+
+  record AllocatedLayer(String name, long weights, long kept, long magnitudeKept,
+      List<SensitivityPoint> sensitivity) {}
+
+  record SensitivityPoint(double keep, double accuracy) {}
+
+  /** A further stage's allocation: its target, what it reached, and the weights kept per layer. */
+  record AllocatedStage(double compression, double achievedCompression, Map<String, Long> kept) {}
 
   /**
    * What filter pruning removed physically: the layers whose pruned filters left the saved model, each

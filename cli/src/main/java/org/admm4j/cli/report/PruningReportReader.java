@@ -62,7 +62,39 @@ final class PruningReportReader {
         r.optionalString("command"), r.optionalString("started_at"), r.optionalString("from"),
         r.has("train_images") ? r.integer("train_images") : null,
         r.has("test_images") ? r.integer("test_images") : null,
-        stages(r), shrink(r));
+        stages(r), shrink(r), allocation(r));
+  }
+
+  private static PruningReport.Allocation allocation(Fields r) {
+    if (!r.has("allocation")) {
+      return null;
+    }
+    Fields a = r.object("allocation");
+    List<PruningReport.AllocatedLayer> layers = new ArrayList<>();
+    for (Fields l : a.objects("layers")) {
+      List<PruningReport.SensitivityPoint> curve = new ArrayList<>();
+      if (l.has("sensitivity")) {
+        for (Fields p : l.objects("sensitivity")) {
+          curve.add(new PruningReport.SensitivityPoint(p.number("keep"), p.number("accuracy")));
+        }
+      }
+      layers.add(new PruningReport.AllocatedLayer(l.string("name"), l.integer("weights"), l.integer("kept"),
+          l.integer("magnitude_kept"), Collections.unmodifiableList(curve)));
+    }
+    List<PruningReport.AllocatedStage> stages = new ArrayList<>();
+    if (a.has("stages")) {
+      for (Fields st : a.objects("stages")) {
+        Map<String, Long> kept = new java.util.LinkedHashMap<>();
+        for (Fields l : st.objects("layers")) {
+          kept.put(l.string("name"), l.integer("kept"));
+        }
+        stages.add(new PruningReport.AllocatedStage(st.number("compression"), st.number("achieved_compression"),
+            Collections.unmodifiableMap(kept)));
+      }
+    }
+    return new PruningReport.Allocation(a.string("method"), a.number("compression"),
+        a.number("achieved_compression"), a.optionalNumber("held_back_accuracy"),
+        Collections.unmodifiableList(layers), Collections.unmodifiableList(stages));
   }
 
   private static List<PruningReport.Stage> stages(Fields r) {

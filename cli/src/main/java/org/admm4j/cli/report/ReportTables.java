@@ -1,6 +1,7 @@
 package org.admm4j.cli.report;
 
 import com.google.gson.GsonBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -201,6 +202,55 @@ final class ReportTables {
       cell(out, NumberText.percent(st.hardPrunedAccuracy()), true);
       cell(out, NumberText.percent(st.retrainedAccuracy()), true);
       cell(out, st.seconds() == null ? NA : NumberText.seconds(st.seconds()), true);
+      out.append("</tr>\n");
+    }
+    out.append("</tbody>\n</table>\n");
+  }
+
+  /**
+   * The allocation of a global compression: per layer its weights, what each stage keeps, what the global
+   * magnitude ranking alone would keep, and (sensitivity method) the held-back accuracy with that layer alone
+   * pruned to each keep fraction tried.
+   */
+  static void allocation(StringBuilder out, PruningReport.Allocation a) {
+    List<Double> keeps = new ArrayList<>();
+    for (PruningReport.AllocatedLayer l : a.layers()) {
+      for (PruningReport.SensitivityPoint p : l.sensitivity()) {
+        if (!keeps.contains(p.keep())) {
+          keeps.add(p.keep());
+        }
+      }
+    }
+    out.append("<table class=\"allocation\">\n<thead><tr>");
+    headerCell(out, "Layer");
+    headerCell(out, "Weights");
+    headerCell(out, a.stages().isEmpty() ? "Kept" : "Kept, stage 1");
+    for (int i = 0; i < a.stages().size(); i++) {
+      headerCell(out, "Stage " + (i + 2));
+    }
+    headerCell(out, "Magnitude ranking alone");
+    for (double k : keeps) {
+      headerCell(out, "Accuracy at keep " + NumberText.number(k, 4));
+    }
+    out.append("</tr></thead>\n<tbody>\n");
+    for (PruningReport.AllocatedLayer l : a.layers()) {
+      out.append("<tr class=\"allocated\">");
+      cell(out, l.name(), false);
+      cell(out, NumberText.count(l.weights()), true);
+      cell(out, NumberText.count(l.kept()), true);
+      for (PruningReport.AllocatedStage st : a.stages()) {
+        cell(out, NumberText.count(st.kept().get(l.name())), true);
+      }
+      cell(out, NumberText.count(l.magnitudeKept()), true);
+      for (double k : keeps) {
+        String text = NA;
+        for (PruningReport.SensitivityPoint p : l.sensitivity()) {
+          if (p.keep() == k) {
+            text = NumberText.percent(100 * p.accuracy());
+          }
+        }
+        cell(out, text, true);
+      }
       out.append("</tr>\n");
     }
     out.append("</tbody>\n</table>\n");
