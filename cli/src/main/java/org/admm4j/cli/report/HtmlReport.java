@@ -23,7 +23,7 @@ import org.admm4j.nn.io.AtomicFile;
  * tables, and charts drawn by uPlot (inlined, MIT licence) from data embedded in the page. The page
  * loads nothing over the network; its Content-Security-Policy forbids it, so it opens offline.
  *
- * <p>Required fields (API.md, "admm report.json"): {@code model, dataset, preset, baseline_accuracy,
+ * <p>Required fields (as admm's {@code RunOutputs} writes them): {@code model, dataset, preset, baseline_accuracy,
  * final_accuracy, total_weights, nonzero_weights, compression, layers} (each with {@code name,
  * weights, nonzero}), {@code admm_iterations} (each with {@code iteration, rho, loss, accuracy,
  * primal_residual, dual_residual}), {@code wall_seconds, seed, threads, jdk}. Optional, shown as

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The contents of a pruning run's {@code report.json}, checked and typed (schema: API.md, "admm
- * report.json"). Optional sections are {@code null} when the file lacks them, so the page can say
+ * The contents of a pruning run's {@code report.json}, checked and typed (the writer: admm's {@code RunOutputs}).
+ * Optional sections are {@code null} when the file lacks them, so the page can say
  * "not available" instead of failing; required ones are never null.
  */
 record PruningReport(
