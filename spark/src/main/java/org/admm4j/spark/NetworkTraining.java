@@ -20,7 +20,7 @@ import org.admm4j.nn.train.Trainer;
  * retraining masks ({@code setMask}). Two uses:
  * <ul>
  *   <li>{@link #wStep}: the ADMM W-step, {@code schedule.epochs} epochs on f_k(W) + ρ/2 ‖W − Z + U_k‖²;</li>
- *   <li>{@link #averaging}: one epoch from the mean tensors (dense pre-training, masked retraining).</li>
+ *   <li>{@link #averaging}: one round from the mean tensors (dense pre-training, masked retraining).</li>
  * </ul>
  * With one partition each is the local run's step, bit for bit.
  */
@@ -61,10 +61,12 @@ public final class NetworkTraining implements LocalSolver<Shard> {
   }
 
   /**
-   * One round of parameter averaging ({@code layout}: every tensor free): round r is slice
-   * {@code r % roundsPerEpoch} of epoch {@code r / roundsPerEpoch} ({@link TaskSettings#syncBatches} batches
-   * each; the whole epoch when 0). With {@code masks} (per pruned layer, in {@code masked}'s order) the
-   * pruned weights stay exactly 0.
+   * One round of parameter averaging ({@code layout}: every tensor free). An epoch is
+   * {@link TaskSettings#passes} passes over the shard, the learning rate by the pass's index among the phase's
+   * passes, the data order by {@code epochOffset} plus it. With {@link TaskSettings#syncBatches} = 0 round r is
+   * epoch r (all its passes); otherwise each pass is cut into slices of that many batches, one a round
+   * ({@code roundsPerEpoch} = passes × slices). With {@code masks} (per pruned layer, in {@code masked}'s order)
+   * the pruned weights stay exactly 0.
    */
   public static NetworkTraining averaging(TaskSettings task, TaskSettings.Schedule schedule, ModelLayout layout,
       int epochOffset, ModelLayout masked, float[][] masks, int roundsPerEpoch) {
@@ -105,17 +107,27 @@ public final class NetworkTraining implements LocalSolver<Shard> {
     TrainingData data = shard.data();
     long seed = task.seedOf(shard.partition());
     trainer.setAugmentation(DataFit.augmentation(task.shift(), task.flip(), data, seed));
-    int epochs = admm ? schedule.epochs() : 1;
+    int passes = admm ? schedule.epochs() : roundsPerEpoch == 1 ? task.passes() : 1;
     double loss = 0;
     long samples = 0;
-    for (int j = 0; j < epochs; j++) {
-      int epoch = admm ? iteration * epochs + j : iteration / roundsPerEpoch;
-      opt.setLearningRate(s.lrAt(epoch, totalEpochs));
-      int slice = admm ? 0 : iteration % roundsPerEpoch, h = task.syncBatches();
-      EpochStats st = admm || roundsPerEpoch == 1
-          ? EpochRunner.run(trainer, data, seed, epochOffset + epoch, "", RunListener.SILENT)
-          : EpochRunner.run(trainer, data, seed, epochOffset + epoch, slice * h, (slice + 1) * h, "",
-              RunListener.SILENT);
+    for (int j = 0; j < passes; j++) {
+      EpochStats st;
+      if (admm) {
+        int epoch = iteration * passes + j;
+        opt.setLearningRate(s.lrAt(epoch, totalEpochs));
+        st = EpochRunner.run(trainer, data, seed, epochOffset + epoch, "", RunListener.SILENT);
+      } else if (roundsPerEpoch == 1) {
+        // round = epoch `iteration`: its passes, the schedule over all the phase's passes
+        int pass = iteration * passes + j;
+        opt.setLearningRate(s.lrAt(pass, totalEpochs * task.passes()));
+        st = EpochRunner.run(trainer, data, seed, epochOffset + pass, "", RunListener.SILENT);
+      } else {
+        int slices = roundsPerEpoch / task.passes();
+        int pass = iteration / slices, slice = iteration % slices, h = task.syncBatches();
+        opt.setLearningRate(s.lrAt(pass, totalEpochs * task.passes()));
+        st = EpochRunner.run(trainer, data, seed, epochOffset + pass, slice * h, (slice + 1) * h, "",
+            RunListener.SILENT);
+      }
       loss += st.meanLoss() * st.samples();
       samples += st.samples();
     }
