@@ -40,7 +40,7 @@ import org.apache.spark.storage.StorageLevel;
  * A pruning run on Spark: the plan of a local {@link org.admm4j.admm.pipeline.PruneRun} (dense training, ADMM,
  * hard pruning, masked retraining) with the data split into P partitions. An epoch is, by default, P passes
  * over a partition's shard: the local epoch's optimizer steps ({@link EpochLength}). Dense training and
- * retraining average the partitions' tensors after every epoch ({@link ParameterAveraging}); ADMM is global
+ * retraining average the partitions' tensors after every pass ({@link ParameterAveraging}); ADMM is global
  * consensus ({@link ConsensusAdmm}), the W-step beside each shard, the Z-step on the driver. The driver keeps the
  * consensus model, evaluates it on the test set after every epoch and iteration, and writes the same
  * report.json as a local run, with {@code admm_iterations[i].spark} added.
@@ -120,9 +120,8 @@ public final class SparkPruneRun {
   }
 
   /**
-   * Dense training and retraining average the partitions every {@code batches} batches instead of once per
-   * epoch (0, the default: once per epoch). More rounds cost one aggregation each and bring the averaged
-   * model closer to one trained on all the data.
+   * Dense training and retraining average the partitions every {@code batches} batches instead of after every
+   * pass over the shard (0, the default). More rounds cost one aggregation each.
    */
   public SparkPruneRun syncBatches(int batches) {
     if (batches < 0) {
@@ -186,7 +185,8 @@ public final class SparkPruneRun {
     log.line(String.format(Locale.ROOT, "spark %s: %d partitions of ~%d images, %d threads per task, averaging %s,"
         + " %d pass%s over the shard an epoch", sc.master(), partitions,
         data.trainCount() / partitions, threads,
-        syncBatches == 0 ? "once per epoch" : "every " + syncBatches + " batches (" + rounds + " rounds an epoch)",
+        (syncBatches == 0 ? "after every pass" : "every " + syncBatches + " batches") + " (" + rounds
+            + " rounds an epoch)",
         passes, passes == 1 ? "" : "es"));
 
     ShardSource src = source;
@@ -199,7 +199,7 @@ public final class SparkPruneRun {
           + data.trainCount() + ": they must see the same data");
     }
 
-    // dense training: parameter averaging once per epoch
+    // dense training: parameter averaging
     TrainingSchedule dense = plan.dense();
     JavaRDD<ConsensusState> states = shards.map(s -> ConsensusState.start(s.partition(), new float[0][],
         new float[0][], null));

@@ -9,8 +9,8 @@ import org.admm4j.admm.config.TrainingSchedule;
  * not serialisable, and the tasks need little of it).
  *
  * @param threads the kernel pool of each task's JVM: the bits depend on it, as on a local run's pool size
- * @param syncBatches dense training and retraining average the partitions every this many batches (0: once
- *     per epoch)
+ * @param syncBatches dense training and retraining average the partitions every this many batches (0: after
+ *     every pass over the shard)
  * @param passes passes over the shard per epoch ({@link EpochLength#passes}); the ADMM W-step's schedule comes
  *     with its epochs already multiplied by it ({@link Schedule#times})
  */
@@ -24,15 +24,18 @@ public record TaskSettings(SparkModelFactory models, String model, long seed, in
   }
 
   /**
-   * Averaging rounds per epoch for shards of at most {@code largestShard} images: one, or, every
-   * {@code syncBatches} batches, the slices of each of the epoch's passes.
+   * Averaging rounds per epoch for shards of at most {@code largestShard} images: one per pass over the shard,
+   * or, every {@code syncBatches} batches, the slices of each pass.
    */
   public int roundsPerEpoch(int largestShard) {
-    return syncBatches <= 0 ? 1 : passes * slicesPerPass(largestShard);
+    return passes * slicesPerPass(largestShard);
   }
 
-  /** Averaging rounds per pass over a shard of at most {@code largestShard} images (with syncBatches > 0). */
+  /** Averaging rounds per pass over a shard of at most {@code largestShard} images. */
   public int slicesPerPass(int largestShard) {
+    if (syncBatches <= 0) {
+      return 1;
+    }
     int batches = (largestShard + batch - 1) / batch;
     return Math.max(1, (batches + syncBatches - 1) / syncBatches);
   }

@@ -112,8 +112,9 @@ class SparkPruneRunTest {
     assertEquals(a.compression(), r.compression());
     assertEquals(a.layers(), r.layers());
     // The target. Each partition takes the local run's optimizer steps (two passes over its half an
-    // epoch, EpochLength.LOCAL_STEPS); with one pass the W-steps ended short, Z's support came from under-trained
-    // weights and the final accuracy was 0.43 (512-bit vectors) to 0.85 (256-bit) points below local
+    // epoch, EpochLength.LOCAL_STEPS, averaged after each); with one pass the W-steps ended short, Z's support came
+    // from under-trained weights and the final accuracy was 0.43 (512-bit vectors) to 0.85 (256-bit) points below
+    // local. Measured at 256 bits: seed 42 98.43 vs 98.44, seed 7 (-Dspark.test.seed=7) 98.42 vs 98.38
     double gap = Math.abs(a.accuracies().finalAccuracy() - r.accuracies().finalAccuracy());
     assertTrue(gap <= 0.2, "final accuracy " + r.accuracies().finalAccuracy() + "% on 2 partitions, "
         + a.accuracies().finalAccuracy() + "% locally");
