@@ -27,7 +27,8 @@ public final class SparkPrune {
   /**
    * What to run: the plan, where the data is, the cluster's shape and the run folder.
    *
-   * @param syncBatches average dense training and retraining every this many batches (0: after every pass over the shard)
+   * @param syncBatches average dense training and retraining every this many batches (0: after every pass over
+   *     the shard)
    * @param epochLength what an epoch is on a partition
    */
   public record Job(String master, int partitions, int threads, PrunePlan plan, SparkModelFactory models,

@@ -21,7 +21,8 @@ public final class SparkReport {
    * The cluster a run ran on, what an epoch was on a partition, and how dense training and retraining averaged.
    *
    * @param passesPerEpoch passes over a partition's shard per epoch of every phase
-   * @param syncBatches dense training and retraining averaged every this many batches (0: after every pass over the shard)
+   * @param syncBatches dense training and retraining averaged every this many batches (0: after every pass over
+   *     the shard)
    */
   public record Run(String master, String sparkVersion, int partitions, int threadsPerTask, EpochLength epochLength,
       int passesPerEpoch, int syncBatches) {}
