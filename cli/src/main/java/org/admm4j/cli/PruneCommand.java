@@ -30,6 +30,7 @@ import org.admm4j.nn.files.ModelFiles;
 import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.spec.ModelSpec;
+import org.admm4j.spark.EpochLength;
 import org.admm4j.spark.SparkPrune;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -142,8 +143,13 @@ final class PruneCommand implements Callable<Integer> {
   Integer partitions;
 
   @Option(names = "--sync-batches", paramLabel = "H", description = "With --spark: average dense training and"
-      + " retraining every H batches instead of once per epoch.")
+      + " retraining every H batches instead of after every pass over a partition's shard.")
   Integer syncBatches;
+
+  @Option(names = "--epoch-length", paramLabel = "L", description = "With --spark: what an epoch is on a"
+      + " partition: local-steps (default: P passes over its shard, the local run's optimizer steps) or shard-pass"
+      + " (one pass: 1/P of the time, lower accuracy).")
+  String epochLength;
 
   @Option(names = "--no-progress", description = "No progress bars (they are also off when no console is attached).")
   boolean noProgress;
@@ -224,9 +230,9 @@ final class PruneCommand implements Callable<Integer> {
       }
       return spark(plan, threadCount, dir, trainLim, testLim, command, progress, out);
     }
-    if (partitions != null || syncBatches != null) {
-      throw new RunException((partitions != null ? "--partitions " + partitions : "--sync-batches " + syncBatches)
-          + " needs --spark MASTER");
+    if (partitions != null || syncBatches != null || epochLength != null) {
+      throw new RunException((partitions != null ? "--partitions " + partitions : syncBatches != null
+          ? "--sync-batches " + syncBatches : "--epoch-length " + epochLength) + " needs --spark MASTER");
     }
     TrainingData td = DataSource.load(plan.dataset(), data, trainLim, testLim, normalization, progress);
     Path start = from;
@@ -273,6 +279,12 @@ final class PruneCommand implements Callable<Integer> {
     if (resume != null || from != null || normalize != null || stopAfter > 0) {
       throw new RunException("--spark does not take --resume, --from, --normalize or --stop-after yet");
     }
+    EpochLength length;
+    try {
+      length = epochLength == null ? EpochLength.LOCAL_STEPS : EpochLength.of(epochLength);
+    } catch (IllegalArgumentException e) {
+      throw new RunException("--epoch-length " + epochLength + ": expected local-steps or shard-pass");
+    }
     if (!SparkPrune.available()) {
       throw new RunException("--spark needs Spark 4 (Scala 2.13) on the class path: ./admm4j adds it (from"
           + " SPARK_HOME/jars, or the jars Maven resolved for the spark module); under spark-submit it is there");
@@ -287,7 +299,7 @@ final class PruneCommand implements Callable<Integer> {
         + " threads per task, seed " + plan.seed() + ", out " + dir);
     PruneResult r = SparkPrune.run(new SparkPrune.Job(sparkMaster, p, threadCount, plan,
         ModelSource::create, plan.dataset(), data == null ? null : data.toString(), trainLim, testLim, dir,
-        command, syncBatches == null ? 0 : syncBatches), progress);
+        command, syncBatches == null ? 0 : syncBatches, length), progress);
     Path html = dir.resolve("report.html");
     HtmlReport.write(JsonFiles.read(r.reportJson()), html);
     progress.line("wrote " + html);

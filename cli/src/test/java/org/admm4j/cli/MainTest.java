@@ -254,5 +254,10 @@ class MainTest {
     assertFalse(java.nio.file.Files.exists(dir.resolve("s")), "nothing written");
     assertCleanFailure(run(smallPrune(dir.resolve("p"), "--partitions", "2")), Main.EXIT_FAILED,
         "--partitions 2 needs --spark");
+    assertCleanFailure(run(smallPrune(dir.resolve("e"), "--epoch-length", "shard-pass")), Main.EXIT_FAILED,
+        "--epoch-length shard-pass needs --spark");
+    // checked before Spark is looked for
+    assertCleanFailure(run(smallPrune(dir.resolve("f"), "--spark", "local[2]", "--epoch-length", "half")),
+        Main.EXIT_FAILED, "--epoch-length half: expected local-steps or shard-pass");
   }
 }

@@ -19,8 +19,8 @@ import org.admm4j.nn.train.Trainer;
  * order from (seed, epoch index)), the ADMM penalty fused into the optimizer ({@code setPenalty}) and the
  * retraining masks ({@code setMask}). Two uses:
  * <ul>
- *   <li>{@link #wStep}: the ADMM W-step, {@code schedule.epochs} epochs on f_k(W) + ρ/2 ‖W − Z + U_k‖²;</li>
- *   <li>{@link #averaging}: one epoch from the mean tensors (dense pre-training, masked retraining).</li>
+ *   <li>{@link #wStep}: the ADMM W-step, {@code schedule.epochs} passes on f_k(W) + ρ/2 ‖W − Z + U_k‖²;</li>
+ *   <li>{@link #averaging}: one round from the mean tensors (dense pre-training, masked retraining).</li>
  * </ul>
  * With one partition each is the local run's step, bit for bit.
  */
@@ -52,8 +52,10 @@ public final class NetworkTraining implements LocalSolver<Shard> {
   }
 
   /**
-   * The W-step of ADMM iteration k: epochs {@code k·E .. k·E + E − 1} of the phase's {@code totalEpochs}
-   * (learning rate by that index), data order by {@code epochOffset} plus it.
+   * The W-step of ADMM iteration k: passes {@code k·E .. k·E + E − 1} over the shard of the phase's
+   * {@code totalEpochs} (learning rate by that index), data order by {@code epochOffset} plus it; E is
+   * {@code schedule.epochs}, the plan's W-step epochs times {@link TaskSettings#passes} ({@link
+   * TaskSettings.Schedule#times}).
    */
   public static NetworkTraining wStep(TaskSettings task, TaskSettings.Schedule schedule, ModelLayout layout,
       int totalEpochs, int epochOffset) {
@@ -61,10 +63,12 @@ public final class NetworkTraining implements LocalSolver<Shard> {
   }
 
   /**
-   * One round of parameter averaging ({@code layout}: every tensor free): round r is slice
-   * {@code r % roundsPerEpoch} of epoch {@code r / roundsPerEpoch} ({@link TaskSettings#syncBatches} batches
-   * each; the whole epoch when 0). With {@code masks} (per pruned layer, in {@code masked}'s order) the
-   * pruned weights stay exactly 0.
+   * One round of parameter averaging ({@code layout}: every tensor free). An epoch is
+   * {@link TaskSettings#passes} passes over the shard, the learning rate by the pass's index among the phase's
+   * passes, the data order by {@code epochOffset} plus it. A round is one pass, or with
+   * {@link TaskSettings#syncBatches} > 0 one slice of that many batches of a pass ({@code roundsPerEpoch} =
+   * passes × slices). With {@code masks} (per pruned layer, in {@code masked}'s order) the pruned weights stay
+   * exactly 0.
    */
   public static NetworkTraining averaging(TaskSettings task, TaskSettings.Schedule schedule, ModelLayout layout,
       int epochOffset, ModelLayout masked, float[][] masks, int roundsPerEpoch) {
@@ -105,17 +109,25 @@ public final class NetworkTraining implements LocalSolver<Shard> {
     TrainingData data = shard.data();
     long seed = task.seedOf(shard.partition());
     trainer.setAugmentation(DataFit.augmentation(task.shift(), task.flip(), data, seed));
-    int epochs = admm ? schedule.epochs() : 1;
+    int passes = admm ? schedule.epochs() : 1;
     double loss = 0;
     long samples = 0;
-    for (int j = 0; j < epochs; j++) {
-      int epoch = admm ? iteration * epochs + j : iteration / roundsPerEpoch;
-      opt.setLearningRate(s.lrAt(epoch, totalEpochs));
-      int slice = admm ? 0 : iteration % roundsPerEpoch, h = task.syncBatches();
-      EpochStats st = admm || roundsPerEpoch == 1
-          ? EpochRunner.run(trainer, data, seed, epochOffset + epoch, "", RunListener.SILENT)
-          : EpochRunner.run(trainer, data, seed, epochOffset + epoch, slice * h, (slice + 1) * h, "",
-              RunListener.SILENT);
+    for (int j = 0; j < passes; j++) {
+      EpochStats st;
+      if (admm) {
+        int epoch = iteration * passes + j;
+        opt.setLearningRate(s.lrAt(epoch, totalEpochs));
+        st = EpochRunner.run(trainer, data, seed, epochOffset + epoch, "", RunListener.SILENT);
+      } else {
+        // round r: slice r % slices of pass r / slices, the schedule over all the phase's passes
+        int slices = roundsPerEpoch / task.passes();
+        int pass = iteration / slices, slice = iteration % slices, h = task.syncBatches();
+        opt.setLearningRate(s.lrAt(pass, totalEpochs * task.passes()));
+        st = slices == 1
+            ? EpochRunner.run(trainer, data, seed, epochOffset + pass, "", RunListener.SILENT)
+            : EpochRunner.run(trainer, data, seed, epochOffset + pass, slice * h, (slice + 1) * h, "",
+                RunListener.SILENT);
+      }
       loss += st.meanLoss() * st.samples();
       samples += st.samples();
     }

@@ -27,10 +27,13 @@ public final class SparkPrune {
   /**
    * What to run: the plan, where the data is, the cluster's shape and the run folder.
    *
-   * @param syncBatches average dense training and retraining every this many batches (0: once per epoch)
+   * @param syncBatches average dense training and retraining every this many batches (0: after every pass over
+   *     the shard)
+   * @param epochLength what an epoch is on a partition
    */
   public record Job(String master, int partitions, int threads, PrunePlan plan, SparkModelFactory models,
-      String dataset, String dataDir, int trainLimit, int testLimit, Path out, String command, int syncBatches) {}
+      String dataset, String dataDir, int trainLimit, int testLimit, Path out, String command, int syncBatches,
+      EpochLength epochLength) {}
 
   private SparkPrune() {}
 
@@ -89,7 +92,8 @@ public final class SparkPrune {
     }
     try {
       return SparkPruneRun.of(sc, job.plan(), job.models(), source, data, job.partitions(), job.threads())
-          .syncBatches(job.syncBatches()).writeTo(job.out()).log(log).command(job.command()).dataLimits(job.trainLimit(), job.testLimit()).run();
+          .syncBatches(job.syncBatches()).epochLength(job.epochLength()).writeTo(job.out()).log(log)
+          .command(job.command()).dataLimits(job.trainLimit(), job.testLimit()).run();
     } catch (Exception e) { // a job Spark gave up on (its tasks failed every attempt): SparkException, unchecked
       if (e.getClass().getName().startsWith("org.apache.spark")) {
         throw new RunException("Spark job failed: " + firstLine(e));

@@ -38,9 +38,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * A pruning run on Spark: the plan of a local {@link org.admm4j.admm.pipeline.PruneRun} (dense training, ADMM,
- * hard pruning, masked retraining) with the data split into P partitions. Dense training and retraining
- * average the partitions' tensors after every epoch ({@link ParameterAveraging}); ADMM is global consensus
- * ({@link ConsensusAdmm}), the W-step beside each shard, the Z-step on the driver. The driver keeps the
+ * hard pruning, masked retraining) with the data split into P partitions. An epoch is, by default, P passes
+ * over a partition's shard: the local epoch's optimizer steps ({@link EpochLength}). Dense training and
+ * retraining average the partitions' tensors after every pass ({@link ParameterAveraging}); ADMM is global
+ * consensus ({@link ConsensusAdmm}), the W-step beside each shard, the Z-step on the driver. The driver keeps the
  * consensus model, evaluates it on the test set after every epoch and iteration, and writes the same
  * report.json as a local run, with {@code admm_iterations[i].spark} added.
  *
@@ -62,6 +63,7 @@ public final class SparkPruneRun {
   private String command = "";
   private int checkpointEvery = 5;
   private int syncBatches;
+  private EpochLength epochLength = EpochLength.LOCAL_STEPS;
   private int trainLimit;
   private int testLimit;
   private final List<SparkFigures> figures = new ArrayList<>();
@@ -118,15 +120,23 @@ public final class SparkPruneRun {
   }
 
   /**
-   * Dense training and retraining average the partitions every {@code batches} batches instead of once per
-   * epoch (0, the default: once per epoch). More rounds cost one aggregation each and bring the averaged
-   * model closer to one trained on all the data.
+   * Dense training and retraining average the partitions every {@code batches} batches instead of after every
+   * pass over the shard (0, the default). More rounds cost one aggregation each.
    */
   public SparkPruneRun syncBatches(int batches) {
     if (batches < 0) {
       throw new IllegalArgumentException("syncBatches must be at least 0, got " + batches);
     }
     this.syncBatches = batches;
+    return this;
+  }
+
+  /**
+   * What an epoch of every phase is on a partition (default {@link EpochLength#LOCAL_STEPS}: P passes over the
+   * shard, the local run's optimizer steps).
+   */
+  public SparkPruneRun epochLength(EpochLength length) {
+    this.epochLength = java.util.Objects.requireNonNull(length, "epoch length");
     return this;
   }
 
@@ -168,12 +178,16 @@ public final class SparkPruneRun {
     List<String> blockNames = pruned.stream().map(l -> l.weight().name()).collect(Collectors.toList());
     ModelLayout all = ModelLayout.allFree(model);
     ModelLayout consensus = ModelLayout.of(model, blockNames);
-    TaskSettings task = TaskSettings.of(plan, models, threads, syncBatches);
+    int passes = epochLength.passes(partitions);
+    TaskSettings task = TaskSettings.of(plan, models, threads, syncBatches, passes);
     int rounds = task.roundsPerEpoch((data.trainCount() + partitions - 1) / partitions);
     RunRecords records = new RunRecords(plan, data, threads, command, trainLimit, testLimit);
-    log.line(String.format(Locale.ROOT, "spark %s: %d partitions of ~%d images, %d threads per task, averaging %s",
-        sc.master(), partitions, data.trainCount() / partitions, threads,
-        syncBatches == 0 ? "once per epoch" : "every " + syncBatches + " batches (" + rounds + " rounds an epoch)"));
+    log.line(String.format(Locale.ROOT, "spark %s: %d partitions of ~%d images, %d threads per task, averaging %s,"
+        + " %d pass%s over the shard an epoch", sc.master(), partitions,
+        data.trainCount() / partitions, threads,
+        (syncBatches == 0 ? "after every pass" : "every " + syncBatches + " batches") + " (" + rounds
+            + " rounds an epoch)",
+        passes, passes == 1 ? "" : "es"));
 
     ShardSource src = source;
     int p = partitions;
@@ -185,7 +199,7 @@ public final class SparkPruneRun {
           + data.trainCount() + ": they must see the same data");
     }
 
-    // dense training: parameter averaging once per epoch
+    // dense training: parameter averaging
     TrainingSchedule dense = plan.dense();
     JavaRDD<ConsensusState> states = shards.map(s -> ConsensusState.start(s.partition(), new float[0][],
         new float[0][], null));
@@ -228,7 +242,8 @@ public final class SparkPruneRun {
     }
     int[] keep = pruned.stream().mapToInt(PrunedLayer::keep).toArray();
     ConsensusAdmm<Shard> admm = new ConsensusAdmm<>(sc, shards, admmStart, keep, x0, free0,
-        NetworkTraining.wStep(task, TaskSettings.Schedule.of(w), consensus, iterations * w.epochs(), dense.epochs()),
+        NetworkTraining.wStep(task, TaskSettings.Schedule.of(w).times(passes), consensus,
+            iterations * w.epochs() * passes, dense.epochs() * passes),
         checkpointEvery);
     averaging.close();
     // mean U, tracked on the driver (ū' = mean(W + U) − Z), to evaluate mean W = mean(W + U) − ū each iteration
@@ -292,17 +307,18 @@ public final class SparkPruneRun {
     log.line(String.format(Locale.ROOT, "hard-pruned to %s's support: test %.2f%% before retraining",
         plan.hardPrune().name(), hardAcc));
 
-    // masked retraining: parameter averaging, the pruned weights exactly 0 on every partition
-    TrainingSchedule r = plan.retrain(0);
+    // masked retraining, the pruned weights exactly 0 on every partition
     float[][] masks = new float[pruned.size()][];
     for (int j = 0; j < masks.length; j++) {
       masks[j] = pruned.get(j).mask();
     }
+    int retrainOffset = (dense.epochs() + iterations * w.epochs()) * passes;
+    TrainingSchedule r = plan.retrain(0);
     JavaRDD<ConsensusState> retrainStart = admm.states().map(s -> ConsensusState.start(s.partition(),
         new float[0][], new float[0][], new LocalTraining(null, ((LocalTraining) s.local()).steps())));
     ParameterAveraging<Shard> retrain = new ParameterAveraging<>(sc, shards, retrainStart, all.free(model),
-        NetworkTraining.averaging(task, TaskSettings.Schedule.of(r), all, dense.epochs() + iterations * w.epochs(),
-            consensus, masks, rounds), checkpointEvery);
+        NetworkTraining.averaging(task, TaskSettings.Schedule.of(r), all, retrainOffset, consensus, masks, rounds),
+        checkpointEvery);
     // the retraining states are computed (from the ADMM ones, whose step counts they carry)
     admm.close();
     for (int e = 0; e < r.epochs(); e++) {
@@ -321,7 +337,8 @@ public final class SparkPruneRun {
     shards.unpersist(false);
     PruneResult result = records.finish(model, pruned, out, (System.nanoTime() - start) / 1e9, log);
     if (result.reportJson() != null) {
-      SparkReport.add(result.reportJson(), new SparkReport.Run(sc.master(), sc.version(), partitions, threads),
+      SparkReport.add(result.reportJson(), new SparkReport.Run(sc.master(), sc.version(), partitions, threads,
+          epochLength, passes, syncBatches),
           figures);
     }
     return result;

@@ -9,15 +9,23 @@ import org.admm4j.admm.pipeline.JsonFiles;
 
 /**
  * Spark's part of report.json: a top-level {@code spark} object (master, Spark version, partitions, threads
- * per task) and {@code admm_iterations[i].spark} per iteration ({@link SparkFigures}: {@code wstep_seconds}
+ * per task, what an epoch was: {@code epoch_length}, {@code shard_passes_per_epoch},
+ * {@code sync_batches}) and {@code admm_iterations[i].spark} per iteration ({@link SparkFigures}: {@code wstep_seconds}
  * per partition, {@code aggregate_seconds}, {@code broadcast_seconds}, {@code ustep_seconds}, {@code bytes},
  * {@code iteration_seconds}, {@code overhead_seconds}). Added to the file the local run's writer made, so every
  * other field is the local run's; rewritten atomically.
  */
 public final class SparkReport {
 
-  /** The cluster a run ran on. */
-  public record Run(String master, String sparkVersion, int partitions, int threadsPerTask) {}
+  /**
+   * The cluster a run ran on, what an epoch was on a partition, and how dense training and retraining averaged.
+   *
+   * @param passesPerEpoch passes over a partition's shard per epoch of every phase
+   * @param syncBatches dense training and retraining averaged every this many batches (0: after every pass over
+   *     the shard)
+   */
+  public record Run(String master, String sparkVersion, int partitions, int threadsPerTask, EpochLength epochLength,
+      int passesPerEpoch, int syncBatches) {}
 
   private SparkReport() {}
 
@@ -53,6 +61,9 @@ public final class SparkReport {
     s.addProperty("spark_version", run.sparkVersion());
     s.addProperty("partitions", run.partitions());
     s.addProperty("threads_per_task", run.threadsPerTask());
+    s.addProperty("epoch_length", run.epochLength().label());
+    s.addProperty("shard_passes_per_epoch", run.passesPerEpoch());
+    s.addProperty("sync_batches", run.syncBatches());
     s.addProperty("admm_wstep_seconds", wstep);
     s.addProperty("admm_overhead_seconds", overhead);
     s.addProperty("admm_overhead_fraction", wstep > 0 ? overhead / wstep : 0);

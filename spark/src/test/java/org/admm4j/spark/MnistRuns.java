@@ -55,9 +55,12 @@ final class MnistRuns {
     return plan(dense, admm, retrain, 0.05f);
   }
 
-  /** {@link #plan(int, int, int)} with dense training at learning rate {@code denseLr}. */
+  /**
+   * {@link #plan(int, int, int)} with dense training at learning rate {@code denseLr}; seed 42, or
+   * {@code -Dspark.test.seed}.
+   */
   static PrunePlan plan(int dense, int admm, int retrain, float denseLr) {
-    return PrunePlan.builder().model("lenet5").dataset("mnist").batch(64).seed(42)
+    return PrunePlan.builder().model("lenet5").dataset("mnist").batch(64).seed(Long.getLong("spark.test.seed", 42))
         .dense(new TrainingSchedule(dense, "sgd", denseLr, 0.9f, 0.0005f, "cosine"))
         .admm(admm, new TrainingSchedule(1, "adam", 0.001f, 0.9f, 0f, "constant"))
         .rho(new RhoSchedule(0.003, 1.3, 0.1))

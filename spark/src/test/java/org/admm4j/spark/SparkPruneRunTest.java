@@ -104,18 +104,19 @@ class SparkPruneRunTest {
     TrainingData data = source.load();
     PrunePlan plan = MnistRuns.accuracyPlan();
     PruneResult a = local(plan, data);
-    PruneResult r = spark(plan, source, data, 2).syncBatches(Integer.getInteger("spark.test.sync", 0)).writeTo(dir)
-        .run();
+    // the settings other remedies were measured with (-Dtest.jvm.extra=-Dspark.test.epochs=shard-pass ...)
+    EpochLength length = EpochLength.of(System.getProperty("spark.test.epochs", "local-steps"));
+    int sync = Integer.getInteger("spark.test.sync", 0);
+    PruneResult r = spark(plan, source, data, 2).syncBatches(sync).epochLength(length).writeTo(dir).run();
     assertEquals(a.nonzeroWeights(), r.nonzeroWeights());
     assertEquals(a.compression(), r.compression());
     assertEquals(a.layers(), r.layers());
-    // The target is 0.2 points; this CI-sized plan (8,000 images, 14 epochs) measured 0.43 with 512-bit
-    // vectors (98.27% local, 97.84% on 2 partitions, 10,000 test images) and 0.85 with 256-bit ones (98.44%,
-    // 97.59%; the two widths round differently, so the runs differ): the ADMM phase matches the local one, the
-    // averaged retraining ends under-trained (each partition takes half the local optimizer steps). The bound
-    // guards against regressions on every width seen, not the target.
+    // The target. Each partition takes the local run's optimizer steps (two passes over its half an
+    // epoch, EpochLength.LOCAL_STEPS, averaged after each); with one pass the W-steps ended short, Z's support came
+    // from under-trained weights and the final accuracy was 0.43 (512-bit vectors) to 0.85 (256-bit) points below
+    // local. Measured at 256 bits: seed 42 98.43 vs 98.44, seed 7 (-Dspark.test.seed=7) 98.42 vs 98.38
     double gap = Math.abs(a.accuracies().finalAccuracy() - r.accuracies().finalAccuracy());
-    assertTrue(gap <= 1.0, "final accuracy " + r.accuracies().finalAccuracy() + "% on 2 partitions, "
+    assertTrue(gap <= 0.2, "final accuracy " + r.accuracies().finalAccuracy() + "% on 2 partitions, "
         + a.accuracies().finalAccuracy() + "% locally");
     // report.json: the local run's fields plus Spark's per iteration
     JsonObject rep = JsonFiles.read(r.reportJson());
@@ -131,6 +132,10 @@ class SparkPruneRunTest {
       // Z and the free tensors out, W + U and the free tensors back, per partition: 4 bytes a value
       assertTrue(s.get("bytes").getAsLong() >= 2L * 2 * 4 * 431_080, "bytes " + s.get("bytes"));
     }
-    assertEquals(2, rep.getAsJsonObject("spark").get("partitions").getAsInt());
+    JsonObject spark = rep.getAsJsonObject("spark");
+    assertEquals(2, spark.get("partitions").getAsInt());
+    assertEquals(length.label(), spark.get("epoch_length").getAsString());
+    assertEquals(length.passes(2), spark.get("shard_passes_per_epoch").getAsInt());
+    assertEquals(sync, spark.get("sync_batches").getAsInt());
   }
 }
