@@ -228,8 +228,7 @@ public final class PruneRun {
       checkData();
       saved = s.tensors();
       Checkpoint.loadModel(saved, model);
-      int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations(stage)
-          : plan.retrain(stage).epochs();
+      int last = RunPosition.length(plan, phase, stage);
       log.line("resuming " + out + (plan.stages().isEmpty() ? "" : " in stage " + (stage + 1) + "/"
           + plan.stageCount()) + (next < last ? " at " + phase.name().toLowerCase(Locale.ROOT) + " "
           + (phase == Phase.ADMM ? "iteration " : "epoch ") + (next + 1)
@@ -668,7 +667,11 @@ public final class PruneRun {
       t.setTeacher(teacher(), d.weight(), d.temperature());
     }
     if (saved != null) {
-      opt.loadState(Checkpoint.optimizerState(saved));
+      try {
+        opt.loadState(Checkpoint.optimizerState(saved));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(saved.file() + ": " + e.getMessage(), e);
+      }
     }
     return t;
   }

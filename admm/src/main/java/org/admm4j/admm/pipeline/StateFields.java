@@ -1,0 +1,224 @@
+package org.admm4j.admm.pipeline;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One JSON object of a checkpoint's state.json, read field by field. A field that is missing, of the
+ * wrong type or out of range is an {@link IllegalArgumentException} naming its path ({@code config.batch},
+ * {@code progress.dense_epochs[2].loss}), which {@link Checkpoint#readState} reports with the file: Gson's
+ * own accessors would throw a different unchecked exception for each way a field can be wrong, none
+ * naming it. A JSON {@code null} counts as missing. Numbers are also taken from strings, as checkpoints
+ * written before the state was typed hold every setting as one.
+ */
+final class StateFields {
+
+  private final JsonObject object;
+  private final String path;
+
+  private StateFields(JsonObject object, String path) {
+    this.object = object;
+    this.path = path;
+  }
+
+  /** The top-level object. */
+  static StateFields of(JsonObject object) {
+    return new StateFields(object, "");
+  }
+
+  /** Whether {@code key} is present and not {@code null}. */
+  boolean has(String key) {
+    JsonElement e = object.get(key);
+    return e != null && !e.isJsonNull();
+  }
+
+  /** The keys of this object, in file order. */
+  Set<String> keys() {
+    return object.keySet();
+  }
+
+  /** The path of {@code key} in the file, for messages. */
+  String name(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  StateFields object(String key) {
+    JsonElement e = required(key);
+    if (!e.isJsonObject()) {
+      throw bad(name(key), "an object", e);
+    }
+    return new StateFields(e.getAsJsonObject(), name(key));
+  }
+
+  /** An array of objects. */
+  List<StateFields> objects(String key) {
+    JsonArray a = array(key);
+    List<StateFields> list = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      JsonElement e = a.get(i);
+      String n = name(key) + "[" + i + "]";
+      if (!e.isJsonObject()) {
+        throw bad(n, "an object", e);
+      }
+      list.add(new StateFields(e.getAsJsonObject(), n));
+    }
+    return list;
+  }
+
+  String string(String key) {
+    return primitive(name(key), required(key), "a string").getAsString();
+  }
+
+  /** One of {@code type}'s constants, by its name in any case. */
+  <E extends Enum<E>> E choice(String key, Class<E> type) {
+    String v = string(key);
+    for (E c : type.getEnumConstants()) {
+      if (c.name().equals(v.toUpperCase(Locale.ROOT))) {
+        return c;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E c : type.getEnumConstants()) {
+      names.add(c.name().toLowerCase(Locale.ROOT));
+    }
+    throw new IllegalArgumentException(name(key) + " = \"" + v + "\": expected one of " + names);
+  }
+
+  boolean bool(String key) {
+    JsonPrimitive p = primitive(name(key), required(key), "true or false");
+    String v = p.getAsString();
+    if (v.equals("true") || v.equals("false")) {
+      return v.equals("true");
+    }
+    throw bad(name(key), "true or false", p);
+  }
+
+  int integer(String key, int min, int max) {
+    return (int) integer(name(key), required(key), min, max);
+  }
+
+  long longValue(String key, long min, long max) {
+    return integer(name(key), required(key), min, max);
+  }
+
+  double number(String key) {
+    return number(name(key), required(key));
+  }
+
+  /** A float read as a float (through a double, a decimal could round to another float). */
+  float floatValue(String key) {
+    JsonPrimitive p = primitive(name(key), required(key), "a number");
+    try {
+      return Float.parseFloat(p.getAsString());
+    } catch (NumberFormatException e) {
+      throw bad(name(key), "a number", p);
+    }
+  }
+
+  float[] floats(String key) {
+    JsonArray a = array(key);
+    float[] v = new float[a.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) number(name(key) + "[" + i + "]", a.get(i));
+    }
+    return v;
+  }
+
+  long[] longs(String key, long min, long max) {
+    JsonArray a = array(key);
+    long[] v = new long[a.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = integer(name(key) + "[" + i + "]", a.get(i), min, max);
+    }
+    return v;
+  }
+
+  /** Every field of this object as a number. */
+  Map<String, Double> numbers() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> e : object.entrySet()) {
+      m.put(e.getKey(), number(name(e.getKey()), e.getValue()));
+    }
+    return m;
+  }
+
+  /** Every field of this object as an integer in [min, max]. */
+  Map<String, Integer> integers(int min, int max) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> e : object.entrySet()) {
+      m.put(e.getKey(), (int) integer(name(e.getKey()), e.getValue(), min, max));
+    }
+    return m;
+  }
+
+  private JsonArray array(String key) {
+    JsonElement e = required(key);
+    if (!e.isJsonArray()) {
+      throw bad(name(key), "an array", e);
+    }
+    return e.getAsJsonArray();
+  }
+
+  private JsonElement required(String key) {
+    if (!has(key)) {
+      throw new IllegalArgumentException(name(key) + " is missing");
+    }
+    return object.get(key);
+  }
+
+  private static JsonPrimitive primitive(String name, JsonElement e, String expected) {
+    if (e == null || !e.isJsonPrimitive()) {
+      throw bad(name, expected, e);
+    }
+    return e.getAsJsonPrimitive();
+  }
+
+  private static double number(String name, JsonElement e) {
+    JsonPrimitive p = primitive(name, e, "a number");
+    try {
+      return Double.parseDouble(p.getAsString());
+    } catch (NumberFormatException x) {
+      throw bad(name, "a number", p);
+    }
+  }
+
+  /**
+   * An integer in [min, max]. Through {@link BigDecimal}, whose exact conversion refuses a fraction or an
+   * overflow from the digits and the exponent alone ({@code 1e999999999} costs nothing).
+   */
+  private static long integer(String name, JsonElement e, long min, long max) {
+    JsonPrimitive p = primitive(name, e, "an integer");
+    String expected = "an integer in [" + min + ", " + max + "]";
+    long v;
+    try {
+      v = new BigDecimal(p.getAsString().trim()).longValueExact();
+    } catch (NumberFormatException | ArithmeticException x) {
+      throw bad(name, expected, p);
+    }
+    if (v < min || v > max) {
+      throw bad(name, expected, p);
+    }
+    return v;
+  }
+
+  private static IllegalArgumentException bad(String name, String expected, JsonElement found) {
+    String f = found == null || found.isJsonNull() ? "nothing" : found.isJsonObject() ? "an object"
+        : found.isJsonArray() ? "an array" : quoted(found.getAsString());
+    return new IllegalArgumentException(name + ": expected " + expected + ", found " + f);
+  }
+
+  /** At most 40 characters of a found value: the message is one line whatever the file holds. */
+  private static String quoted(String s) {
+    String v = s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    return "\"" + v.replaceAll("\\p{Cntrl}", "?") + "\"";
+  }
+}
