@@ -66,11 +66,9 @@ public final class RunStateJson {
 
   /**
    * The state {@link #toJson} wrote, checked so that a resumed run can rely on it: every field of the type
-   * and range the run uses, the position (stage, next epoch or iteration) within the plan and the records
-   * as many as the run has made by then.
+   * and range the run uses, and the position (stage, next epoch or iteration) within the plan.
    *
-   * @throws IllegalArgumentException naming the field that is missing, mistyped, out of range or
-   *     inconsistent
+   * @throws IllegalArgumentException naming the field that is missing, mistyped or out of range
    */
   static RunState fromJson(JsonObject json) {
     StateFields o = StateFields.of(json);
@@ -82,18 +80,10 @@ public final class RunStateJson {
     PrunePlan plan = plan(c);
     Phase phase = o.choice("phase", Phase.class);
     int stage = o.has("stage") ? o.integer("stage", 0, plan.stageCount() - 1) : 0;
-    int next = o.integer("next", 0, phase == Phase.DONE ? Integer.MAX_VALUE : RunPosition.length(plan, phase, stage));
-    boolean recorded = o.has("progress");
-    if (!recorded && !plan.stages().isEmpty()) {
-      throw new IllegalArgumentException("progress is missing (a run of stages records them there)");
-    }
-    RunState s = new RunState(phase, stage, next, o.has("trainer_steps") ? o.longValue("trainer_steps", 0,
+    int next = o.integer("next", 0, phase == Phase.DONE ? Integer.MAX_VALUE : phase.length(plan, stage));
+    return new RunState(phase, stage, next, o.has("trainer_steps") ? o.longValue("trainer_steps", 0,
         Long.MAX_VALUE) : 0, plan, c.integer("threads", 1, MAX_THREADS), data,
-        recorded ? history(o.object("progress")) : new RunHistory("", ""));
-    if (recorded && phase != Phase.DONE) {
-      RunPosition.checkRecords(s);
-    }
-    return s;
+        o.has("progress") ? history(o.object("progress")) : new RunHistory("", ""));
   }
 
   // ---- the plan ------------------------------------------------------------------------------------------
