@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Timeout;
  * {@code checkpoint/state.json} and then the tensor file it names. Any state file gives a state a resumed
  * run can use or an {@link IOException} with a message; "can use" is checked here as the run uses it:
  * its stage indexes the plan's stages, its next epoch or iteration lies within that stage's phase, and
- * its pool size is one a {@code ForkJoinPool} takes. Allocation bound: 64 x the file size + 1 MiB (the JSON tree, and the tensor
- * file of 11 KB). Seeds: the state.json of real checkpoints of the tiny network's runs (synthetic data):
- * after dense epoch 1 (as written), after ADMM iteration 2 with Adam, in stage 2's retraining of a
- * two-stage run that quantizes, and in ADMM after a sensitivity allocation (these three with their
- * whitespace removed); each names the tensor file that dense-epoch-1's run wrote, kept beside this class as
+ * its pool size is one a {@code ForkJoinPool} takes. Allocation bound: 64 x the file size + 1 MiB (the
+ * JSON tree, and the tensor file of 11 KB). Seeds: the state.json of real checkpoints of the tiny
+ * network's runs on synthetic data: after dense epoch 1 (as written), after ADMM iteration 2 with Adam,
+ * after retraining epoch 1, in stage 2's ADMM of a three-stage run, at the end of a two-stage run that
+ * quantizes, and in ADMM after a sensitivity allocation (the last five with their whitespace removed).
+ * Each names the tensor file that the first one's run wrote, kept beside this class as
  * {@code CheckpointFuzzTest/checkpoint-000001.safetensors} and put beside every fuzzed state file.
  */
 class CheckpointFuzzTest {
