@@ -157,15 +157,14 @@ public final class RunStateJson {
         String keep = pattern(k, layers, KEEP);
         String nonzeros = pattern(k, layers, NONZEROS);
         if (keep != null) {
-          rules.add(LayerRule.keep(keep, c.number(k)));
+          rules.add(LayerRule.keep(keep, c.number(k, Double.MIN_VALUE, 1)));
         } else if (nonzeros != null) {
           rules.add(LayerRule.nonzeros(nonzeros, c.longValue(k, 1, Long.MAX_VALUE)));
         }
       }
       double compression = c.has(prefix + "compression") ? c.number(prefix + "compression") : 0;
       stages.add(new Stage(rules, compression, c.integer(prefix + "admm.iterations", 1, MAX_EPOCHS),
-          new RhoSchedule(c.number(prefix + "rho.initial"), c.number(prefix + "rho.growth"),
-              c.number(prefix + "rho.max")), schedule(c, prefix + "retrain", 0)));
+          rho(c, prefix), schedule(c, prefix + "retrain", 0)));
     }
     return stages;
   }
@@ -182,7 +181,7 @@ public final class RunStateJson {
       String nonzeros = pattern(k, LAYERS, NONZEROS);
       if (keep != null) {
         String structure = LAYERS + keep + STRUCTURE;
-        layers.add(LayerRule.keep(keep, c.number(k),
+        layers.add(LayerRule.keep(keep, c.number(k, Double.MIN_VALUE, 1),
             c.has(structure) ? LayerStructure.parse(c.string(structure)) : LayerStructure.WEIGHT));
       } else if (nonzeros != null) {
         layers.add(LayerRule.nonzeros(nonzeros, c.longValue(k, 1, Long.MAX_VALUE)));
@@ -190,13 +189,14 @@ public final class RunStateJson {
     }
     String phases = c.has("distill.phases") ? c.string("distill.phases") : "retrain";
     Distillation d = c.has("distill.weight")
-        ? new Distillation(c.floatValue("distill.weight"), c.floatValue("distill.temperature"),
+        ? new Distillation(c.floatValue("distill.weight", 0, 1), c.floatValue("distill.temperature", Double.MIN_VALUE,
+            Float.MAX_VALUE),
             phases.contains("admm"), phases.contains("retrain"))
         : Distillation.NONE;
     return new PrunePlan(c.string("preset"), c.string("model"), c.string("dataset"), c.integer("batch", 1, MAX_BATCH),
         c.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE), schedule(c, "dense", 0),
         c.integer("admm.iterations", 1, MAX_EPOCHS), schedule(c, "admm", 1),
-        new RhoSchedule(c.number("rho.initial"), c.number("rho.growth"), c.number("rho.max")),
+        rho(c, ""),
         c.choice("prune.support", HardPruneSupport.class), schedule(c, "retrain", 0), layers,
         c.has("augment.shift") ? c.integer("augment.shift", 0, MAX_SHIFT) : 0,
         c.has("augment.flip") && c.bool("augment.flip"), d, stages(c)).withQuantization(quantization(c));
@@ -233,10 +233,19 @@ public final class RunStateJson {
     o.addProperty(phase + ".schedule", t.schedule());
   }
 
+  /** The ranges are the command line parser's: a learning rate > 0, a momentum in [0, 1), a weight decay ≥ 0. */
   private static TrainingSchedule schedule(StateFields c, String phase, int minEpochs) {
     return new TrainingSchedule(c.integer(phase + ".epochs", minEpochs, MAX_EPOCHS), c.string(phase + ".optimizer"),
-        c.floatValue(phase + ".lr"), c.floatValue(phase + ".momentum"), c.floatValue(phase + ".weight_decay"),
-        c.string(phase + ".schedule"));
+        c.floatValue(phase + ".lr", Double.MIN_VALUE, Float.MAX_VALUE),
+        c.floatValue(phase + ".momentum", 0, Math.nextDown(1.0)),
+        c.floatValue(phase + ".weight_decay", 0, Float.MAX_VALUE), c.string(phase + ".schedule"));
+  }
+
+  /** ρ's schedule as the parser allows it: starting > 0, growing by a factor ≥ 1 to a cap ≥ the start. */
+  private static RhoSchedule rho(StateFields c, String prefix) {
+    double initial = c.number(prefix + "rho.initial", Double.MIN_VALUE, Double.MAX_VALUE);
+    return new RhoSchedule(initial, c.number(prefix + "rho.growth", 1, Double.MAX_VALUE),
+        c.number(prefix + "rho.max", initial, Double.MAX_VALUE));
   }
 
   // ---- records -------------------------------------------------------------------------------------------

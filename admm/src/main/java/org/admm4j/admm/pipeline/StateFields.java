@@ -114,6 +114,24 @@ final class StateFields {
     return number(name(key), required(key));
   }
 
+  /** A number in [min, max] (NaN is in no range). */
+  double number(String key, double min, double max) {
+    double v = number(key);
+    if (!(v >= min && v <= max)) {
+      throw bad(name(key), "a number in [" + min + ", " + max + "]", object.get(key));
+    }
+    return v;
+  }
+
+  /** A float in [min, max], read as a float. */
+  float floatValue(String key, double min, double max) {
+    float v = floatValue(key);
+    if (!(v >= min && v <= max)) {
+      throw bad(name(key), "a number in [" + min + ", " + max + "]", object.get(key));
+    }
+    return v;
+  }
+
   /** A float read as a float (through a double, a decimal could round to another float). */
   float floatValue(String key) {
     JsonPrimitive p = primitive(name(key), required(key), "a number");

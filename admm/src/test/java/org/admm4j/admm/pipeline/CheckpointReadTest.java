@@ -76,6 +76,17 @@ class CheckpointReadTest {
   }
 
   @Test
+  void settingsOutsideTheRangesOfTheParserAreRefused() throws Exception {
+    assertDamaged(o -> o.getAsJsonObject("config").addProperty("rho.growth", 0.5),
+        "config.rho.growth: expected a number in [1.0, ");
+    assertDamaged(o -> o.getAsJsonObject("config").addProperty("layers.conv1.keep", 2),
+        "config.layers.conv1.keep: expected a number in [4.9E-324, 1.0], found \"2\"");
+    assertDamaged(o -> o.getAsJsonObject("config").addProperty("retrain.momentum", 1),
+        "config.retrain.momentum: expected a number in [0.0, 0.9999999999999999]");
+    assertDamaged(o -> o.getAsJsonObject("config").addProperty("admm.lr", "NaN"), "config.admm.lr: expected a number");
+  }
+
+  @Test
   void settingsWithoutALayerPatternAreNoLayerRule() throws Exception {
     // "layers.keep": prefix and suffix overlap; the substring of the pattern had thrown
     JsonObject o = JsonParser.parseString(seed("dense-epoch-1.json")).getAsJsonObject();
