@@ -155,7 +155,8 @@ public final class Checkpoint {
       String tensors = fields.has("tensors") ? fields.string("tensors") : null;
       if (tensors != null && !TENSOR_FILE.matcher(tensors).matches()) {
         // the name is resolved in the checkpoint folder, and every other tensor file there is deleted
-        throw new IllegalArgumentException("tensors = \"" + tensors + "\": expected the name of a "
+        throw new IllegalArgumentException("tensors = \"" + (tensors.length() > 60 ? tensors.substring(0, 60) + "…"
+            : tensors) + "\": expected the name of a "
             + "checkpoint-NNNNNN.safetensors file beside it");
       }
       RunState state = RunStateJson.fromJson(s);
@@ -166,7 +167,9 @@ public final class Checkpoint {
       lastTensorFile = tensors;
       return state;
     } catch (IllegalArgumentException e) {
-      throw new IOException(f + " is damaged: " + e.getMessage(), e);
+      // the message may quote the file's own keys and values (a layer pattern): one line whatever they hold
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new IOException(f + " is damaged: " + m.replaceAll("\\p{Cntrl}", "?"), e);
     }
   }
 

@@ -46,9 +46,10 @@ final class StateFields {
     return object.keySet();
   }
 
-  /** The path of {@code key} in the file, for messages. */
+  /** The path of {@code key} in the file, for messages (a key of the file's own making shortened, in one line). */
   String name(String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    String k = shortened(key);
+    return path.isEmpty() ? k : path + "." + k;
   }
 
   StateFields object(String key) {
@@ -90,7 +91,7 @@ final class StateFields {
     for (E c : type.getEnumConstants()) {
       names.add(c.name().toLowerCase(Locale.ROOT));
     }
-    throw new IllegalArgumentException(name(key) + " = \"" + v + "\": expected one of " + names);
+    throw new IllegalArgumentException(name(key) + " = " + quoted(v) + ": expected one of " + names);
   }
 
   boolean bool(String key) {
@@ -234,9 +235,13 @@ final class StateFields {
     return new IllegalArgumentException(name + ": expected " + expected + ", found " + f);
   }
 
-  /** At most 40 characters of a found value: the message is one line whatever the file holds. */
   private static String quoted(String s) {
+    return "\"" + shortened(s) + "\"";
+  }
+
+  /** At most 40 characters, control characters as '?': the message is one line whatever the file holds. */
+  private static String shortened(String s) {
     String v = s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    return "\"" + v.replaceAll("\\p{Cntrl}", "?") + "\"";
+    return v.replaceAll("\\p{Cntrl}", "?");
   }
 }

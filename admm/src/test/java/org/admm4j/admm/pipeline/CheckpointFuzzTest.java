@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Fuzzes what {@code prune --resume DIR} reads of a run's checkpoint: {@link Checkpoint#read}, the fuzzed
  * {@code checkpoint/state.json} and then the tensor file it names. Any state file gives a state a resumed
- * run can use or an {@link IOException} with a message; "can use" is checked here as the run uses it:
- * its stage indexes the plan's stages, its next epoch or iteration lies within that stage's phase, and
- * its pool size is one a {@code ForkJoinPool} takes. Allocation bound: 64 x the file size + 1 MiB (the
+ * run can use or an {@link IOException} with a message of one line (the command line's error line).
+ * "Can use" is checked here as the run uses it: its stage indexes the plan's stages, its next epoch or
+ * iteration lies within that stage's phase, and its pool size is one a {@code ForkJoinPool} takes. Allocation bound: 64 x the file size + 1 MiB (the
  * JSON tree, and the tensor file of 11 KB). Seeds: the state.json of real checkpoints of the tiny
  * network's runs on synthetic data: after dense epoch 1 (as written), after ADMM iteration 2 with Adam,
  * after retraining epoch 1, in stage 2's ADMM of a three-stage run, at the end of a two-stage run that
@@ -34,7 +34,17 @@ class CheckpointFuzzTest {
   @FuzzTest
   void read(byte[] data) throws Exception {
     ParserContract.file("run/checkpoint/" + Checkpoint.STATE_FILE, data);
-    ParserContract.check(data.length, 64, IOException.class, () -> resumable(new Checkpoint(CHECKPOINT).read()));
+    ParserContract.check(data.length, 64, IOException.class, () -> {
+      try {
+        resumable(new Checkpoint(CHECKPOINT).read());
+      } catch (IOException e) {
+        // the command line prints the message as its one line
+        if (e.getMessage() != null && e.getMessage().lines().count() > 1) {
+          throw new AssertionError("a message of several lines: " + e.getMessage(), e);
+        }
+        throw e;
+      }
+    });
   }
 
   /** Uses the state as {@link PruneRun#resume} and its run do; an inconsistency is a finding. */
