@@ -18,21 +18,29 @@ import java.util.Set;
  * {@code progress.dense_epochs[2].loss}), which {@link Checkpoint#readState} reports with the file: Gson's
  * own accessors would throw a different unchecked exception for each way a field can be wrong, none
  * naming it. A JSON {@code null} counts as missing. Numbers are also taken from strings, as checkpoints
- * written before the state was typed hold every setting as one.
+ * written before the state was typed hold every setting as one. Paths are built only for a message: a
+ * state file has thousands of numbers.
  */
 final class StateFields {
 
-  private final JsonObject object;
-  private final String path;
+  private static final int NO_INDEX = -1;
 
-  private StateFields(JsonObject object, String path) {
+  private final JsonObject object;
+  /** Where this object is: the object holding it (null at the top), its key there, its array index. */
+  private final StateFields parent;
+  private final String key;
+  private final int index;
+
+  private StateFields(JsonObject object, StateFields parent, String key, int index) {
     this.object = object;
-    this.path = path;
+    this.parent = parent;
+    this.key = key;
+    this.index = index;
   }
 
   /** The top-level object. */
   static StateFields of(JsonObject object) {
-    return new StateFields(object, "");
+    return new StateFields(object, null, null, NO_INDEX);
   }
 
   /** Whether {@code key} is present and not {@code null}. */
@@ -48,16 +56,15 @@ final class StateFields {
 
   /** The path of {@code key} in the file, for messages (a key of the file's own making shortened, in one line). */
   String name(String key) {
-    String k = shortened(key);
-    return path.isEmpty() ? k : path + "." + k;
+    return name(key, NO_INDEX);
   }
 
   StateFields object(String key) {
     JsonElement e = required(key);
     if (!e.isJsonObject()) {
-      throw bad(name(key), "an object", e);
+      throw bad(key, NO_INDEX, "an object", e);
     }
-    return new StateFields(e.getAsJsonObject(), name(key));
+    return new StateFields(e.getAsJsonObject(), this, key, NO_INDEX);
   }
 
   /** An array of objects. */
@@ -66,24 +73,23 @@ final class StateFields {
     List<StateFields> list = new ArrayList<>(a.size());
     for (int i = 0; i < a.size(); i++) {
       JsonElement e = a.get(i);
-      String n = name(key) + "[" + i + "]";
       if (!e.isJsonObject()) {
-        throw bad(n, "an object", e);
+        throw bad(key, i, "an object", e);
       }
-      list.add(new StateFields(e.getAsJsonObject(), n));
+      list.add(new StateFields(e.getAsJsonObject(), this, key, i));
     }
     return list;
   }
 
   String string(String key) {
-    return primitive(name(key), required(key), "a string").getAsString();
+    return primitive(key, NO_INDEX, required(key), "a string").getAsString();
   }
 
   /** One of {@code type}'s constants, by its name in any case. */
   <E extends Enum<E>> E choice(String key, Class<E> type) {
     String v = string(key);
     for (E c : type.getEnumConstants()) {
-      if (c.name().equals(v.toUpperCase(Locale.ROOT))) {
+      if (c.name().equalsIgnoreCase(v)) {
         return c;
       }
     }
@@ -95,31 +101,31 @@ final class StateFields {
   }
 
   boolean bool(String key) {
-    JsonPrimitive p = primitive(name(key), required(key), "true or false");
+    JsonPrimitive p = primitive(key, NO_INDEX, required(key), "true or false");
     String v = p.getAsString();
     if (v.equals("true") || v.equals("false")) {
       return v.equals("true");
     }
-    throw bad(name(key), "true or false", p);
+    throw bad(key, NO_INDEX, "true or false", p);
   }
 
   int integer(String key, int min, int max) {
-    return (int) integer(name(key), required(key), min, max);
+    return (int) integer(key, NO_INDEX, required(key), min, max);
   }
 
   long longValue(String key, long min, long max) {
-    return integer(name(key), required(key), min, max);
+    return integer(key, NO_INDEX, required(key), min, max);
   }
 
   double number(String key) {
-    return number(name(key), required(key));
+    return number(key, NO_INDEX, required(key));
   }
 
   /** A number in [min, max] (NaN is in no range). */
   double number(String key, double min, double max) {
     double v = number(key);
     if (!(v >= min && v <= max)) {
-      throw bad(name(key), "a number in [" + min + ", " + max + "]", object.get(key));
+      throw bad(key, NO_INDEX, "a number in [" + min + ", " + max + "]", object.get(key));
     }
     return v;
   }
@@ -128,18 +134,18 @@ final class StateFields {
   float floatValue(String key, double min, double max) {
     float v = floatValue(key);
     if (!(v >= min && v <= max)) {
-      throw bad(name(key), "a number in [" + min + ", " + max + "]", object.get(key));
+      throw bad(key, NO_INDEX, "a number in [" + min + ", " + max + "]", object.get(key));
     }
     return v;
   }
 
   /** A float read as a float (through a double, a decimal could round to another float). */
   float floatValue(String key) {
-    JsonPrimitive p = primitive(name(key), required(key), "a number");
+    JsonPrimitive p = primitive(key, NO_INDEX, required(key), "a number");
     try {
       return Float.parseFloat(p.getAsString());
     } catch (NumberFormatException e) {
-      throw bad(name(key), "a number", p);
+      throw bad(key, NO_INDEX, "a number", p);
     }
   }
 
@@ -147,7 +153,7 @@ final class StateFields {
     JsonArray a = array(key);
     float[] v = new float[a.size()];
     for (int i = 0; i < v.length; i++) {
-      v[i] = (float) number(name(key) + "[" + i + "]", a.get(i));
+      v[i] = (float) number(key, i, a.get(i));
     }
     return v;
   }
@@ -156,7 +162,7 @@ final class StateFields {
     JsonArray a = array(key);
     long[] v = new long[a.size()];
     for (int i = 0; i < v.length; i++) {
-      v[i] = integer(name(key) + "[" + i + "]", a.get(i), min, max);
+      v[i] = integer(key, i, a.get(i), min, max);
     }
     return v;
   }
@@ -165,7 +171,7 @@ final class StateFields {
   Map<String, Double> numbers() {
     Map<String, Double> m = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> e : object.entrySet()) {
-      m.put(e.getKey(), number(name(e.getKey()), e.getValue()));
+      m.put(e.getKey(), number(e.getKey(), NO_INDEX, e.getValue()));
     }
     return m;
   }
@@ -174,7 +180,7 @@ final class StateFields {
   Map<String, Integer> integers(int min, int max) {
     Map<String, Integer> m = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> e : object.entrySet()) {
-      m.put(e.getKey(), (int) integer(name(e.getKey()), e.getValue(), min, max));
+      m.put(e.getKey(), (int) integer(e.getKey(), NO_INDEX, e.getValue(), min, max));
     }
     return m;
   }
@@ -182,7 +188,7 @@ final class StateFields {
   private JsonArray array(String key) {
     JsonElement e = required(key);
     if (!e.isJsonArray()) {
-      throw bad(name(key), "an array", e);
+      throw bad(key, NO_INDEX, "an array", e);
     }
     return e.getAsJsonArray();
   }
@@ -194,19 +200,19 @@ final class StateFields {
     return object.get(key);
   }
 
-  private static JsonPrimitive primitive(String name, JsonElement e, String expected) {
+  private JsonPrimitive primitive(String key, int index, JsonElement e, String expected) {
     if (e == null || !e.isJsonPrimitive()) {
-      throw bad(name, expected, e);
+      throw bad(key, index, expected, e);
     }
     return e.getAsJsonPrimitive();
   }
 
-  private static double number(String name, JsonElement e) {
-    JsonPrimitive p = primitive(name, e, "a number");
+  private double number(String key, int index, JsonElement e) {
+    JsonPrimitive p = primitive(key, index, e, "a number");
     try {
       return Double.parseDouble(p.getAsString());
     } catch (NumberFormatException x) {
-      throw bad(name, "a number", p);
+      throw bad(key, index, "a number", p);
     }
   }
 
@@ -214,25 +220,35 @@ final class StateFields {
    * An integer in [min, max]. Through {@link BigDecimal}, whose exact conversion refuses a fraction or an
    * overflow from the digits and the exponent alone ({@code 1e999999999} costs nothing).
    */
-  private static long integer(String name, JsonElement e, long min, long max) {
-    JsonPrimitive p = primitive(name, e, "an integer");
-    String expected = "an integer in [" + min + ", " + max + "]";
+  private long integer(String key, int index, JsonElement e, long min, long max) {
+    JsonPrimitive p = primitive(key, index, e, "an integer");
     long v;
     try {
       v = new BigDecimal(p.getAsString().trim()).longValueExact();
     } catch (NumberFormatException | ArithmeticException x) {
-      throw bad(name, expected, p);
+      throw bad(key, index, "an integer in [" + min + ", " + max + "]", p);
     }
     if (v < min || v > max) {
-      throw bad(name, expected, p);
+      throw bad(key, index, "an integer in [" + min + ", " + max + "]", p);
     }
     return v;
   }
 
-  private static IllegalArgumentException bad(String name, String expected, JsonElement found) {
+  /** The path of this object's {@code key} (its element {@code index} unless NO_INDEX). */
+  private String name(String key, int index) {
+    String k = shortened(key) + (index == NO_INDEX ? "" : "[" + index + "]");
+    String p = path();
+    return p.isEmpty() ? k : p + "." + k;
+  }
+
+  private String path() {
+    return parent == null ? "" : parent.name(key, index);
+  }
+
+  private IllegalArgumentException bad(String key, int index, String expected, JsonElement found) {
     String f = found == null || found.isJsonNull() ? "nothing" : found.isJsonObject() ? "an object"
         : found.isJsonArray() ? "an array" : quoted(found.getAsString());
-    return new IllegalArgumentException(name + ": expected " + expected + ", found " + f);
+    return new IllegalArgumentException(name(key, index) + ": expected " + expected + ", found " + f);
   }
 
   private static String quoted(String s) {
@@ -241,7 +257,11 @@ final class StateFields {
 
   /** At most 40 characters, control characters as '?': the message is one line whatever the file holds. */
   private static String shortened(String s) {
-    String v = s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    return v.replaceAll("\\p{Cntrl}", "?");
+    StringBuilder b = new StringBuilder(Math.min(s.length(), 41));
+    for (int i = 0; i < s.length() && i < 40; i++) {
+      char c = s.charAt(i);
+      b.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return s.length() > 40 ? b.append('…').toString() : b.toString();
   }
 }
