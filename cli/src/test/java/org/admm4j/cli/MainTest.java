@@ -215,6 +215,34 @@ class MainTest {
   }
 
   @Test
+  void aDamagedCheckpointIsOneClearLineAndStaysAsItWas() throws Exception {
+    Path out = dir.resolve("d");
+    assertEquals(0, run(smallPrune(out, "--stop-after", "2")).code());
+    Path state = out.resolve("checkpoint").resolve("state.json");
+    String good = Files.readString(state, StandardCharsets.UTF_8);
+    JsonObject mistyped = com.google.gson.JsonParser.parseString(good).getAsJsonObject();
+    mistyped.getAsJsonObject("config").addProperty("batch", "many");
+    String tensors = mistyped.get("tensors").getAsString();
+    String[][] damages = {
+        {mistyped.toString(), "state.json is damaged: config.batch: expected an integer in [1, 65536], found \"many\""},
+        {good.substring(0, good.length() / 2), "state.json is not valid JSON"},
+        {good.replace("\"" + tensors + "\"", "\"../../" + tensors + "\""), "state.json is damaged: tensors = "}};
+    for (String[] d : damages) {
+      Files.writeString(state, d[0], StandardCharsets.UTF_8);
+      Run r = run("prune", "--resume", out.toString(), "--no-progress");
+      assertCleanFailure(r, Main.EXIT_FAILED, d[1], state.toString());
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertEquals(d[0], Files.readString(state, StandardCharsets.UTF_8), "the damaged state is left as it was");
+    }
+    // the tensor file state.json names is gone
+    Files.writeString(state, good, StandardCharsets.UTF_8);
+    Files.delete(out.resolve("checkpoint").resolve(tensors));
+    Run r = run("prune", "--resume", out.toString(), "--no-progress");
+    assertCleanFailure(r, Main.EXIT_FAILED, "cannot access", tensors, "no such file");
+    assertEquals(1, r.err().lines().count(), r.err());
+  }
+
+  @Test
   void trainWritesModelAndReport() throws Exception {
     Path out = dir.resolve("t");
     Run r = run("train", "--model", "lenet-300-100", "--dataset", "synthetic", "--epochs", "2", "--train-limit",

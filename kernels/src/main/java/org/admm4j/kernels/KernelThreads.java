@@ -7,18 +7,17 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * The one ForkJoin pool the kernels run their parallel work on. Default: as many workers as cores.
  * Kernels never create pools; the CLI's {@code --threads} sets this one.
  *
- * <p>Ownership: {@link #setThreads} shuts down the pool it replaces only when that pool was made here
- * (by an earlier {@code setThreads} or as the default). {@link #setPool} never shuts down or resizes
- * anything: the pool it installs stays the caller's, and the pool it replaces stays usable, so a caller
- * may install its own pool for a while and then put the previous one back. (An idle pool's workers end
- * by themselves after the pool's keep-alive time.)
+ * <p>Neither {@link #setThreads} nor {@link #setPool} shuts down or resizes a pool: the pool a change
+ * replaces stays usable. Kernels and models read {@link #pool()} on every call and then submit to it, so
+ * another thread may hold the pool being replaced and be about to submit: shutting it down would make that
+ * call fail ({@code RejectedExecutionException}, or {@code CancellationException} when the submission
+ * met the pool's termination). A pool installed with {@code setPool} stays the caller's, who may put
+ * the previous one back afterwards; a replaced pool's workers end by themselves once idle for the pool's
+ * keep-alive time (60 s), and the pool is then garbage.
  */
 public final class KernelThreads {
 
   private static volatile ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
-
-  /** The last pool made here; {@link #setThreads} shuts it down when it replaces it in use. */
-  private static ForkJoinPool made = pool;
 
   /** Per thread: how many {@link #beginInline} calls are open (a one-element counter, no boxing). */
   private static final ThreadLocal<int[]> INLINE = ThreadLocal.withInitial(() -> new int[1]);
@@ -75,8 +74,7 @@ public final class KernelThreads {
 
   /**
    * Makes the kernels use {@code threads} workers: keeps the current pool when it already has that
-   * many, else installs a new pool made here, shutting down the one it replaces if that was made here
-   * too; a pool given to {@link #setPool} is left running, untouched.
+   * many, else installs a new pool; the one it replaces is left running (see the class comment).
    *
    * @throws IllegalArgumentException if threads &lt; 1
    */
@@ -87,14 +85,7 @@ public final class KernelThreads {
     if (threads == pool.getParallelism()) {
       return;
     }
-    ForkJoinPool old = pool;
-    ForkJoinPool next = new ForkJoinPool(threads);
-    pool = next;
-    if (old == made) {
-      // tasks already submitted still finish: shutdown() only refuses new ones
-      old.shutdown();
-    }
-    made = next;
+    pool = new ForkJoinPool(threads);
   }
 
   /**

@@ -13,12 +13,17 @@ import org.admm4j.nn.LayerKind;
  */
 public record QuantizationRule(String pattern, int bits, QuantizationMode mode) {
 
+  /** The fewest and the most bits a rule takes. */
+  public static final int MIN_BITS = 2;
+  public static final int MAX_BITS = 8;
+
   public QuantizationRule {
     if (pattern == null || pattern.isEmpty()) {
       throw new IllegalArgumentException("layer pattern must not be empty");
     }
-    if (bits < 2 || bits > 8) {
-      throw new IllegalArgumentException("layer " + pattern + ": bits = " + bits + ", expected 2..8");
+    if (bits < MIN_BITS || bits > MAX_BITS) {
+      throw new IllegalArgumentException("layer " + pattern + ": bits = " + bits + ", expected " + MIN_BITS + ".."
+          + MAX_BITS);
     }
     if (mode == null) {
       throw new IllegalArgumentException("layer " + pattern + ": no quantization mode");

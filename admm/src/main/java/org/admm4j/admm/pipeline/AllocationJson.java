@@ -1,7 +1,6 @@
 package org.admm4j.admm.pipeline;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,9 @@ import org.admm4j.admm.allocation.LayerAllocation;
  */
 final class AllocationJson {
 
+  /** The most held-back images the command line's parser allows ({@code allocation.images}). */
+  private static final int MAX_IMAGES = 1 << 24;
+
   private AllocationJson() {}
 
   static JsonObject target(AllocationTarget t) {
@@ -26,14 +28,14 @@ final class AllocationJson {
     return o;
   }
 
-  static AllocationTarget target(JsonObject o) {
-    return new AllocationTarget(o.get("compression").getAsDouble(), AllocationMethod.parse(o.get("method").getAsString()),
-        o.get("floor").getAsDouble(), o.get("images").getAsInt());
+  static AllocationTarget target(StateFields o) {
+    return new AllocationTarget(o.number("compression"), AllocationMethod.parse(o.string("method")),
+        o.number("floor"), o.integer("images", 1, MAX_IMAGES));
   }
 
-  /** report.json's {@code allocation}: the target, the price per kept weight found, and per layer its choice and evidence. */
   /**
-   * A progressive run's allocation: stage 1's in full, and under {@code stages} each further stage's
+   * report.json's {@code allocation}: the target, the price per kept weight found, and per layer its choice
+   * and evidence; a progressive run's is stage 1's in full, and under {@code stages} each further stage's
    * choice (its evidence is stage 1's curves, not repeated).
    */
   static JsonObject of(LayerAllocation first, List<LayerAllocation> later) {
@@ -49,11 +51,11 @@ final class AllocationJson {
   }
 
   /** The stages written by {@link #of(LayerAllocation, List)}, stage 2 first (empty when there are none). */
-  static List<LayerAllocation> stages(JsonObject o) {
+  static List<LayerAllocation> stages(StateFields o) {
     List<LayerAllocation> out = new ArrayList<>();
     if (o.has("stages")) {
-      for (JsonElement e : o.getAsJsonArray("stages")) {
-        out.add(allocation(e.getAsJsonObject(), target(e.getAsJsonObject())));
+      for (StateFields st : o.objects("stages")) {
+        out.add(allocation(st, target(st)));
       }
     }
     return out;
@@ -91,24 +93,21 @@ final class AllocationJson {
     return o;
   }
 
-  static LayerAllocation allocation(JsonObject o, AllocationTarget target) {
+  static LayerAllocation allocation(StateFields o, AllocationTarget target) {
     List<LayerAllocation.Layer> layers = new ArrayList<>();
-    for (JsonElement e : o.getAsJsonArray("layers")) {
-      JsonObject x = e.getAsJsonObject();
+    for (StateFields x : o.objects("layers")) {
       List<LayerAllocation.Point> curve = new ArrayList<>();
       if (x.has("sensitivity")) {
-        for (JsonElement p : x.getAsJsonArray("sensitivity")) {
-          curve.add(new LayerAllocation.Point(p.getAsJsonObject().get("keep").getAsDouble(),
-              p.getAsJsonObject().get("accuracy").getAsDouble()));
+        for (StateFields p : x.objects("sensitivity")) {
+          curve.add(new LayerAllocation.Point(p.number("keep"), p.number("accuracy")));
         }
       }
-      layers.add(new LayerAllocation.Layer(x.get("name").getAsString(), x.get("weights").getAsInt(),
-          x.get("kept").getAsInt(), x.get("magnitude_kept").getAsInt(), curve));
+      layers.add(new LayerAllocation.Layer(x.string("name"), x.integer("weights", 0, Integer.MAX_VALUE),
+          x.integer("kept", 0, Integer.MAX_VALUE), x.integer("magnitude_kept", 0, Integer.MAX_VALUE), curve));
     }
     boolean measured = o.has("held_back_accuracy");
     return new LayerAllocation(target == null ? target(o) : target,
-        measured ? o.get("held_back_accuracy").getAsDouble() : Double.NaN,
-        measured ? o.get("price").getAsDouble() : Double.NaN, measured ? o.get("held_back_images").getAsInt() : 0,
-        layers);
+        measured ? o.number("held_back_accuracy") : Double.NaN, measured ? o.number("price") : Double.NaN,
+        measured ? o.integer("held_back_images", 0, MAX_IMAGES) : 0, layers);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.admm4j.admm.PrunedLayer;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
@@ -34,6 +35,8 @@ public final class Checkpoint {
   static final String FORMAT = "admm4j-checkpoint-1";
   /** Prefix of a later stage's previous supports ({@code support/<layer>}). */
   static final String SUPPORT = "support/";
+  /** The tensor files {@link #save} writes. */
+  private static final Pattern TENSOR_FILE = Pattern.compile("checkpoint-[0-9]{1,19}\\.safetensors");
 
   private final Path dir;
   private long sequence;
@@ -143,21 +146,43 @@ public final class Checkpoint {
       throw new NoSuchFileException(f.toString(), null, "no checkpoint to resume (the run folder has no "
           + dir.getFileName() + "/" + STATE_FILE + ")");
     }
-    if (!s.has("format") || !FORMAT.equals(s.get("format").getAsString())) {
-      throw new IOException(f + " is not an admm4j checkpoint (expected \"format\": \"" + FORMAT + "\")");
-    }
-    sequence = s.has("sequence") ? s.get("sequence").getAsLong() : 0;
-    lastTensorFile = s.has("tensors") ? s.get("tensors").getAsString() : null;
+    StateFields fields = StateFields.of(s);
     try {
-      return RunStateJson.fromJson(s);
-    } catch (RuntimeException e) {
-      throw new IOException(f + " is damaged: " + e.getMessage(), e);
+      if (!fields.has("format") || !FORMAT.equals(fields.string("format"))) {
+        throw new IOException(f + " is not an admm4j checkpoint (expected \"format\": \"" + FORMAT + "\")");
+      }
+      long seq = fields.has("sequence") ? fields.longValue("sequence", 0, Integer.MAX_VALUE) : 0;
+      String tensors = fields.has("tensors") ? fields.string("tensors") : null;
+      if (tensors != null && !TENSOR_FILE.matcher(tensors).matches()) {
+        // the name is resolved in the checkpoint folder, and every other tensor file there is deleted
+        throw new IllegalArgumentException("tensors = \"" + (tensors.length() > 60 ? tensors.substring(0, 60) + "…"
+            : tensors) + "\": expected the name of a "
+            + "checkpoint-NNNNNN.safetensors file beside it");
+      }
+      RunState state = RunStateJson.fromJson(s);
+      if (tensors == null && state.phase() != Phase.DONE) {
+        throw new IllegalArgumentException("tensors is missing: a run that is not done names its tensor file");
+      }
+      sequence = seq;
+      lastTensorFile = tensors;
+      return state;
+    } catch (IllegalArgumentException e) {
+      // the message may quote the file's own keys and values (a layer pattern): one line whatever they hold
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new IOException(f + " is damaged: " + m.replaceAll("\\p{Cntrl}", "?"), e);
     }
   }
 
-  /** Reads the state and the tensors of the last checkpoint. */
+  /**
+   * Reads the state and the tensors of the last checkpoint.
+   *
+   * @throws IOException naming the file when either is missing, damaged or not of a run
+   */
   public Saved read() throws IOException {
     RunState state = readState();
+    if (lastTensorFile == null) {
+      throw new IOException(dir.resolve(STATE_FILE) + ": the run is done; its checkpoint keeps no tensors to resume");
+    }
     return new Saved(state, SafeTensors.read(dir.resolve(lastTensorFile)));
   }
 

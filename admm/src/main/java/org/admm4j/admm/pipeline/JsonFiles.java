@@ -52,7 +52,18 @@ public final class JsonFiles {
       }
       return e.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
+      throw new IOException(file + " is not valid JSON: " + syntaxError(e), e);
     }
+  }
+
+  /**
+   * Gson's description of a syntax error, in one line and without the exception class: Gson wraps the
+   * reader's exception (its message starting "java.io.EOFException: ") and adds a second line pointing to
+   * its troubleshooting page.
+   */
+  private static String syntaxError(JsonParseException e) {
+    Throwable t = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return m.lines().findFirst().orElse(m);
   }
 }

@@ -1,5 +1,7 @@
 package org.admm4j.admm.pipeline;
 
+import org.admm4j.admm.config.PrunePlan;
+
 /** The phases of a pruning run, in order; a checkpoint records the phase and the next epoch/iteration in it. */
 public enum Phase {
   /** Dense training (skipped when the run starts from a trained model). */
@@ -9,5 +11,20 @@ public enum Phase {
   /** Masked retraining after hard pruning. */
   RETRAIN,
   /** Finished: the outputs are written. */
-  DONE
+  DONE;
+
+  /**
+   * Epochs (ADMM iterations for {@link #ADMM}) of this phase in stage {@code stage} of {@code plan}: the
+   * largest next epoch or iteration a checkpoint of it records.
+   *
+   * @throws IndexOutOfBoundsException when the plan has no such stage
+   */
+  int length(PrunePlan plan, int stage) {
+    return switch (this) {
+      case DENSE -> plan.dense().epochs();
+      case ADMM -> plan.admmIterations(stage);
+      case RETRAIN -> plan.retrain(stage).epochs();
+      case DONE -> 0;
+    };
+  }
 }

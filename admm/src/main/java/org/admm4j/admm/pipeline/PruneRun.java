@@ -231,8 +231,7 @@ public final class PruneRun {
       checkData();
       saved = s.tensors();
       Checkpoint.loadModel(saved, model);
-      int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations(stage)
-          : plan.retrain(stage).epochs();
+      int last = phase.length(plan, stage);
       log.line("resuming " + out + (plan.stages().isEmpty() ? "" : " in stage " + (stage + 1) + "/"
           + plan.stageCount()) + (next < last ? " at " + phase.name().toLowerCase(Locale.ROOT) + " "
           + (phase == Phase.ADMM ? "iteration " : "epoch ") + (next + 1)
@@ -646,12 +645,13 @@ public final class PruneRun {
     int iterations = plan.admmIterations(stage);
     int epochs = plan.retrain(stage).epochs();
     double sec = 0;
+    // the stage's records are the last ones; a resumed run's come from its checkpoint, which may hold fewer
     List<AdmmIterationRecord> its = history.admmIterations;
-    for (int i = its.size() - iterations; i < its.size(); i++) {
+    for (int i = Math.max(0, its.size() - iterations); i < its.size(); i++) {
       sec += its.get(i).seconds();
     }
     List<EpochRecord> eps = history.retrainEpochs;
-    for (int i = eps.size() - epochs; i < eps.size(); i++) {
+    for (int i = Math.max(0, eps.size() - epochs); i < eps.size(); i++) {
       sec += eps.get(i).seconds();
     }
     long total = 0;
@@ -664,7 +664,7 @@ public final class PruneRun {
     for (PrunedLayer l : pruned) {
       kept.put(l.name(), l.keep());
     }
-    double retrained = epochs == 0 ? history.hardPrunedAccuracy : eps.get(eps.size() - 1).accuracy();
+    double retrained = epochs == 0 || eps.isEmpty() ? history.hardPrunedAccuracy : eps.get(eps.size() - 1).accuracy();
     String targets = stage == 0 ? "plan" : plan.stages().get(stage - 1).describeTargets();
     StageRecord rec = new StageRecord(stage + 1, targets, kept, nonzero,
         nonzero == 0 ? Double.POSITIVE_INFINITY : (double) total / nonzero, iterations, epochs,
@@ -701,7 +701,11 @@ public final class PruneRun {
       t.setTeacher(teacher(), d.weight(), d.temperature());
     }
     if (saved != null) {
-      opt.loadState(Checkpoint.optimizerState(saved));
+      try {
+        opt.loadState(Checkpoint.optimizerState(saved));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(saved.file() + ": " + e.getMessage(), e);
+      }
     }
     return t;
   }

@@ -34,6 +34,11 @@ public final class RunStateJson {
   private static final String STAGES = "stages.";
   private static final String BITS = ".bits";
   private static final String QUANTIZER = ".quantizer";
+  /** The ranges of the settings the command line's parser allows: a checkpoint's plan gets no more. */
+  private static final int MAX_BATCH = 1 << 16;
+  private static final int MAX_THREADS = 4096;
+  private static final int MAX_EPOCHS = 100_000;
+  private static final int MAX_SHIFT = 8;
 
   private RunStateJson() {}
 
@@ -59,15 +64,26 @@ public final class RunStateJson {
     return o;
   }
 
-  static RunState fromJson(JsonObject o) {
-    JsonObject c = o.getAsJsonObject("config");
-    JsonObject d = o.getAsJsonObject("data");
-    RunState.DataInfo data = new RunState.DataInfo(d.get("name").getAsString(), d.get("train").getAsInt(),
-        d.get("test").getAsInt(), d.get("train_limit").getAsInt(), d.get("test_limit").getAsInt());
-    return new RunState(Phase.valueOf(o.get("phase").getAsString()), o.has("stage") ? o.get("stage").getAsInt() : 0,
-        o.get("next").getAsInt(),
-        o.has("trainer_steps") ? o.get("trainer_steps").getAsLong() : 0, plan(c), c.get("threads").getAsInt(), data,
-        o.has("progress") ? history(o.getAsJsonObject("progress")) : new RunHistory("", ""));
+  /**
+   * The state {@link #toJson} wrote, checked so that a resumed run can rely on it: every field of the type
+   * and range the run uses, and the position (stage, next epoch or iteration) within the plan.
+   *
+   * @throws IllegalArgumentException naming the field that is missing, mistyped or out of range
+   */
+  static RunState fromJson(JsonObject json) {
+    StateFields o = StateFields.of(json);
+    StateFields c = o.object("config");
+    StateFields d = o.object("data");
+    RunState.DataInfo data = new RunState.DataInfo(d.string("name"), d.integer("train", 0, Integer.MAX_VALUE),
+        d.integer("test", 0, Integer.MAX_VALUE), d.integer("train_limit", Integer.MIN_VALUE, Integer.MAX_VALUE),
+        d.integer("test_limit", Integer.MIN_VALUE, Integer.MAX_VALUE));
+    PrunePlan plan = plan(c);
+    Phase phase = o.choice("phase", Phase.class);
+    int stage = o.has("stage") ? o.integer("stage", 0, plan.stageCount() - 1) : 0;
+    int next = o.integer("next", 0, phase == Phase.DONE ? Integer.MAX_VALUE : phase.length(plan, stage));
+    return new RunState(phase, stage, next, o.has("trainer_steps") ? o.longValue("trainer_steps", 0,
+        Long.MAX_VALUE) : 0, plan, c.integer("threads", 1, MAX_THREADS), data,
+        o.has("progress") ? history(o.object("progress")) : new RunHistory("", ""));
   }
 
   // ---- the plan ------------------------------------------------------------------------------------------
@@ -131,68 +147,78 @@ public final class RunStateJson {
   }
 
   /** The stages {@link #config} wrote ({@code stages.N.*}, N = 2, 3, …). */
-  private static List<Stage> stages(JsonObject c) {
+  private static List<Stage> stages(StateFields c) {
     List<Stage> stages = new ArrayList<>();
     for (int n = 2; c.has(STAGES + n + ".admm.iterations"); n++) {
       String prefix = STAGES + n + ".";
       List<LayerRule> rules = new ArrayList<>();
       String layers = prefix + LAYERS;
-      for (Map.Entry<String, JsonElement> e : c.entrySet()) {
-        String k = e.getKey();
-        if (k.startsWith(layers) && k.endsWith(KEEP)) {
-          rules.add(LayerRule.keep(k.substring(layers.length(), k.length() - KEEP.length()),
-              e.getValue().getAsDouble()));
-        } else if (k.startsWith(layers) && k.endsWith(NONZEROS)) {
-          rules.add(LayerRule.nonzeros(k.substring(layers.length(), k.length() - NONZEROS.length()),
-              e.getValue().getAsLong()));
+      for (String k : c.keys()) {
+        String keep = pattern(k, layers, KEEP);
+        String nonzeros = pattern(k, layers, NONZEROS);
+        if (keep != null) {
+          rules.add(LayerRule.keep(keep, c.number(k, Double.MIN_VALUE, 1)));
+        } else if (nonzeros != null) {
+          rules.add(LayerRule.nonzeros(nonzeros, c.longValue(k, 1, Long.MAX_VALUE)));
         }
       }
-      double compression = c.has(prefix + "compression") ? c.get(prefix + "compression").getAsDouble() : 0;
-      stages.add(new Stage(rules, compression, c.get(prefix + "admm.iterations").getAsInt(),
-          new RhoSchedule(c.get(prefix + "rho.initial").getAsDouble(), c.get(prefix + "rho.growth").getAsDouble(),
-              c.get(prefix + "rho.max").getAsDouble()), schedule(c, prefix + "retrain")));
+      double compression = c.has(prefix + "compression") ? c.number(prefix + "compression") : 0;
+      stages.add(new Stage(rules, compression, c.integer(prefix + "admm.iterations", 1, MAX_EPOCHS),
+          rho(c, prefix), schedule(c, prefix + "retrain", 0)));
     }
     return stages;
   }
 
   /** The plan {@link #config} wrote. */
-  static PrunePlan plan(JsonObject c) {
+  static PrunePlan plan(JsonObject config) {
+    return plan(StateFields.of(config));
+  }
+
+  private static PrunePlan plan(StateFields c) {
     List<LayerRule> layers = new ArrayList<>();
-    for (Map.Entry<String, JsonElement> e : c.entrySet()) {
-      String k = e.getKey();
-      if (k.startsWith(LAYERS) && k.endsWith(KEEP)) {
-        String pattern = k.substring(LAYERS.length(), k.length() - KEEP.length());
-        JsonElement structure = c.get(LAYERS + pattern + STRUCTURE);
-        layers.add(LayerRule.keep(pattern, e.getValue().getAsDouble(),
-            structure == null ? LayerStructure.WEIGHT : LayerStructure.parse(structure.getAsString())));
-      } else if (k.startsWith(LAYERS) && k.endsWith(NONZEROS)) {
-        layers.add(LayerRule.nonzeros(k.substring(LAYERS.length(), k.length() - NONZEROS.length()),
-            e.getValue().getAsLong()));
+    for (String k : c.keys()) {
+      String keep = pattern(k, LAYERS, KEEP);
+      String nonzeros = pattern(k, LAYERS, NONZEROS);
+      if (keep != null) {
+        String structure = LAYERS + keep + STRUCTURE;
+        layers.add(LayerRule.keep(keep, c.number(k, Double.MIN_VALUE, 1),
+            c.has(structure) ? LayerStructure.parse(c.string(structure)) : LayerStructure.WEIGHT));
+      } else if (nonzeros != null) {
+        layers.add(LayerRule.nonzeros(nonzeros, c.longValue(k, 1, Long.MAX_VALUE)));
       }
     }
-    String phases = c.has("distill.phases") ? c.get("distill.phases").getAsString() : "retrain";
+    String phases = c.has("distill.phases") ? c.string("distill.phases") : "retrain";
     Distillation d = c.has("distill.weight")
-        ? new Distillation(c.get("distill.weight").getAsFloat(), c.get("distill.temperature").getAsFloat(),
+        ? new Distillation(c.floatValue("distill.weight", 0, 1), c.floatValue("distill.temperature", Double.MIN_VALUE,
+            Float.MAX_VALUE),
             phases.contains("admm"), phases.contains("retrain"))
         : Distillation.NONE;
-    return new PrunePlan(c.get("preset").getAsString(), c.get("model").getAsString(), c.get("dataset").getAsString(),
-        c.get("batch").getAsInt(), c.get("seed").getAsLong(), schedule(c, "dense"), c.get("admm.iterations").getAsInt(),
-        schedule(c, "admm"), new RhoSchedule(c.get("rho.initial").getAsDouble(), c.get("rho.growth").getAsDouble(),
-            c.get("rho.max").getAsDouble()),
-        HardPruneSupport.valueOf(c.get("prune.support").getAsString().toUpperCase(Locale.ROOT)),
-        schedule(c, "retrain"), layers, c.has("augment.shift") ? c.get("augment.shift").getAsInt() : 0,
-        c.has("augment.flip") && c.get("augment.flip").getAsBoolean(), d, stages(c)).withQuantization(quantization(c));
+    return new PrunePlan(c.string("preset"), c.string("model"), c.string("dataset"), c.integer("batch", 1, MAX_BATCH),
+        c.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE), schedule(c, "dense", 0),
+        c.integer("admm.iterations", 1, MAX_EPOCHS), schedule(c, "admm", 1),
+        rho(c, ""),
+        c.choice("prune.support", HardPruneSupport.class), schedule(c, "retrain", 0), layers,
+        c.has("augment.shift") ? c.integer("augment.shift", 0, MAX_SHIFT) : 0,
+        c.has("augment.flip") && c.bool("augment.flip"), d, stages(c)).withQuantization(quantization(c));
+  }
+
+  /**
+   * The pattern of a key {@code prefix<pattern>suffix}, or null when the key has another form or no
+   * pattern ({@code layers.keep}, where prefix and suffix overlap).
+   */
+  private static String pattern(String key, String prefix, String suffix) {
+    return key.length() > prefix.length() + suffix.length() && key.startsWith(prefix) && key.endsWith(suffix)
+        ? key.substring(prefix.length(), key.length() - suffix.length()) : null;
   }
 
   /** The quantization rules {@link #config} wrote ({@code layers.<p>.bits} with {@code layers.<p>.quantizer}). */
-  private static List<QuantizationRule> quantization(JsonObject c) {
+  private static List<QuantizationRule> quantization(StateFields c) {
     List<QuantizationRule> rules = new ArrayList<>();
-    for (Map.Entry<String, JsonElement> e : c.entrySet()) {
-      String k = e.getKey();
-      if (k.startsWith(LAYERS) && k.endsWith(BITS)) {
-        String pattern = k.substring(LAYERS.length(), k.length() - BITS.length());
-        rules.add(new QuantizationRule(pattern, e.getValue().getAsInt(), QuantizationMode.valueOf(
-            c.get(LAYERS + pattern + QUANTIZER).getAsString().toUpperCase(Locale.ROOT))));
+    for (String k : c.keys()) {
+      String pattern = pattern(k, LAYERS, BITS);
+      if (pattern != null) {
+        rules.add(new QuantizationRule(pattern, c.integer(k, QuantizationRule.MIN_BITS, QuantizationRule.MAX_BITS),
+            c.choice(LAYERS + pattern + QUANTIZER, QuantizationMode.class)));
       }
     }
     return rules;
@@ -207,10 +233,19 @@ public final class RunStateJson {
     o.addProperty(phase + ".schedule", t.schedule());
   }
 
-  private static TrainingSchedule schedule(JsonObject c, String phase) {
-    return new TrainingSchedule(c.get(phase + ".epochs").getAsInt(), c.get(phase + ".optimizer").getAsString(),
-        c.get(phase + ".lr").getAsFloat(), c.get(phase + ".momentum").getAsFloat(),
-        c.get(phase + ".weight_decay").getAsFloat(), c.get(phase + ".schedule").getAsString());
+  /** The ranges are the command line parser's: a learning rate > 0, a momentum in [0, 1), a weight decay ≥ 0. */
+  private static TrainingSchedule schedule(StateFields c, String phase, int minEpochs) {
+    return new TrainingSchedule(c.integer(phase + ".epochs", minEpochs, MAX_EPOCHS), c.string(phase + ".optimizer"),
+        c.floatValue(phase + ".lr", Double.MIN_VALUE, Float.MAX_VALUE),
+        c.floatValue(phase + ".momentum", 0, Math.nextDown(1.0)),
+        c.floatValue(phase + ".weight_decay", 0, Float.MAX_VALUE), c.string(phase + ".schedule"));
+  }
+
+  /** ρ's schedule as the parser allows it: starting > 0, growing by a factor ≥ 1 to a cap ≥ the start. */
+  private static RhoSchedule rho(StateFields c, String prefix) {
+    double initial = c.number(prefix + "rho.initial", Double.MIN_VALUE, Double.MAX_VALUE);
+    return new RhoSchedule(initial, c.number(prefix + "rho.growth", 1, Double.MAX_VALUE),
+        c.number(prefix + "rho.max", initial, Double.MAX_VALUE));
   }
 
   // ---- records -------------------------------------------------------------------------------------------
@@ -250,49 +285,44 @@ public final class RunStateJson {
     return o;
   }
 
-  private static RunHistory history(JsonObject o) {
-    RunHistory h = new RunHistory(o.get("started_at").getAsString(), o.get("command").getAsString());
-    h.wallSecondsBefore = o.get("wall_seconds_before").getAsDouble();
-    for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("phases_seconds").entrySet()) {
-      h.phasesSeconds.put(e.getKey(), e.getValue().getAsDouble());
-    }
-    h.from = o.has("from") ? o.get("from").getAsString() : null;
-    h.baselineAccuracy = o.has("baseline_accuracy") ? o.get("baseline_accuracy").getAsDouble() : Double.NaN;
-    h.hardPrunedAccuracy = o.has("hard_pruned_accuracy") ? o.get("hard_pruned_accuracy").getAsDouble() : Double.NaN;
+  private static RunHistory history(StateFields o) {
+    RunHistory h = new RunHistory(o.string("started_at"), o.string("command"));
+    h.wallSecondsBefore = o.number("wall_seconds_before");
+    h.phasesSeconds.putAll(o.object("phases_seconds").numbers());
+    h.from = o.has("from") ? o.string("from") : null;
+    h.baselineAccuracy = o.has("baseline_accuracy") ? o.number("baseline_accuracy") : Double.NaN;
+    h.hardPrunedAccuracy = o.has("hard_pruned_accuracy") ? o.number("hard_pruned_accuracy") : Double.NaN;
     if (o.has("dense_epochs")) {
-      o.getAsJsonArray("dense_epochs").forEach(e -> h.denseEpochs.add(epoch(e.getAsJsonObject())));
+      o.objects("dense_epochs").forEach(e -> h.denseEpochs.add(epoch(e)));
     }
     if (o.has("admm_iterations")) {
-      o.getAsJsonArray("admm_iterations").forEach(e -> h.admmIterations.add(iteration(e.getAsJsonObject())));
+      o.objects("admm_iterations").forEach(e -> h.admmIterations.add(iteration(e)));
     }
     if (o.has("retrain_epochs")) {
-      o.getAsJsonArray("retrain_epochs").forEach(e -> h.retrainEpochs.add(epoch(e.getAsJsonObject())));
+      o.objects("retrain_epochs").forEach(e -> h.retrainEpochs.add(epoch(e)));
     }
     if (o.has("stages")) {
-      o.getAsJsonArray("stages").forEach(e -> h.stages.add(stage(e.getAsJsonObject())));
+      o.objects("stages").forEach(e -> h.stages.add(stage(e)));
     }
     if (o.has("allocation_target")) {
-      h.allocationTarget = AllocationJson.target(o.getAsJsonObject("allocation_target"));
+      h.allocationTarget = AllocationJson.target(o.object("allocation_target"));
     }
     if (o.has("allocation")) {
-      h.allocation = AllocationJson.allocation(o.getAsJsonObject("allocation"), h.allocationTarget);
-      h.stageAllocations.addAll(AllocationJson.stages(o.getAsJsonObject("allocation")));
+      h.allocation = AllocationJson.allocation(o.object("allocation"), h.allocationTarget);
+      h.stageAllocations.addAll(AllocationJson.stages(o.object("allocation")));
     }
     if (o.has("histograms_before")) {
       h.histogramsBefore = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("histograms_before").entrySet()) {
-        JsonObject x = e.getValue().getAsJsonObject();
-        JsonArray edges = x.getAsJsonArray("edges");
-        JsonArray counts = x.getAsJsonArray("counts");
-        float[] ed = new float[edges.size()];
-        long[] co = new long[counts.size()];
-        for (int i = 0; i < ed.length; i++) {
-          ed[i] = edges.get(i).getAsFloat();
+      StateFields all = o.object("histograms_before");
+      for (String layer : all.keys()) {
+        StateFields x = all.object(layer);
+        float[] edges = x.floats("edges");
+        long[] counts = x.longs("counts", 0, Long.MAX_VALUE);
+        if (edges.length != counts.length + 1) {
+          throw new IllegalArgumentException(x.name("edges") + ": " + edges.length + " edges for " + counts.length
+              + " counts, expected one more edge than counts");
         }
-        for (int i = 0; i < co.length; i++) {
-          co[i] = counts.get(i).getAsLong();
-        }
-        h.histogramsBefore.put(e.getKey(), new WeightHistogram(ed, co));
+        h.histogramsBefore.put(layer, new WeightHistogram(edges, counts));
       }
     }
     return h;
@@ -320,13 +350,12 @@ public final class RunStateJson {
     return a;
   }
 
-  private static StageRecord stage(JsonObject o) {
-    Map<String, Integer> kept = new LinkedHashMap<>();
-    o.getAsJsonObject("kept").entrySet().forEach(e -> kept.put(e.getKey(), e.getValue().getAsInt()));
-    return new StageRecord(o.get("stage").getAsInt(), o.get("targets").getAsString(), kept,
-        o.get("nonzero_weights").getAsLong(), o.get("compression").getAsDouble(), o.get("admm_iterations").getAsInt(),
-        o.get("retrain_epochs").getAsInt(), o.get("hard_pruned_accuracy").getAsDouble(),
-        o.get("retrained_accuracy").getAsDouble(), o.get("seconds").getAsDouble());
+  private static StageRecord stage(StateFields o) {
+    return new StageRecord(o.integer("stage", 1, Integer.MAX_VALUE), o.string("targets"),
+        o.object("kept").integers(0, Integer.MAX_VALUE), o.longValue("nonzero_weights", 0, Long.MAX_VALUE),
+        o.number("compression"), o.integer("admm_iterations", 0, Integer.MAX_VALUE),
+        o.integer("retrain_epochs", 0, Integer.MAX_VALUE), o.number("hard_pruned_accuracy"),
+        o.number("retrained_accuracy"), o.number("seconds"));
   }
 
   static JsonArray epochs(List<EpochRecord> records) {
@@ -344,9 +373,9 @@ public final class RunStateJson {
     return a;
   }
 
-  private static EpochRecord epoch(JsonObject o) {
-    return new EpochRecord(o.get("epoch").getAsInt(), o.get("loss").getAsDouble(), o.get("accuracy").getAsDouble(),
-        o.get("lr").getAsFloat(), o.get("images_per_second").getAsDouble(), o.get("seconds").getAsDouble());
+  private static EpochRecord epoch(StateFields o) {
+    return new EpochRecord(o.integer("epoch", 0, Integer.MAX_VALUE), o.number("loss"), o.number("accuracy"),
+        o.floatValue("lr"), o.number("images_per_second"), o.number("seconds"));
   }
 
   static JsonArray iterations(List<AdmmIterationRecord> records) {
@@ -368,24 +397,16 @@ public final class RunStateJson {
     return a;
   }
 
-  private static AdmmIterationRecord iteration(JsonObject o) {
-    return new AdmmIterationRecord(o.get("iteration").getAsInt(), o.get("rho").getAsDouble(),
-        o.get("loss").getAsDouble(), o.get("accuracy").getAsDouble(), o.get("lr").getAsFloat(),
-        o.get("images_per_second").getAsDouble(), doubles(o.getAsJsonObject("primal_residual")),
-        doubles(o.getAsJsonObject("dual_residual")), o.get("seconds").getAsDouble(),
-        o.get("zstep_seconds").getAsDouble());
+  private static AdmmIterationRecord iteration(StateFields o) {
+    return new AdmmIterationRecord(o.integer("iteration", 0, Integer.MAX_VALUE), o.number("rho"), o.number("loss"),
+        o.number("accuracy"), o.floatValue("lr"), o.number("images_per_second"), o.object("primal_residual").numbers(),
+        o.object("dual_residual").numbers(), o.number("seconds"), o.number("zstep_seconds"));
   }
 
   private static JsonObject residuals(Map<String, Double> m) {
     JsonObject o = new JsonObject();
     m.forEach(o::addProperty);
     return o;
-  }
-
-  private static Map<String, Double> doubles(JsonObject o) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsDouble()));
-    return m;
   }
 
   static JsonObject histograms(Map<String, WeightHistogram> h) {

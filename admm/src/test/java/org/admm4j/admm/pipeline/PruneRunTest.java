@@ -450,6 +450,22 @@ class PruneRunTest {
     }
   }
 
+  /** A checkpoint whose optimizer state does not fit the optimizer: an IOException naming its tensor file. */
+  @Test
+  void resumeNamesATensorFileWhoseOptimizerStateDoesNotFit() throws Exception {
+    assertFalse(run(tinyPlan("sgd"), dir, false, 1).finished());
+    Checkpoint c = new Checkpoint(dir.resolve("checkpoint"));
+    c.readState();
+    Path file = c.dir().resolve(c.lastTensorFile());
+    SafeTensorsFile saved = SafeTensors.read(file);
+    java.util.LinkedHashMap<String, Tensor> tensors = new java.util.LinkedHashMap<>(saved.tensors());
+    tensors.remove("opt/fc1.weight.momentum_buffer");
+    SafeTensors.write(file, tensors, saved.metadata());
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> run(tinyPlan("sgd"), dir, true, 0));
+    assertTrue(e.getMessage().startsWith(file.toString())
+        && e.getMessage().contains("missing fc1.weight.momentum_buffer"), e.getMessage());
+  }
+
   /** The plan survives state.json: typed out, typed back. */
   @Test
   void planRoundTripsThroughTheCheckpoint() throws Exception {
