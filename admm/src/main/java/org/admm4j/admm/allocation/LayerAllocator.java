@@ -32,6 +32,9 @@ public final class LayerAllocator {
   /** Keep fractions the sensitivity pass tries, largest first; the floor is added below the last one. */
   static final double[] GRID = {0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01, 0.005, 0.002, 0.001};
 
+  /** A later stage's pass: fractions of the weights each layer keeps when the stage starts, largest first. */
+  static final double[] STAGE_GRID = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1};
+
   private LayerAllocator() {}
 
   /**
@@ -89,18 +92,110 @@ public final class LayerAllocator {
     List<LayerAllocation> out = new ArrayList<>();
     Map<String, Integer> cap = null;
     for (double c : compressions) {
-      AllocationTarget t = new AllocationTarget(c, target.method(), target.floor(), target.heldBackImages());
+      AllocationTarget t = target.at(c);
       long budget = (long) Math.floor(total / c);
       Map<String, Integer> magnitude = magnitudeKept(layers, budget, target.floor());
       LayerAllocation a = sensitivity ? priced(t, layers, curves, baseline, budget, magnitude, cap, count)
           : new LayerAllocation(t, Double.NaN, Double.NaN, 0, magnitudeLayers(layers, magnitude, cap));
-      out.add(a);
+      // stages re-measured when they start carry no evidence until then: stage 1's curves are not theirs
+      out.add(out.isEmpty() || !target.remeasure() ? a : withoutEvidence(a));
       cap = new LinkedHashMap<>();
       for (LayerAllocation.Layer l : a.layers()) {
         cap.put(l.name(), l.kept());
       }
     }
     return out;
+  }
+
+  /**
+   * A later stage's allocation measured on the model the stage starts from (the previous stage retrained and
+   * masked) instead of extrapolated from the dense model's curves: each layer alone is cut to the fractions
+   * of {@link #STAGE_GRID} of what it keeps now, the others as they are, and the price rule splits
+   * {@code target}'s budget with every layer capped at its current count. The dense curves say little about
+   * a model already at 245×: fc1 then holds a few hundred weights that the retraining made carry the
+   * features, and what one more cut costs is only known by trying it on that model.
+   *
+   * @param current the weights each layer keeps now (the previous stage's counts)
+   * @throws ConfigException when the floors alone keep more than the target allows
+   */
+  public static LayerAllocation allocateFrom(Model model, Map<String, Parameter> layers, AllocationTarget target,
+      Map<String, Integer> current, float[] images, byte[] labels, int count) throws ConfigException {
+    long total = 0, floors = 0;
+    for (Map.Entry<String, Parameter> e : layers.entrySet()) {
+      total += e.getValue().size();
+      floors += Math.min(current.get(e.getKey()), floorOf(e.getValue().size(), target.floor()));
+    }
+    long budget = (long) Math.floor(total / target.compression());
+    if (floors > budget) {
+      throw new ConfigException("compression = " + target.compression() + " is out of reach: the per-layer floor "
+          + "(allocation.floor = " + target.floor() + ") alone keeps " + floors + " of " + total + " weights, the"
+          + " target allows " + budget + "; lower allocation.floor or the compression");
+    }
+    Map<String, Integer> magnitude = magnitudeKept(layers, budget, target.floor());
+    if (target.method() != AllocationMethod.SENSITIVITY) {
+      return new LayerAllocation(target, Double.NaN, Double.NaN, 0, magnitudeLayers(layers, magnitude, current));
+    }
+    if (images == null || count < 1) {
+      throw new ConfigException("allocation.method = sensitivity needs held-back training images");
+    }
+    double baseline = accuracy(model, images, labels, count);
+    Map<String, List<LayerAllocation.Point>> curves = new LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> e : layers.entrySet()) {
+      Parameter p = e.getValue();
+      int now = current.get(e.getKey());
+      long floor = Math.min(now, floorOf(p.size(), target.floor()));
+      float[] original = p.data().clone();
+      float[] ascending = original.clone();
+      for (int i = 0; i < ascending.length; i++) {
+        ascending[i] = Math.abs(ascending[i]);
+      }
+      Arrays.sort(ascending);
+      // keeping what the layer has costs nothing: without this point "keep all" would be priced at the
+      // layer's dense size and lose to a cut that does harm
+      List<LayerAllocation.Point> curve = new ArrayList<>();
+      curve.add(new LayerAllocation.Point((double) now / p.size(), baseline));
+      int last = now;
+      try {
+        for (double r : STAGE_GRID) {
+          int k = (int) Math.max(floor, Math.round(r * now));
+          if (k >= last) {
+            continue;
+          }
+          keepLargest(original, ascending, p.data(), k);
+          curve.add(new LayerAllocation.Point((double) k / p.size(), accuracy(model, images, labels, count)));
+          last = k;
+        }
+        if (floor < last) {
+          keepLargest(original, ascending, p.data(), (int) floor);
+          curve.add(new LayerAllocation.Point((double) floor / p.size(), accuracy(model, images, labels, count)));
+        }
+      } finally {
+        System.arraycopy(original, 0, p.data(), 0, original.length);
+      }
+      curves.put(e.getKey(), curve);
+    }
+    return priced(target, layers, curves, baseline, budget, magnitude, current, count);
+  }
+
+  private static LayerAllocation withoutEvidence(LayerAllocation a) {
+    List<LayerAllocation.Layer> out = new ArrayList<>();
+    for (LayerAllocation.Layer l : a.layers()) {
+      out.add(new LayerAllocation.Layer(l.name(), l.weights(), l.kept(), l.magnitudeKept(), List.of()));
+    }
+    return new LayerAllocation(a.target(), a.baselineAccuracy(), a.price(), a.images(), out);
+  }
+
+  /**
+   * A later stage's allocation kept within {@code current} (another stage's new counts): what a provisional
+   * allocation becomes once an earlier stage was re-measured and cut deeper than it foresaw.
+   */
+  public static LayerAllocation capped(LayerAllocation a, Map<String, Integer> current) {
+    List<LayerAllocation.Layer> out = new ArrayList<>();
+    for (LayerAllocation.Layer l : a.layers()) {
+      out.add(new LayerAllocation.Layer(l.name(), l.weights(), capped(l.kept(), current, l.name()), l.magnitudeKept(),
+          l.sensitivity()));
+    }
+    return new LayerAllocation(a.target(), a.baselineAccuracy(), a.price(), a.images(), out);
   }
 
   /** Each layer alone pruned to every grid fraction (the rest dense), evaluated on the held-back images. */

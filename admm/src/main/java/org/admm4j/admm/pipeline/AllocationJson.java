@@ -25,12 +25,15 @@ final class AllocationJson {
     o.addProperty("method", t.method().setting());
     o.addProperty("floor", t.floor());
     o.addProperty("images", t.heldBackImages());
+    if (t.remeasure()) {
+      o.addProperty("remeasure", true);
+    }
     return o;
   }
 
   static AllocationTarget target(StateFields o) {
     return new AllocationTarget(o.number("compression"), AllocationMethod.parse(o.string("method")),
-        o.number("floor"), o.integer("images", 1, MAX_IMAGES));
+        o.number("floor"), o.integer("images", 1, MAX_IMAGES), o.has("remeasure") && o.bool("remeasure"));
   }
 
   /**
@@ -43,7 +46,8 @@ final class AllocationJson {
     if (!later.isEmpty()) {
       JsonArray stages = new JsonArray();
       for (LayerAllocation a : later) {
-        stages.add(of(a, false));
+        // a re-measured stage has evidence of its own; the others' is stage 1's, not repeated
+        stages.add(of(a, a.target().remeasure()));
       }
       o.add("stages", stages);
     }

@@ -299,6 +299,9 @@ public final class PruneRun {
         masks.put(l.name(), l.mask());
       }
       stage++;
+      if (history.allocationTarget != null && history.allocationTarget.remeasure()) {
+        reallocateStage();
+      }
       pruned = stageLayers(stage, masks);
       solver = solver(pruned);
       phase = Phase.ADMM;
@@ -524,12 +527,9 @@ public final class PruneRun {
       later[i] = st.compression();
     }
     long t0 = System.nanoTime();
-    int images = Math.min(target.heldBackImages(), data.trainCount());
-    int size = data.sampleSize(), first = data.trainCount() - images;
-    float[] x = target.method() == AllocationMethod.SENSITIVITY
-        ? java.util.Arrays.copyOfRange(data.trainImages(), first * size, (first + images) * size) : null;
-    byte[] y = java.util.Arrays.copyOfRange(data.trainLabels(), first, first + images);
-    List<LayerAllocation> all = LayerAllocator.allocateStages(model, prunable, target, later, x, y, images);
+    HeldBack h = heldBack(target);
+    List<LayerAllocation> all = LayerAllocator.allocateStages(model, prunable, target, later, h.images, h.labels,
+        h.count);
     history.allocation = all.get(0);
     history.stageAllocations.clear();
     history.stageAllocations.addAll(all.subList(1, all.size()));
@@ -553,6 +553,63 @@ public final class PruneRun {
       }
       log.line(line.toString().trim() + (i == 0 ? String.format(" (%.1f s)", seconds) : ""));
     }
+  }
+
+  /**
+   * Allocates the stage about to start from the model it starts from (the stage before, retrained and
+   * masked), within that stage's counts; later stages' provisional targets are cut to fit under it. A run
+   * resumed before the stage's first checkpoint measures again on the same bits and gets the same targets.
+   */
+  private void reallocateStage() throws ConfigException {
+    long t0 = System.nanoTime();
+    Map<String, Integer> current = new LinkedHashMap<>();
+    for (PrunedLayer l : pruned) {
+      current.put(l.name(), l.keep());
+    }
+    for (String name : prunable.keySet()) {
+      // a layer the stage before left dense keeps all it has
+      current.putIfAbsent(name, prunable.get(name).size());
+    }
+    AllocationTarget target = history.stageAllocations.get(stage - 1).target();
+    HeldBack h = heldBack(target);
+    LayerAllocation a = LayerAllocator.allocateFrom(model, prunable, target, current, h.images, h.labels, h.count);
+    history.stageAllocations.set(stage - 1, a);
+    Map<String, Integer> cap = new LinkedHashMap<>();
+    for (LayerAllocation.Layer l : a.layers()) {
+      cap.put(l.name(), l.kept());
+    }
+    List<Stage> stages = new ArrayList<>(plan.stages());
+    stages.set(stage - 1, stages.get(stage - 1).withTargets(a.rules()));
+    for (int i = stage; i < stages.size(); i++) {
+      LayerAllocation provisional = LayerAllocator.capped(history.stageAllocations.get(i), cap);
+      history.stageAllocations.set(i, provisional);
+      stages.set(i, stages.get(i).withTargets(provisional.rules()));
+      for (LayerAllocation.Layer l : provisional.layers()) {
+        cap.put(l.name(), l.kept());
+      }
+    }
+    plan = plan.withStages(stages);
+    state = new RunState(state.phase(), state.stage(), state.next(), state.trainerSteps(), plan, state.threads(),
+        state.data(), history);
+    resolveTargets();
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "allocation of stage %d re-measured (%s, %.1f×,"
+        + " held-back %.2f%%): ", stage + 1, target.method().setting(), a.compression(), 100 * a.baselineAccuracy()));
+    for (LayerAllocation.Layer l : a.layers()) {
+      line.append(String.format(Locale.ROOT, "%s %d/%d  ", l.name(), l.kept(), current.get(l.name())));
+    }
+    log.line(line.toString().trim() + String.format(Locale.ROOT, " (%.1f s)", seconds(t0)));
+  }
+
+  /** The sensitivity pass's images: the training set's last ones (never the test set). */
+  private record HeldBack(float[] images, byte[] labels, int count) {}
+
+  private HeldBack heldBack(AllocationTarget target) {
+    int images = Math.min(target.heldBackImages(), data.trainCount());
+    int size = data.sampleSize(), first = data.trainCount() - images;
+    float[] x = target.method() == AllocationMethod.SENSITIVITY
+        ? java.util.Arrays.copyOfRange(data.trainImages(), first * size, (first + images) * size) : null;
+    byte[] y = java.util.Arrays.copyOfRange(data.trainLabels(), first, first + images);
+    return new HeldBack(x, y, images);
   }
 
   /** Every stage's per-layer targets, from the model's conv and linear weights. */
@@ -598,7 +655,8 @@ public final class PruneRun {
     List<PrunedLayer> layers = new ArrayList<>();
     for (Map.Entry<String, Integer> e : stageTargets.get(index).entrySet()) {
       Parameter w = prunable.get(e.getKey());
-      LayerStructure s = rules.get(e.getKey()).structure();
+      // a layer stage 1 kept whole has no rule of its own: a later stage prunes it weight by weight
+      LayerStructure s = rules.containsKey(e.getKey()) ? rules.get(e.getKey()).structure() : LayerStructure.WEIGHT;
       if (s.grouped()) {
         // structured plans have one stage (StageTargets refuses more)
         List<Parameter> companions = s == LayerStructure.FILTER ? ChannelTensors.of(model, e.getKey()) : List.of();

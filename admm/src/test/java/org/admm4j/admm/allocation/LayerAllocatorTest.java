@@ -165,4 +165,60 @@ class LayerAllocatorTest {
         new AllocationTarget(4, AllocationMethod.MAGNITUDE, 0.1, 1), new double[] {20}, null, null, 0));
     assertTrue(e.getMessage().contains("compression = 20.0 is out of reach"), e.getMessage());
   }
+
+  @Test
+  void aRemeasuredStageIsAllocatedOnTheModelItStartsFromWithinItsCounts() throws ConfigException {
+    for (AllocationMethod method : AllocationMethod.values()) {
+      Model m = TinyNets.tiny("tiny", 4);
+      Map<String, Parameter> layers = prunable(m);
+      TrainingData d = TinyNets.data(300, 10);
+      int n = 200, size = d.sampleSize();
+      float[] x = java.util.Arrays.copyOfRange(d.trainImages(), 100 * size, 300 * size);
+      byte[] y = java.util.Arrays.copyOfRange(d.trainLabels(), 100, 300);
+      AllocationTarget t = new AllocationTarget(3, method, 0.01, n, true);
+      LayerAllocation first = LayerAllocator.allocate(m, layers, t, x, y, n);
+      // the model as the stage before left it: each layer at its count, the rest exact zeros
+      Map<String, Integer> current = new LinkedHashMap<>();
+      for (LayerAllocation.Layer l : first.layers()) {
+        float[] w = layers.get(l.name()).data();
+        float[] sorted = w.clone();
+        for (int i = 0; i < sorted.length; i++) {
+          sorted[i] = Math.abs(sorted[i]);
+        }
+        java.util.Arrays.sort(sorted);
+        LayerAllocator.keepLargest(w.clone(), sorted, w, l.kept());
+        current.put(l.name(), l.kept());
+      }
+      float[][] before = layers.values().stream().map(p -> p.data().clone()).toArray(float[][]::new);
+      LayerAllocation a = LayerAllocator.allocateFrom(m, layers, t.at(7), current, x, y, n);
+      String at = method.setting();
+      assertEquals(7, a.target().compression(), at);
+      assertTrue(a.compression() >= 7 && a.compression() < 7 * 1.1, at + ": " + a.compression());
+      for (LayerAllocation.Layer l : a.layers()) {
+        assertTrue(l.kept() <= current.get(l.name()), at + ": " + l.name() + " within the stage before");
+        assertTrue(l.kept() >= Math.min(current.get(l.name()), Math.ceil(0.01 * l.weights())), at + ": floor");
+        if (method == AllocationMethod.SENSITIVITY) {
+          LayerAllocation.Point top = l.sensitivity().get(0);
+          assertEquals((double) current.get(l.name()) / l.weights(), top.keep(), 1e-12, "the current count first");
+          assertEquals(a.baselineAccuracy(), top.accuracy(), "at no cost");
+          for (int i = 1; i < l.sensitivity().size(); i++) {
+            assertTrue(l.sensitivity().get(i).keep() < l.sensitivity().get(i - 1).keep(), "fractions fall");
+          }
+        } else {
+          assertTrue(l.sensitivity().isEmpty());
+        }
+      }
+      int i = 0;
+      for (Parameter p : layers.values()) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before[i++], p.data(), at + ": weights restored");
+      }
+      // a later provisional allocation cut to fit under the new counts
+      Map<String, Integer> cap = new LinkedHashMap<>();
+      a.layers().forEach(l -> cap.put(l.name(), l.kept()));
+      LayerAllocation capped = LayerAllocator.capped(first, cap);
+      for (int j = 0; j < capped.layers().size(); j++) {
+        assertEquals(Math.min(first.layers().get(j).kept(), a.layers().get(j).kept()), capped.layers().get(j).kept());
+      }
+    }
+  }
 }

@@ -130,4 +130,60 @@ class AllocatedRunTest {
     }
     assertEquals(a, JsonFiles.read(parts.resolve("report.json")).get("allocation"));
   }
+
+  @Test
+  void aRemeasuredProgressiveRunAllocatesEachStageOnItsStartingModelAndResumesToTheSameBits() throws Exception {
+    AllocationTarget t = new AllocationTarget(3, AllocationMethod.SENSITIVITY, 0.02, 100, true);
+    PrunePlan staged = plan().withStages(List.of(Stage.compression(6).withAdmmIterations(2),
+        Stage.compression(10).withAdmmIterations(2)));
+    TrainingData data = TinyNets.data(256, 128);
+    Path whole = dir.resolve("remeasured-whole");
+    assertTrue(PruneRun.of(staged, TinyNets::tiny, data, POOL).writeTo(whole).command("test").allocate(t).run()
+        .finished());
+    JsonObject rep = JsonFiles.read(whole.resolve("report.json"));
+    assertTrue(rep.get("compression").getAsDouble() >= 10, rep.get("compression").toString());
+    JsonObject a = rep.getAsJsonObject("allocation");
+    assertTrue(a.get("remeasure").getAsBoolean());
+    JsonArray stages = a.getAsJsonArray("stages");
+    assertEquals(2, stages.size());
+    JsonArray before = a.getAsJsonArray("layers");
+    JsonArray records = rep.getAsJsonArray("stages");
+    for (int s = 0; s < 2; s++) {
+      JsonObject st = stages.get(s).getAsJsonObject();
+      // measured on the model the stage starts from: the held-back accuracy is that model's, not the dense one's
+      assertTrue(st.has("held_back_accuracy"), st.toString());
+      for (int i = 0; i < 3; i++) {
+        JsonObject l = st.getAsJsonArray("layers").get(i).getAsJsonObject();
+        long prev = before.get(i).getAsJsonObject().get("kept").getAsLong();
+        assertTrue(l.get("kept").getAsLong() <= prev, "stage " + (s + 2) + " within the stage before: " + l);
+        assertTrue(l.has("sensitivity"), "its own evidence: " + l);
+        assertEquals((double) prev / l.get("weights").getAsLong(),
+            l.getAsJsonArray("sensitivity").get(0).getAsJsonObject().get("keep").getAsDouble(), 1e-12);
+      }
+      long kept = 0;
+      for (var e : records.get(s + 1).getAsJsonObject().getAsJsonObject("kept").entrySet()) {
+        kept += e.getValue().getAsLong();
+      }
+      long allocated = 0;
+      for (var e : st.getAsJsonArray("layers")) {
+        allocated += e.getAsJsonObject().get("kept").getAsLong();
+      }
+      assertEquals(allocated, kept, "stage " + (s + 2) + " keeps what was allocated for it");
+      before = st.getAsJsonArray("layers");
+    }
+    // stopped every 3 epochs or iterations, so also between stage 1's last retraining epoch and stage 2
+    Path parts = dir.resolve("remeasured-parts");
+    PruneRun first = PruneRun.of(staged, TinyNets::tiny, data, POOL).writeTo(parts).command("test").allocate(t);
+    assertFalse(first.listener(PruneRunTest.stopAfter(3)).run().finished());
+    int stopped = 0;
+    while (!PruneRun.resume(parts, TinyNets::tiny, data, POOL).listener(PruneRunTest.stopAfter(3)).run().finished()) {
+      assertTrue(++stopped < 30, "the run ends");
+    }
+    SafeTensorsFile x = SafeTensors.read(whole.resolve("model.safetensors"));
+    SafeTensorsFile y = SafeTensors.read(parts.resolve("model.safetensors"));
+    for (Map.Entry<String, Tensor> e : x.tensors().entrySet()) {
+      assertArrayEquals(e.getValue().data(), y.tensor(e.getKey()).data(), e.getKey());
+    }
+    assertEquals(a, JsonFiles.read(parts.resolve("report.json")).get("allocation"));
+  }
 }

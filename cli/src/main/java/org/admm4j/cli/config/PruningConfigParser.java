@@ -36,7 +36,7 @@ public final class PruningConfigParser {
         "admm.iterations", "rho.initial", "rho.growth", "rho.max", "prune.support", "augment.shift", "augment.flip",
         "distill.weight",
         "distill.temperature", "distill.phases", COMPRESSION, "allocation.method", "allocation.floor",
-        "allocation.images"));
+        "allocation.images", "allocation.remeasure"));
     for (String phase : PHASES) {
       for (String k : PHASE_KEYS) {
         keys.add(phase + "." + k);
@@ -121,6 +121,11 @@ public final class PruningConfigParser {
       }
     }
     AllocationTarget allocation = allocation();
+    if (allocation != null && allocation.remeasure() && stages.isEmpty()) {
+      throw new ConfigException("allocation.remeasure = true (" + s.origin("allocation.remeasure") + ") allocates each"
+          + " later stage of a progressive run when it starts, but this run has one stage: set stages = 150x, 250x, …"
+          + " or drop allocation.remeasure");
+    }
     if (allocation != null) {
       double before = allocation.compression();
       for (int i = 0; i < stages.size(); i++) {
@@ -147,7 +152,8 @@ public final class PruningConfigParser {
   /** {@code compression} with {@code allocation.method|floor|images}, or null when no compression is set. */
   private AllocationTarget allocation() throws ConfigException {
     if (s.get(COMPRESSION) == null) {
-      for (String k : new String[] {"allocation.method", "allocation.floor", "allocation.images"}) {
+      for (String k : new String[] {"allocation.method", "allocation.floor", "allocation.images",
+          "allocation.remeasure"}) {
         if (s.get(k) != null) {
           throw new ConfigException(k + " = " + s.get(k) + " (" + s.origin(k) + ") needs " + COMPRESSION + " (--compression R)");
         }
@@ -175,7 +181,7 @@ public final class PruningConfigParser {
     }
     int images = s.get("allocation.images") == null ? AllocationTarget.DEFAULT_HELD_BACK
         : integer("allocation.images", 1, 1 << 24);
-    return new AllocationTarget(ratio, method, floor, images);
+    return new AllocationTarget(ratio, method, floor, images, flag("allocation.remeasure"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.admm4j.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -220,6 +221,13 @@ class PruningConfigParserTest {
     assertTrue(m.contains("stages.3.compression = 120.0 must exceed the stage before's 150.0"), m);
     m = error(flags("compression", "200", "stages", "150x"));
     assertTrue(m.contains("stages.2.compression = 150.0 must exceed the stage before's 200.0"), m);
+    assertFalse(c.allocation().remeasure(), "later stages from the dense model's pass unless asked");
+    c = ConfigResolver.resolve(null, flags("compression", "70", "stages", "150x, 350x", "allocation.remeasure", "true"));
+    assertTrue(c.allocation().remeasure());
+    m = error(flags("compression", "70", "allocation.remeasure", "true"));
+    assertTrue(m.contains("allocation.remeasure = true (--set) allocates each later stage") && m.contains("one stage"), m);
+    m = error(flags("allocation.remeasure", "true"));
+    assertTrue(m.contains("allocation.remeasure = true (--set) needs compression"), m);
   }
 
   @Test
