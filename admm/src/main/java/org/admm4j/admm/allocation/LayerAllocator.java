@@ -145,11 +145,7 @@ public final class LayerAllocator {
       int now = current.get(e.getKey());
       long floor = Math.min(now, floorOf(p.size(), target.floor()));
       float[] original = p.data().clone();
-      float[] ascending = original.clone();
-      for (int i = 0; i < ascending.length; i++) {
-        ascending[i] = Math.abs(ascending[i]);
-      }
-      Arrays.sort(ascending);
+      float[] ascending = ascendingMagnitudes(original);
       // keeping what the layer has costs nothing: without this point "keep all" would be priced at the
       // layer's dense size and lose to a cut that does harm
       List<LayerAllocation.Point> curve = new ArrayList<>();
@@ -205,11 +201,7 @@ public final class LayerAllocator {
     for (Map.Entry<String, Parameter> e : layers.entrySet()) {
       Parameter p = e.getValue();
       float[] original = p.data().clone();
-      float[] ascending = original.clone();
-      for (int i = 0; i < ascending.length; i++) {
-        ascending[i] = Math.abs(ascending[i]);
-      }
-      Arrays.sort(ascending);
+      float[] ascending = ascendingMagnitudes(original);
       List<LayerAllocation.Point> curve = new ArrayList<>();
       try {
         for (double g : grid(target.floor())) {
@@ -323,12 +315,8 @@ public final class LayerAllocator {
     Map<String, float[]> sorted = new LinkedHashMap<>();
     float max = 0;
     for (Map.Entry<String, Parameter> e : layers.entrySet()) {
-      float[] a = e.getValue().data().clone();
-      for (int i = 0; i < a.length; i++) {
-        a[i] = Math.abs(a[i]);
-        max = Math.max(max, a[i]);
-      }
-      Arrays.sort(a);
+      float[] a = ascendingMagnitudes(e.getValue().data());
+      max = Math.max(max, a.length == 0 ? 0 : a[a.length - 1]);
       sorted.put(e.getKey(), a);
     }
     float lo = 0, hi = Math.nextUp(max);
@@ -367,6 +355,16 @@ public final class LayerAllocator {
       }
     }
     return (int) Math.max(floorOf(a.length, floor), a.length - lo);
+  }
+
+  /** The absolute values of {@code w}, ascending (a new array). */
+  static float[] ascendingMagnitudes(float[] w) {
+    float[] a = new float[w.length];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = Math.abs(w[i]);
+    }
+    Arrays.sort(a);
+    return a;
   }
 
   /**

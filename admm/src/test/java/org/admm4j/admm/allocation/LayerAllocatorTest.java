@@ -181,12 +181,7 @@ class LayerAllocatorTest {
       Map<String, Integer> current = new LinkedHashMap<>();
       for (LayerAllocation.Layer l : first.layers()) {
         float[] w = layers.get(l.name()).data();
-        float[] sorted = w.clone();
-        for (int i = 0; i < sorted.length; i++) {
-          sorted[i] = Math.abs(sorted[i]);
-        }
-        java.util.Arrays.sort(sorted);
-        LayerAllocator.keepLargest(w.clone(), sorted, w, l.kept());
+        LayerAllocator.keepLargest(w.clone(), LayerAllocator.ascendingMagnitudes(w), w, l.kept());
         current.put(l.name(), l.kept());
       }
       float[][] before = layers.values().stream().map(p -> p.data().clone()).toArray(float[][]::new);
