@@ -632,8 +632,10 @@ public final class PruneRun {
       stageTargets = StageTargets.resolve(plan, candidates);
     }
     rules = LayerTargets.chosen(plan.layers(), candidates, plan.model());
+    // before the allocation every layer may be pruned: the rules are checked against all of them now, and
+    // against the allocated last stage once it is known
     quantization = QuantizationTargets.resolve(plan.quantization(), candidates,
-        stageTargets.get(plan.stageCount() - 1).keySet());
+        allocationPending() ? prunable.keySet() : stageTargets.get(plan.stageCount() - 1).keySet());
   }
 
   /** Whether the layer targets wait for the allocation after dense training. */

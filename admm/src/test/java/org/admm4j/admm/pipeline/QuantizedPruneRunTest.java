@@ -123,4 +123,29 @@ class QuantizedPruneRunTest {
     assertTrue(e.getMessage().contains("layers.nope*.bits = 3 matches no pruned layer"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new QuantizationRule("fc1", 9, QuantizationMode.UNIFORM));
   }
+
+  @Test
+  void anAllocatedProgressiveRunQuantizesItsLastStage() throws Exception {
+    PrunePlan base = PruneRunTest.tinyPlan("sgd");
+    PrunePlan p = PrunePlan.builder().model("tiny").dataset("synthetic").batch(32).seed(3).dense(base.dense())
+        .admm(3, base.admm()).rho(base.rho()).retrain(base.retrain())
+        .stage(Stage.compression(8).withAdmmIterations(2))
+        .quantize("kind:conv", 3, QuantizationMode.UNIFORM).quantize("fc*", 2, QuantizationMode.CODEBOOK).build();
+    Path out = dir.resolve("allocated");
+    TrainingData data = TinyNets.data(256, 128);
+    PruneResult r = PruneRun.of(p, TinyNets::tiny, data, POOL).writeTo(out).command("test")
+        .allocate(new org.admm4j.admm.allocation.AllocationTarget(4,
+            org.admm4j.admm.allocation.AllocationMethod.SENSITIVITY, 0.02, 100, true)).run();
+    assertTrue(r.finished());
+    assertTrue(r.compression() >= 8, "compression " + r.compression());
+    SafeTensorsFile a = SafeTensors.read(out.resolve("model.safetensors"));
+    for (String name : List.of("conv1.weight", "fc1.weight", "fc2.weight")) {
+      TreeSet<Float> distinct = new TreeSet<>();
+      for (float v : a.tensor(name).data()) {
+        distinct.add(v);
+      }
+      assertTrue(distinct.size() <= (name.startsWith("conv") ? 7 : 3), name + ": " + distinct);
+    }
+    assertTrue(JsonFiles.read(out.resolve("report.json")).has("quantization"));
+  }
 }
