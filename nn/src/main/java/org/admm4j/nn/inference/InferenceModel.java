@@ -67,6 +67,8 @@ public final class InferenceModel {
     this.normalization = normalization;
     this.steps = steps;
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(this));
+    // (Scratch holds no reference back to this model between calls: a value that reached its ThreadLocal key
+    // would keep the model, and its buffers, alive in every thread that ever used it)
     long macs = 0;
     for (Parameter p : model.weights()) {
       macs += (long) p.countNonZero() * p.macsPerWeight();
@@ -77,6 +79,8 @@ public final class InferenceModel {
   /**
    * Per-thread buffers: step states, the input chunk, the logits of one chunk, and the slice tasks this
    * thread hands to the pool (made once, reinitialised per call, so that a sliced call allocates no task).
+   * Nothing here refers to the model once a call returns, so that the thread-local entry goes stale, and is
+   * freed, when the model is dropped.
    */
   private static final class Scratch {
     final InferenceStep.State[] states;
@@ -88,7 +92,7 @@ public final class InferenceModel {
       states = m.newStates(CHUNK);
       input = new float[CHUNK * m.model.inputSize()];
       logits = new float[CHUNK * m.model.classes()];
-      sliced = m.new SlicedChunk();
+      sliced = new SlicedChunk();
     }
   }
 
@@ -97,30 +101,33 @@ public final class InferenceModel {
    * its first use, for {@link #SLICE} images), so whichever worker runs it needs none of its own: pool
    * threads keep no per-model state that would outlive the model.
    */
-  private final class Slice extends RecursiveAction {
-    float[] x;
-    float[] out;
+  private static final class Slice extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    transient InferenceModel model;
+    transient float[] x;
+    transient float[] out;
     int from;
     int n;
-    private InferenceStep.State[] states;
-    private float[] input;
+    private transient InferenceStep.State[] states;
+    private transient float[] input;
 
     @Override
     protected void compute() {
-      int size = model.inputSize(), k = model.classes();
+      int size = model.model.inputSize(), k = model.model.classes();
       if (states == null) {
-        states = newStates(SLICE);
+        states = model.newStates(SLICE);
         input = new float[SLICE * size];
       }
       System.arraycopy(x, from * size, input, 0, n * size);
-      float[] logits = forward(states, input, n);
+      float[] logits = model.forward(states, input, n);
       System.arraycopy(logits, 0, out, from * k, n * k);
     }
   }
 
   /** A chunk's slices, forked from inside the pool and joined there. */
-  private final class SlicedChunk extends RecursiveAction {
-    final Slice[] slices = new Slice[(CHUNK + SLICE - 1) / SLICE];
+  private static final class SlicedChunk extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    final transient Slice[] slices = new Slice[(CHUNK + SLICE - 1) / SLICE];
     int count;
 
     SlicedChunk() {
@@ -129,15 +136,25 @@ public final class InferenceModel {
       }
     }
 
-    void prepare(float[] x, int n, float[] out) {
+    void prepare(InferenceModel model, float[] x, int n, float[] out) {
       count = (n + SLICE - 1) / SLICE;
       for (int i = 0; i < count; i++) {
         Slice t = slices[i];
         t.reinitialize();
+        t.model = model;
         t.x = x;
         t.out = out;
         t.from = i * SLICE;
         t.n = Math.min(SLICE, n - i * SLICE);
+      }
+    }
+
+    /** Drops the call's model and arrays: the thread's scratch must not keep them alive. */
+    void release() {
+      for (Slice t : slices) {
+        t.model = null;
+        t.x = null;
+        t.out = null;
       }
     }
 
@@ -262,20 +279,24 @@ public final class InferenceModel {
     long work = count * macsPerImage;
     if (count > SLICE && work >= SLICE_MACS) {
       ForkJoinPool pool = KernelThreads.forkPool();
-      s.sliced.prepare(x, count, s.logits);
-      if (pool != null && pool.getParallelism() > 1) {
-        s.sliced.reinitialize();
-        pool.invoke(s.sliced);
-      } else {
-        // the same slices one after the other: the same bits as on the pool
-        KernelThreads.beginInline();
-        try {
-          for (int i = 0; i < s.sliced.count; i++) {
-            s.sliced.slices[i].compute();
+      s.sliced.prepare(this, x, count, s.logits);
+      try {
+        if (pool != null && pool.getParallelism() > 1) {
+          s.sliced.reinitialize();
+          pool.invoke(s.sliced);
+        } else {
+          // the same slices one after the other: the same bits as on the pool
+          KernelThreads.beginInline();
+          try {
+            for (int i = 0; i < s.sliced.count; i++) {
+              s.sliced.slices[i].compute();
+            }
+          } finally {
+            KernelThreads.endInline();
           }
-        } finally {
-          KernelThreads.endInline();
         }
+      } finally {
+        s.sliced.release();
       }
       return s.logits;
     }

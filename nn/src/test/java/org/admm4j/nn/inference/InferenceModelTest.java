@@ -153,6 +153,34 @@ class InferenceModelTest {
   }
 
   @Test
+  void aDroppedModelIsFreedThoughThreadsRanIt() {
+    // a thread's scratch that refers back to its model keeps the model and its buffers alive for as long as the
+    // thread lives: a service that reloads models, or a sensitivity pass that builds one per evaluation, runs
+    // out of memory (found when a progressive allocation died of OutOfMemoryError after ~150 models)
+    int before = KernelThreads.threads();
+    try {
+      KernelThreads.setThreads(2);
+      Model model = pruned("lenet5", 0.05);
+      List<java.lang.ref.WeakReference<InferenceModel>> dropped = new ArrayList<>();
+      for (Execution e : new Execution[] {Execution.SPARSE, Execution.DENSE}) {
+        InferenceModel inference = InferenceModel.of(model, e);
+        // 1 image inline, 64 sliced over the pool
+        inference.predictBatch(images(1, inference.inputSize()), 1);
+        inference.predictBatch(images(64, inference.inputSize()), 64);
+        dropped.add(new java.lang.ref.WeakReference<>(inference));
+      }
+      for (int round = 0; round < 20 && dropped.stream().anyMatch(r -> r.get() != null); round++) {
+        System.gc();
+      }
+      for (java.lang.ref.WeakReference<InferenceModel> r : dropped) {
+        assertEquals(null, r.get(), "a model no caller holds is still reachable from a thread that ran it");
+      }
+    } finally {
+      KernelThreads.setThreads(before);
+    }
+  }
+
+  @Test
   void theLogitsBitsDoNotDependOnTheNumberOfThreads() {
     int before = KernelThreads.threads();
     try {
