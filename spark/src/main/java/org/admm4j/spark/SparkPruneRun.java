@@ -485,13 +485,13 @@ public final class SparkPruneRun {
       next = 0;
     } else {
       // resumed during retraining: the masks come from the checkpoint
-      List<float[]> saveMasks = new ArrayList<>();
+      List<float[]> savedMasks = new ArrayList<>();
       for (PrunedLayer l : pruned) {
         float[] mask = new float[l.size()];
         Checkpoint.copy(saved, "mask/" + l.name(), mask);
-        saveMasks.add(mask);
+        savedMasks.add(mask);
       }
-      new AdmmSolver(pruned).restoreMasks(saveMasks);
+      new AdmmSolver(pruned).restoreMasks(savedMasks);
       retrainStart = restore(shards, saved, savedSpark, false, r);
     }
 

@@ -222,10 +222,10 @@ class SparkPruneRunTest {
       assertEquals(a.admmIterations().get(k).accuracy(), b.admmIterations().get(k).accuracy(), "iteration " + k);
       assertEquals(a.admmIterations().get(k).primalResidual(), b.admmIterations().get(k).primalResidual());
     }
+    assertEquals(a.retrainEpochs().size(), b.retrainEpochs().size());
     for (int e = 0; e < a.retrainEpochs().size(); e++) {
       assertEquals(a.retrainEpochs().get(e).loss(), b.retrainEpochs().get(e).loss(), "retrain epoch " + e + " loss");
     }
-    assertEquals(a.retrainEpochs().size(), b.retrainEpochs().size());
     JsonArray its = JsonFiles.read(b.reportJson()).getAsJsonArray("admm_iterations");
     assertEquals(2, its.size());
     for (int k = 0; k < its.size(); k++) {
