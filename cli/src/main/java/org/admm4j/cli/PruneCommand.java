@@ -32,6 +32,7 @@ import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.spec.ModelSpec;
 import org.admm4j.spark.EpochLength;
 import org.admm4j.spark.SparkPrune;
+import org.admm4j.spark.SparkRunState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -176,6 +177,7 @@ final class PruneCommand implements Callable<Integer> {
     int testLim = testLimit;
     InputNormalization normalization = normalize;
     StoredModel onnx = null;
+    RunState saved = null;
     if (resume != null) {
       if (configGiven()) {
         throw new RunException("--resume continues a run with its saved settings; drop the setting flags"
@@ -184,7 +186,7 @@ final class PruneCommand implements Callable<Integer> {
       if (!Files.isDirectory(resume)) {
         throw new RunException("--resume " + resume + ": no such folder");
       }
-      RunState saved = PruneRun.saved(resume);
+      saved = PruneRun.saved(resume);
       if (saved.phase() == Phase.DONE) {
         // killed after the library's last write, before the page: the page is all that is missing
         Path html = resume.resolve("report.html");
@@ -228,7 +230,7 @@ final class PruneCommand implements Callable<Integer> {
       if (allocation != null) {
         throw new RunException("--spark does not take --compression yet: give the layer targets (--keep, --nonzeros)");
       }
-      return spark(plan, threadCount, dir, trainLim, testLim, command, progress, out);
+      return spark(plan, threadCount, dir, trainLim, testLim, command, progress, out, saved);
     }
     if (partitions != null || syncBatches != null || epochLength != null) {
       throw new RunException((partitions != null ? "--partitions " + partitions : syncBatches != null
@@ -273,11 +275,15 @@ final class PruneCommand implements Callable<Integer> {
   }
 
 
-  /** {@code --spark MASTER}: the plan as consensus ADMM on Spark (spark module), then report.html as a local run. */
+  /**
+   * {@code --spark MASTER}: the plan as consensus ADMM on Spark (spark module), then report.html as a local run;
+   * with {@code --resume}, the Spark run in that folder ({@code saved} its state), on its partition count unless
+   * {@code --partitions} says otherwise (which the run then refuses, naming both).
+   */
   private int spark(PrunePlan plan, int threadCount, Path dir, int trainLim, int testLim, String command,
-      TerminalProgress progress, PrintWriter out) throws Exception {
-    if (resume != null || from != null || normalize != null || stopAfter > 0) {
-      throw new RunException("--spark does not take --resume, --from, --normalize or --stop-after yet");
+      TerminalProgress progress, PrintWriter out, RunState saved) throws Exception {
+    if (from != null || normalize != null) {
+      throw new RunException("--spark does not take --from or --normalize yet");
     }
     EpochLength length;
     try {
@@ -285,24 +291,40 @@ final class PruneCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new RunException("--epoch-length " + epochLength + ": expected local-steps or shard-pass");
     }
+    if (resume != null && (syncBatches != null || epochLength != null)) {
+      throw new RunException("--resume continues a run with its saved settings; drop "
+          + (syncBatches != null ? "--sync-batches" : "--epoch-length") + " or start a new run");
+    }
     if (!SparkPrune.available()) {
       throw new RunException("--spark needs Spark 4 (Scala 2.13) on the class path: ./admm4j adds it (from"
           + " SPARK_HOME/jars, or the jars Maven resolved for the spark module); under spark-submit it is there");
     }
-    int p = partitions == null ? 2 : partitions;
+    SparkRunState sparkState = resume == null ? null : SparkRunState.of(saved, resume);
+    if (sparkState != null && partitions != null && partitions != sparkState.partitions()) {
+      // refused before Spark starts; SparkPruneRun.resume refuses it too, for callers of the library
+      throw new RunException("--partitions " + partitions + ": the run in " + resume + " ran on "
+          + sparkState.partitions() + " partitions; resume it on as many (drop --partitions)");
+    }
+    int p = partitions != null ? partitions : sparkState != null ? sparkState.partitions() : 2;
     if (syncBatches != null && syncBatches < 0) {
       throw new RunException("--sync-batches must be at least 0, got " + syncBatches);
     }
-    OutputFolder.prepare(dir, force);
+    if (resume == null) {
+      OutputFolder.prepare(dir, force);
+    }
     progress.line("admm4j " + VersionInfo.version() + ": preset " + plan.preset() + ", " + plan.model() + " on "
         + plan.dataset() + ", Spark " + sparkMaster + ", " + p + " partitions, " + threadCount
         + " threads per task, seed " + plan.seed() + ", out " + dir);
     PruneResult r = SparkPrune.run(new SparkPrune.Job(sparkMaster, p, threadCount, plan,
         ModelSource::create, plan.dataset(), data == null ? null : data.toString(), trainLim, testLim, dir,
-        command, syncBatches == null ? 0 : syncBatches, length), progress);
-    Path html = dir.resolve("report.html");
-    HtmlReport.write(JsonFiles.read(r.reportJson()), html);
-    progress.line("wrote " + html);
+        command, syncBatches == null ? 0 : syncBatches, length, resume != null, new StopAfter(stopAfter)), progress);
+    if (r.finished()) {
+      Path html = dir.resolve("report.html");
+      HtmlReport.write(JsonFiles.read(r.reportJson()), html);
+      progress.line("wrote " + html);
+    } else {
+      progress.line("stopped; continue with --spark " + sparkMaster + " --resume " + dir);
+    }
     out.flush();
     return 0;
   }

@@ -207,6 +207,9 @@ class MainTest {
     assertFalse(Files.exists(out.resolve("report.json")));
     assertCleanFailure(run("prune", "--resume", out.toString(), "--iterations", "5"), Main.EXIT_FAILED,
         "--resume continues a run with its saved settings");
+    // a Spark run keeps its averaging too (checked before Spark is looked for: these tests have none)
+    assertCleanFailure(run("prune", "--resume", out.toString(), "--spark", "local[2]", "--sync-batches", "4"),
+        Main.EXIT_FAILED, "--resume continues a run with its saved settings; drop --sync-batches");
     Run second = run("prune", "--resume", out.toString(), "--no-progress");
     assertEquals(0, second.code(), second.err());
     assertTrue(second.out().contains("resuming"), second.out());

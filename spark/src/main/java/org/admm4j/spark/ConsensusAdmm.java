@@ -66,9 +66,26 @@ public final class ConsensusAdmm<D> implements AutoCloseable {
    */
   public ConsensusAdmm(JavaSparkContext sc, JavaRDD<D> data, JavaRDD<ConsensusState> initial, int[] keep,
       float[][] x0, float[][] free0, LocalSolver<D> solver, int checkpointEvery) {
-    if (keep.length != x0.length) {
-      throw new IllegalArgumentException(keep.length + " targets for " + x0.length + " consensus blocks");
+    this(sc, data, initial, keep, new Consensus(project(keep, x0), copy(free0)), solver, checkpointEvery);
+  }
+
+  /**
+   * Continues a run from where an earlier driver left it: the partitions' states, Z and the free tensors' mean
+   * after its last iteration (its next iteration's index is the caller's).
+   *
+   * @param states one state per partition, as that iteration's U-step left them
+   */
+  public static <D> ConsensusAdmm<D> resume(JavaSparkContext sc, JavaRDD<D> data, JavaRDD<ConsensusState> states,
+      int[] keep, float[][] z, float[][] freeMean, LocalSolver<D> solver, int checkpointEvery) {
+    if (keep.length != z.length) {
+      throw new IllegalArgumentException(keep.length + " targets for " + z.length + " consensus blocks");
     }
+    return new ConsensusAdmm<>(sc, data, states, keep, new Consensus(copy(z), copy(freeMean)), solver,
+        checkpointEvery);
+  }
+
+  private ConsensusAdmm(JavaSparkContext sc, JavaRDD<D> data, JavaRDD<ConsensusState> initial, int[] keep,
+      Consensus start, LocalSolver<D> solver, int checkpointEvery) {
     if (checkpointEvery < 1) {
       throw new IllegalArgumentException("checkpointEvery must be at least 1, got " + checkpointEvery);
     }
@@ -87,14 +104,17 @@ public final class ConsensusAdmm<D> implements AutoCloseable {
     // computed now, while whatever it was derived from (the previous phase's states) is still cached
     states.count();
     cached.add(states);
-    this.z = project(x0);
-    this.freeMean = copy(free0);
-    this.current = sc.broadcast(new Consensus(z, freeMean));
+    this.z = start.z();
+    this.freeMean = start.free();
+    this.current = sc.broadcast(start);
     sinceCheckpoint.add(current);
   }
 
   /** Z^0 = Π(W^0) for every block, as the local solver initialises. */
-  private float[][] project(float[][] values) {
+  private static float[][] project(int[] keep, float[][] values) {
+    if (keep.length != values.length) {
+      throw new IllegalArgumentException(keep.length + " targets for " + values.length + " consensus blocks");
+    }
     float[][] out = new float[values.length][];
     for (int j = 0; j < values.length; j++) {
       out[j] = new float[values[j].length];

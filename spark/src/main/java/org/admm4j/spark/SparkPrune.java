@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.admm4j.admm.config.ConfigException;
 import org.admm4j.admm.config.PrunePlan;
+import org.admm4j.admm.pipeline.PruneListener;
 import org.admm4j.admm.pipeline.PruneResult;
 import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.admm.pipeline.RunListener;
@@ -30,10 +31,13 @@ public final class SparkPrune {
    * @param syncBatches average dense training and retraining every this many batches (0: after every pass over
    *     the shard)
    * @param epochLength what an epoch is on a partition
+   * @param resume continue the run whose checkpoint is in {@code out} (plan, threads, limits, averaging and
+   *     epoch length then are the checkpoint's)
+   * @param listener the run's events; it may stop the run after any epoch or iteration
    */
   public record Job(String master, int partitions, int threads, PrunePlan plan, SparkModelFactory models,
       String dataset, String dataDir, int trainLimit, int testLimit, Path out, String command, int syncBatches,
-      EpochLength epochLength) {}
+      EpochLength epochLength, boolean resume, PruneListener listener) {}
 
   private SparkPrune() {}
 
@@ -91,9 +95,12 @@ public final class SparkPrune {
       throw new RunException("--spark " + job.master() + ": Spark did not start: " + firstLine(e));
     }
     try {
-      return SparkPruneRun.of(sc, job.plan(), job.models(), source, data, job.partitions(), job.threads())
-          .syncBatches(job.syncBatches()).epochLength(job.epochLength()).writeTo(job.out()).log(log)
-          .command(job.command()).dataLimits(job.trainLimit(), job.testLimit()).run();
+      SparkPruneRun run = job.resume()
+          ? SparkPruneRun.resume(sc, job.out(), job.models(), source, data, job.partitions(), job.threads())
+          : SparkPruneRun.of(sc, job.plan(), job.models(), source, data, job.partitions(), job.threads())
+              .syncBatches(job.syncBatches()).epochLength(job.epochLength()).writeTo(job.out())
+              .dataLimits(job.trainLimit(), job.testLimit());
+      return run.log(log).command(job.command()).listener(job.listener()).run();
     } catch (Exception e) { // a job Spark gave up on (its tasks failed every attempt): SparkException, unchecked
       if (e.getClass().getName().startsWith("org.apache.spark")) {
         throw new RunException("Spark job failed: " + firstLine(e));

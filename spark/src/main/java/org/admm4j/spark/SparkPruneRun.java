@@ -3,10 +3,14 @@ package org.admm4j.spark;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.admm4j.admm.AdmmSolver;
@@ -17,23 +21,32 @@ import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.config.StageTargets;
 import org.admm4j.admm.config.TrainingSchedule;
 import org.admm4j.admm.pipeline.AdmmIterationRecord;
+import org.admm4j.admm.pipeline.Checkpoint;
 import org.admm4j.admm.pipeline.DataFit;
 import org.admm4j.admm.pipeline.Divergence;
 import org.admm4j.admm.pipeline.EpochRecord;
 import org.admm4j.admm.pipeline.LayerSummary;
 import org.admm4j.admm.pipeline.Optimizers;
+import org.admm4j.admm.pipeline.Phase;
+import org.admm4j.admm.pipeline.PruneListener;
+import org.admm4j.admm.pipeline.PruneListener.Control;
 import org.admm4j.admm.pipeline.PruneResult;
+import org.admm4j.admm.pipeline.PruneRun;
 import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.admm.pipeline.RunListener;
 import org.admm4j.admm.pipeline.RunRecords;
+import org.admm4j.admm.pipeline.RunState;
 import org.admm4j.admm.pipeline.TrainingData;
 import org.admm4j.nn.Model;
 import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.io.ModelMetadata;
 import org.admm4j.nn.io.SafeTensors;
+import org.admm4j.nn.io.SafeTensorsFile;
 import org.admm4j.nn.train.Trainer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -45,11 +58,19 @@ import org.apache.spark.storage.StorageLevel;
  * consensus model, evaluates it on the test set after every epoch and iteration, and writes the same
  * report.json as a local run, with {@code admm_iterations[i].spark} added.
  *
- * <p>One partition with the local run's thread count gives the local run's bits. Not yet here: progressive
- * stages, distillation, and resuming a killed driver (a failed task is recomputed by Spark from the cached
- * or checkpointed states).
+ * <p>With a run folder, the driver writes a local run's checkpoint ({@link Checkpoint}) after every dense epoch,
+ * ADMM iteration and retraining epoch, before the event that announces it ({@link #listener}): the consensus
+ * model, Z and the mean U, the masks, the records, and every partition's W_k, U_k and optimizer state collected
+ * from the executors ({@link PartitionTensors}, {@link SparkRunState}). A new driver continues from it
+ * ({@link #resume}) with the bits of the uninterrupted run: the data order depends only on (partition seed,
+ * pass index), the learning rate and ρ only on the index, and everything else that changes is saved. One
+ * partition with the local run's thread count gives the local run's bits. Not yet here: progressive stages and
+ * distillation.
  */
 public final class SparkPruneRun {
+
+  /** {@code local}, {@code local[N]}, {@code local[N,F]}: the cores are the shape, F (task retries) is not. */
+  private static final Pattern LOCAL = Pattern.compile("local(?:\\[([^,\\]]+)(?:,[^\\]]*)?])?");
 
   private final JavaSparkContext sc;
   private final PrunePlan plan;
@@ -58,8 +79,10 @@ public final class SparkPruneRun {
   private final TrainingData data;
   private final int partitions;
   private final int threads;
+  private final boolean resuming;
   private Path out;
   private RunListener log = RunListener.SILENT;
+  private PruneListener events = PruneListener.NONE;
   private String command = "";
   private int checkpointEvery = 5;
   private int syncBatches;
@@ -68,8 +91,17 @@ public final class SparkPruneRun {
   private int testLimit;
   private final List<SparkFigures> figures = new ArrayList<>();
 
+  // one run's pieces, set by run()
+  private Model model;
+  private List<PrunedLayer> pruned;
+  private List<String> blockNames;
+  private ModelLayout consensus;
+  private RunRecords records;
+  private Checkpoint checkpoint;
+  private final List<Broadcast<ConsensusState>> restored = new ArrayList<>();
+
   private SparkPruneRun(JavaSparkContext sc, PrunePlan plan, SparkModelFactory models, ShardSource source,
-      TrainingData data, int partitions, int threads) {
+      TrainingData data, int partitions, int threads, Path resumeFrom) {
     this.sc = sc;
     this.plan = plan;
     this.models = models;
@@ -77,6 +109,8 @@ public final class SparkPruneRun {
     this.data = data;
     this.partitions = partitions;
     this.threads = threads;
+    this.resuming = resumeFrom != null;
+    this.out = resumeFrom;
   }
 
   /**
@@ -87,21 +121,91 @@ public final class SparkPruneRun {
    */
   public static SparkPruneRun of(JavaSparkContext sc, PrunePlan plan, SparkModelFactory models, ShardSource source,
       TrainingData data, int partitions, int threads) {
+    check(partitions, threads);
+    return new SparkPruneRun(sc, plan, models, source, data, partitions, threads, null);
+  }
+
+  /**
+   * Continues the Spark run whose checkpoint is in {@code runFolder}, with its saved plan, epoch length and
+   * averaging interval, on as many partitions and threads as it ran on and a master of the same shape (the
+   * cores of {@code local[N]}, the workers of {@code local-cluster[W,C,MB]}, the cluster manager otherwise),
+   * so that its report describes one cluster.
+   *
+   * @throws RunException if that run has finished, did not run on Spark, or ran on another partition count,
+   *     pool size or master shape (naming what it ran on and what this one has)
+   */
+  public static SparkPruneRun resume(JavaSparkContext sc, Path runFolder, SparkModelFactory models,
+      ShardSource source, TrainingData data, int partitions, int threads) throws IOException, RunException {
+    check(partitions, threads);
+    RunState saved = PruneRun.saved(runFolder);
+    if (saved.phase() == Phase.DONE) {
+      throw new RunException("the run in " + runFolder + " has already finished; nothing to resume");
+    }
+    SparkRunState spark = SparkRunState.of(saved, runFolder);
+    if (spark.partitions() != partitions) {
+      throw new RunException("the run in " + runFolder + " ran on " + spark.partitions() + " partitions, this one"
+          + " has " + partitions + ": resume it on " + spark.partitions() + " (each partition's W, U and optimizer"
+          + " state belong to its shard of the data)");
+    }
+    if (!masterShape(sc.master()).equals(masterShape(spark.master()))) {
+      throw new RunException("the run in " + runFolder + " ran on Spark master " + spark.master() + ", this one on "
+          + sc.master() + ": resume it on a master of the shape " + masterShape(spark.master()) + " (found "
+          + masterShape(sc.master()) + ")");
+    }
+    if (saved.threads() != threads) {
+      throw new RunException("the run in " + runFolder + " ran on " + saved.threads() + " threads per task; resume"
+          + " it on as many (this run has " + threads + "), or the bits would differ");
+    }
+    SparkPruneRun r = new SparkPruneRun(sc, saved.plan(), models, source, data, partitions, threads, runFolder);
+    r.syncBatches = spark.syncBatches();
+    r.epochLength = spark.epochLength();
+    r.trainLimit = saved.data().trainLimit();
+    r.testLimit = saved.data().testLimit();
+    return r;
+  }
+
+  private static void check(int partitions, int threads) {
     if (partitions < 1 || threads < 1) {
       throw new IllegalArgumentException("partitions and threads must be at least 1, got " + partitions + " and "
           + threads);
     }
-    return new SparkPruneRun(sc, plan, models, source, data, partitions, threads);
   }
 
-  /** Model files and report.json go to {@code runFolder}. */
+  /**
+   * What a resume holds a master to: {@code local[N]} (plain {@code local} is {@code local[1]}; the retries of
+   * {@code local[N,F]} are no part of it), {@code local-cluster[W,C,MB]} as written, and for a cluster manager its
+   * kind ({@code spark://}, {@code yarn}, {@code k8s://}): a restarted driver may reach it at another address.
+   */
+  static String masterShape(String master) {
+    String m = master.strip();
+    Matcher local = LOCAL.matcher(m);
+    if (local.matches()) {
+      return "local[" + (local.group(1) == null ? "1" : local.group(1).strip()) + "]";
+    }
+    if (LocalClusters.isLocalCluster(m)) {
+      return m.replace(" ", "");
+    }
+    int scheme = m.indexOf("://");
+    return scheme > 0 ? m.substring(0, scheme + 3) : m;
+  }
+
+  /** Checkpoints, model files and report.json go to {@code runFolder}. */
   public SparkPruneRun writeTo(Path runFolder) {
+    if (resuming) {
+      throw new IllegalStateException("a resumed run writes to the folder it resumes");
+    }
     this.out = runFolder;
     return this;
   }
 
   public SparkPruneRun log(RunListener listener) {
     this.log = listener;
+    return this;
+  }
+
+  /** Typed events after every epoch and ADMM iteration (and its checkpoint); the handler may stop the run. */
+  public SparkPruneRun listener(PruneListener listener) {
+    this.events = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -127,6 +231,7 @@ public final class SparkPruneRun {
     if (batches < 0) {
       throw new IllegalArgumentException("syncBatches must be at least 0, got " + batches);
     }
+    keptByResume("averaging interval");
     this.syncBatches = batches;
     return this;
   }
@@ -136,15 +241,23 @@ public final class SparkPruneRun {
    * shard, the local run's optimizer steps).
    */
   public SparkPruneRun epochLength(EpochLength length) {
-    this.epochLength = java.util.Objects.requireNonNull(length, "epoch length");
+    keptByResume("epoch length");
+    this.epochLength = Objects.requireNonNull(length, "epoch length");
     return this;
   }
 
   /** The image limits applied to the data, for the report. */
   public SparkPruneRun dataLimits(int train, int test) {
+    keptByResume("data limits");
     this.trainLimit = train;
     this.testLimit = test;
     return this;
+  }
+
+  private void keptByResume(String what) {
+    if (resuming) {
+      throw new IllegalStateException("a resumed run keeps the " + what + " it was started with");
+    }
   }
 
   /** Spark's figures of every ADMM iteration so far. */
@@ -152,6 +265,7 @@ public final class SparkPruneRun {
     return List.copyOf(figures);
   }
 
+  /** Runs (or resumes) the plan; a listener's {@link Control#STOP} ends it after a checkpoint, unfinished. */
   public PruneResult run() throws IOException, RunException, ConfigException {
     if (!plan.stages().isEmpty()) {
       throw new RunException("progressive stages are not supported on Spark yet; run the plan's stages one by one");
@@ -161,8 +275,6 @@ public final class SparkPruneRun {
         throw new RunException("distillation is not supported on Spark yet; set its weight to 0");
       }
     }
-    long start = System.nanoTime();
-    Model model;
     try {
       model = models.create(plan.model(), plan.seed());
     } catch (IllegalArgumentException e) {
@@ -174,14 +286,41 @@ public final class SparkPruneRun {
           + partitions + " partitions and " + data.testCount() + " test images");
     }
     TaskKernels.use(threads);
-    List<PrunedLayer> pruned = prunedLayers(model);
-    List<String> blockNames = pruned.stream().map(l -> l.weight().name()).collect(Collectors.toList());
+    pruned = prunedLayers(model);
+    blockNames = pruned.stream().map(l -> l.weight().name()).collect(Collectors.toList());
     ModelLayout all = ModelLayout.allFree(model);
-    ModelLayout consensus = ModelLayout.of(model, blockNames);
+    consensus = ModelLayout.of(model, blockNames);
     int passes = epochLength.passes(partitions);
     TaskSettings task = TaskSettings.of(plan, models, threads, syncBatches, passes);
     int rounds = task.roundsPerEpoch((data.trainCount() + partitions - 1) / partitions);
-    RunRecords records = new RunRecords(plan, data, threads, command, trainLimit, testLimit);
+    checkpoint = out == null ? null : new Checkpoint(out.resolve("checkpoint"));
+
+    Phase phase = Phase.DENSE;
+    int next = 0;
+    SafeTensorsFile saved = null;
+    SparkRunState savedSpark = null;
+    if (resuming) {
+      Checkpoint.Saved s = checkpoint.read();
+      // a kill leaves the fresh files of the writes it interrupted
+      checkpoint.removeUnreferenced();
+      AtomicFile.removeLeftovers(out);
+      if (s.state().phase() == Phase.DONE) {
+        throw new RunException("the run in " + out + " has already finished; nothing to resume");
+      }
+      records = RunRecords.resume(s.state(), out, data);
+      savedSpark = SparkRunState.of(s.state(), out);
+      phase = s.state().phase();
+      next = s.state().next();
+      saved = s.tensors();
+      Checkpoint.loadModel(saved, model);
+      figures.addAll(savedSpark.figures());
+      int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations(0)
+          : plan.retrain(0).epochs();
+      String unit = phase == Phase.ADMM ? "ADMM iteration" : phase.name().toLowerCase(Locale.ROOT) + " epoch";
+      log.line("resuming " + out + (next < last ? " at " + unit + " " + (next + 1) : " after the last " + unit));
+    } else {
+      records = new RunRecords(plan, data, threads, command, trainLimit, testLimit);
+    }
     log.line(String.format(Locale.ROOT, "spark %s: %d partitions of ~%d images, %d threads per task, averaging %s,"
         + " %d pass%s over the shard an epoch", sc.master(), partitions,
         data.trainCount() / partitions, threads,
@@ -201,127 +340,176 @@ public final class SparkPruneRun {
 
     // dense training: parameter averaging
     TrainingSchedule dense = plan.dense();
-    JavaRDD<ConsensusState> states = shards.map(s -> ConsensusState.start(s.partition(), new float[0][],
-        new float[0][], null));
-    ParameterAveraging<Shard> averaging = new ParameterAveraging<>(sc, shards, states, all.free(model),
-        NetworkTraining.averaging(task, TaskSettings.Schedule.of(dense), all, 0, null, null, rounds), checkpointEvery);
-    double baseline = Double.NaN;
-    for (int e = 0; e < dense.epochs(); e++) {
-      EpochRounds r = epoch(averaging, e, rounds);
-      all.load(model, null, r.mean());
-      diverged("dense epoch " + (e + 1) + "/" + dense.epochs(), r.loss(), model,
-          Divergence.lower("dense.lr", dense.lr()));
-      double acc = accuracy(model);
-      baseline = acc;
-      EpochRecord rec = new EpochRecord(e + 1, r.loss(), acc, dense.lrAt(e, dense.epochs()),
-          r.samples() / r.seconds(), r.seconds());
-      records.dense(rec);
-      log.line(String.format(Locale.ROOT, "dense   epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
-          e + 1, dense.epochs(), rec.loss(), rec.imagesPerSecond(), acc, rec.seconds()));
-    }
-    if (dense.epochs() == 0) {
-      baseline = accuracy(model);
-    }
-    records.baseline(baseline);
-    if (out != null) {
-      SafeTensors.saveModel(model, out.resolve("dense.safetensors"),
-          ModelMetadata.of(model, data.normalization(), Map.of("phase", "dense")));
-    }
-    log.line(String.format(Locale.ROOT, "baseline (dense) test accuracy %.2f%%", baseline));
-
-    // ADMM: global consensus, the sparsity set as Z's constraint
-    records.histogramsBefore(pruned);
     TrainingSchedule w = plan.admm();
     int iterations = plan.admmIterations(0);
-    float[][] x0 = consensus.consensus(model);
-    float[][] free0 = consensus.free(model);
-    JavaRDD<ConsensusState> admmStart = averaging.states().map(s -> ConsensusState.start(s.partition(), x0,
-        new float[0][], new LocalTraining(null, ((LocalTraining) s.local()).steps())));
-    if (dense.epochs() == 0) {
-      admmStart = shards.map(s -> ConsensusState.start(s.partition(), x0, new float[0][], new LocalTraining(null, 0)));
-    }
-    int[] keep = pruned.stream().mapToInt(PrunedLayer::keep).toArray();
-    ConsensusAdmm<Shard> admm = new ConsensusAdmm<>(sc, shards, admmStart, keep, x0, free0,
-        NetworkTraining.wStep(task, TaskSettings.Schedule.of(w).times(passes), consensus,
-            iterations * w.epochs() * passes, dense.epochs() * passes),
-        checkpointEvery);
-    averaging.close();
-    // mean U, tracked on the driver (ū' = mean(W + U) − Z), to evaluate mean W = mean(W + U) − ū each iteration
-    float[][] ubar = zeros(x0);
-    for (int k = 0; k < iterations; k++) {
-      double rho = plan.rho(0).at(k);
-      // the local problem is min f(W) + ρ/2‖W − Z + U‖² with f the mean loss over all samples, i.e. the mean of
-      // the partitions' mean losses f_k; consensus ADMM (Boyd §7.1) sums its f_k, so ρ·P gives the same problem
-      ConsensusAdmm.Iteration it = admm.iterate(k, rho * partitions);
-      figures.add(it.spark());
-      // the mean W the driver evaluates: mean(W + U) − ū_old, and ū_new = mean(W + U) − Z (the U-step's mean)
-      float[][] m = admm.meanXPlusU();
-      float[][] z = admm.z();
-      float[][] wbarApprox = new float[m.length][];
-      for (int j = 0; j < m.length; j++) {
-        wbarApprox[j] = new float[m[j].length];
-        for (int i = 0; i < m[j].length; i++) {
-          wbarApprox[j][i] = m[j][i] - ubar[j][i];
-          ubar[j][i] = m[j][i] - z[j][i];
+    TrainingSchedule r = plan.retrain(0);
+    ConsensusAdmm<Shard> admm = null;
+    float[][] ubar = null;
+    if (phase == Phase.DENSE) {
+      JavaRDD<ConsensusState> states = saved != null ? restore(shards, saved, savedSpark, false, dense)
+          : shards.map(s -> ConsensusState.start(s.partition(), new float[0][], new float[0][], null));
+      ParameterAveraging<Shard> averaging = new ParameterAveraging<>(sc, shards, states, all.free(model),
+          NetworkTraining.averaging(task, TaskSettings.Schedule.of(dense), all, 0, null, null, rounds),
+          checkpointEvery);
+      dropRestoredCopies();
+      for (int e = next; e < dense.epochs(); e++) {
+        EpochRounds er = epoch(averaging, e, rounds);
+        all.load(model, null, er.mean());
+        diverged("dense epoch " + (e + 1) + "/" + dense.epochs(), er.loss(), model,
+            Divergence.lower("dense.lr", dense.lr()));
+        double acc = accuracy(model);
+        EpochRecord rec = new EpochRecord(e + 1, er.loss(), acc, dense.lrAt(e, dense.epochs()),
+            er.samples() / er.seconds(), er.seconds());
+        records.dense(rec);
+        log.line(String.format(Locale.ROOT, "dense   epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
+            e + 1, dense.epochs(), rec.loss(), rec.imagesPerSecond(), acc, rec.seconds()));
+        save(Phase.DENSE, e + 1, averaging.states(), false);
+        if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, dense.epochs(), rec, 1)) == Control.STOP) {
+          averaging.close();
+          return stopped(shards);
         }
       }
-      consensus.load(model, wbarApprox, admm.freeMean());
-      diverged("admm iteration " + (k + 1) + "/" + iterations, it.loss(), model,
-          Divergence.lowerAdmm(w.lr(), rho));
-      double acc = accuracy(model);
-      Map<String, Double> primal = new LinkedHashMap<>();
-      Map<String, Double> dual = new LinkedHashMap<>();
-      double primalSq = 0;
-      double dualSq = 0;
-      for (int j = 0; j < pruned.size(); j++) {
-        primal.put(pruned.get(j).name(), it.primal()[j]);
-        // back to the mean objective's scale: ρ·sqrt(P)·‖Z − Z_prev‖
-        double d = it.dual()[j] / partitions;
-        dual.put(pruned.get(j).name(), d);
-        primalSq += it.primal()[j] * it.primal()[j];
-        dualSq += d * d;
+      List<EpochRecord> done = records.denseRecords();
+      double baseline = dense.epochs() == 0 || done.isEmpty() ? accuracy(model) : done.get(done.size() - 1).accuracy();
+      records.baseline(baseline);
+      if (out != null) {
+        SafeTensors.saveModel(model, out.resolve("dense.safetensors"),
+            ModelMetadata.of(model, data.normalization(), Map.of("phase", "dense")));
       }
-      double sec = it.spark().iterationSeconds();
-      AdmmIterationRecord rec = new AdmmIterationRecord(k + 1, rho, it.loss(), acc,
-          w.lrAt((k + 1) * w.epochs() - 1, iterations * w.epochs()), it.samples() / sec, primal, dual, sec,
-          it.zSeconds());
-      records.admm(rec);
-      SparkFigures f = it.spark();
-      log.line(String.format(Locale.ROOT,
-          "admm    iter  %2d/%d  rho %.4g  loss %.4f  test %.2f%%  |W-Z| %.4f  rho|dZ| %.4g  w-step %.2f s  spark %.3f s"
-              + " (%.1f%%)",
-          k + 1, iterations, rho, it.loss(), acc, Math.sqrt(primalSq), Math.sqrt(dualSq), f.slowestWstep(),
-          f.overheadSeconds(), 100 * f.overheadSeconds() / Math.max(1e-9, f.slowestWstep())));
+      log.line(String.format(Locale.ROOT, "baseline (dense) test accuracy %.2f%%", baseline));
+
+      // ADMM from the dense consensus model, each partition's step count carried on
+      records.histogramsBefore(pruned);
+      float[][] x0 = consensus.consensus(model);
+      JavaRDD<ConsensusState> admmStart = dense.epochs() == 0
+          ? shards.map(s -> ConsensusState.start(s.partition(), x0, new float[0][], new LocalTraining(null, 0)))
+          : averaging.states().map(s -> ConsensusState.start(s.partition(), x0, new float[0][],
+              new LocalTraining(null, ((LocalTraining) s.local()).steps())));
+      admm = new ConsensusAdmm<>(sc, shards, admmStart, keepOf(pruned), x0, consensus.free(model),
+          wStep(task, passes), checkpointEvery);
+      averaging.close();
+      // mean U, tracked on the driver (ū' = mean(W + U) − Z), to evaluate mean W = mean(W + U) − ū each iteration
+      ubar = zeros(x0);
+      phase = Phase.ADMM;
+      next = 0;
+      saved = null;
+    } else if (phase == Phase.ADMM) {
+      float[][] z = new float[pruned.size()][];
+      ubar = new float[pruned.size()][];
+      for (int j = 0; j < pruned.size(); j++) {
+        PrunedLayer l = pruned.get(j);
+        z[j] = new float[l.size()];
+        ubar[j] = new float[l.size()];
+        Checkpoint.copy(saved, "z/" + l.name(), z[j]);
+        Checkpoint.copy(saved, "u/" + l.name(), ubar[j]);
+      }
+      // the free tensors' mean is the driver's model (every W-step starts from it)
+      admm = ConsensusAdmm.resume(sc, shards, restore(shards, saved, savedSpark, true, w), keepOf(pruned), z,
+          consensus.free(model), wStep(task, passes), checkpointEvery);
+      dropRestoredCopies();
     }
 
-    // hard pruning of the consensus model (mean W) to Z's (or W's) support
-    float[][] wbar = admm.meanX();
-    consensus.load(model, wbar, admm.freeMean());
-    float[][] z = admm.z();
-    for (int j = 0; j < pruned.size(); j++) {
-      System.arraycopy(z[j], 0, pruned.get(j).z(), 0, z[j].length);
+    JavaRDD<ConsensusState> retrainStart;
+    if (phase == Phase.ADMM) {
+      // ADMM: global consensus, the sparsity set as Z's constraint
+      for (int k = next; k < iterations; k++) {
+        double rho = plan.rho(0).at(k);
+        // the local problem is min f(W) + ρ/2‖W − Z + U‖² with f the mean loss over all samples, i.e. the mean of
+        // the partitions' mean losses f_k; consensus ADMM (Boyd §7.1) sums its f_k, so ρ·P gives the same problem
+        ConsensusAdmm.Iteration it = admm.iterate(k, rho * partitions);
+        figures.add(it.spark());
+        // the mean W the driver evaluates: mean(W + U) − ū_old, and ū_new = mean(W + U) − Z (the U-step's mean)
+        float[][] m = admm.meanXPlusU();
+        float[][] z = admm.z();
+        float[][] wbarApprox = new float[m.length][];
+        for (int j = 0; j < m.length; j++) {
+          wbarApprox[j] = new float[m[j].length];
+          for (int i = 0; i < m[j].length; i++) {
+            wbarApprox[j][i] = m[j][i] - ubar[j][i];
+            ubar[j][i] = m[j][i] - z[j][i];
+          }
+        }
+        consensus.load(model, wbarApprox, admm.freeMean());
+        diverged("admm iteration " + (k + 1) + "/" + iterations, it.loss(), model,
+            Divergence.lowerAdmm(w.lr(), rho));
+        double acc = accuracy(model);
+        Map<String, Double> primal = new LinkedHashMap<>();
+        Map<String, Double> dual = new LinkedHashMap<>();
+        double primalSq = 0;
+        double dualSq = 0;
+        for (int j = 0; j < pruned.size(); j++) {
+          primal.put(pruned.get(j).name(), it.primal()[j]);
+          // back to the mean objective's scale: ρ·sqrt(P)·‖Z − Z_prev‖
+          double d = it.dual()[j] / partitions;
+          dual.put(pruned.get(j).name(), d);
+          primalSq += it.primal()[j] * it.primal()[j];
+          dualSq += d * d;
+        }
+        double sec = it.spark().iterationSeconds();
+        AdmmIterationRecord rec = new AdmmIterationRecord(k + 1, rho, it.loss(), acc,
+            w.lrAt((k + 1) * w.epochs() - 1, iterations * w.epochs()), it.samples() / sec, primal, dual, sec,
+            it.zSeconds());
+        records.admm(rec);
+        SparkFigures f = it.spark();
+        log.line(String.format(Locale.ROOT,
+            "admm    iter  %2d/%d  rho %.4g  loss %.4f  test %.2f%%  |W-Z| %.4f  rho|dZ| %.4g  w-step %.2f s  spark %.3f s"
+                + " (%.1f%%)",
+            k + 1, iterations, rho, it.loss(), acc, Math.sqrt(primalSq), Math.sqrt(dualSq), f.slowestWstep(),
+            f.overheadSeconds(), 100 * f.overheadSeconds() / Math.max(1e-9, f.slowestWstep())));
+        // the checkpoint's z/ and u/: Z and the mean U, in the pruned layers' own arrays
+        for (int j = 0; j < pruned.size(); j++) {
+          System.arraycopy(z[j], 0, pruned.get(j).z(), 0, z[j].length);
+          System.arraycopy(ubar[j], 0, pruned.get(j).u(), 0, ubar[j].length);
+        }
+        save(Phase.ADMM, k + 1, admm.states(), true);
+        if (events.onAdmmIteration(new PruneListener.AdmmIterationEvent(iterations, rec, 1)) == Control.STOP) {
+          admm.close();
+          return stopped(shards);
+        }
+      }
+
+      // hard pruning of the consensus model (mean W) to Z's (or W's) support
+      float[][] wbar = admm.meanX();
+      consensus.load(model, wbar, admm.freeMean());
+      float[][] z = admm.z();
+      for (int j = 0; j < pruned.size(); j++) {
+        System.arraycopy(z[j], 0, pruned.get(j).z(), 0, z[j].length);
+      }
+      new AdmmSolver(pruned).hardPrune(plan.hardPrune());
+      double hardAcc = accuracy(model);
+      records.hardPruned(hardAcc);
+      log.line(String.format(Locale.ROOT, "hard-pruned to %s's support: test %.2f%% before retraining",
+          plan.hardPrune().name(), hardAcc));
+      retrainStart = admm.states().map(s -> ConsensusState.start(s.partition(), new float[0][], new float[0][],
+          new LocalTraining(null, ((LocalTraining) s.local()).steps())));
+      next = 0;
+    } else {
+      // resumed during retraining: the masks come from the checkpoint
+      List<float[]> savedMasks = new ArrayList<>();
+      for (PrunedLayer l : pruned) {
+        float[] mask = new float[l.size()];
+        Checkpoint.copy(saved, "mask/" + l.name(), mask);
+        savedMasks.add(mask);
+      }
+      new AdmmSolver(pruned).restoreMasks(savedMasks);
+      retrainStart = restore(shards, saved, savedSpark, false, r);
     }
-    new AdmmSolver(pruned).hardPrune(plan.hardPrune());
-    double hardAcc = accuracy(model);
-    records.hardPruned(hardAcc);
-    log.line(String.format(Locale.ROOT, "hard-pruned to %s's support: test %.2f%% before retraining",
-        plan.hardPrune().name(), hardAcc));
 
     // masked retraining, the pruned weights exactly 0 on every partition
     float[][] masks = new float[pruned.size()][];
     for (int j = 0; j < masks.length; j++) {
       masks[j] = pruned.get(j).mask();
     }
-    int retrainOffset = (dense.epochs() + iterations * w.epochs()) * passes;
-    TrainingSchedule r = plan.retrain(0);
-    JavaRDD<ConsensusState> retrainStart = admm.states().map(s -> ConsensusState.start(s.partition(),
-        new float[0][], new float[0][], new LocalTraining(null, ((LocalTraining) s.local()).steps())));
+    int retrainOffset = (plan.dense().epochs() + iterations * w.epochs()) * passes;
     ParameterAveraging<Shard> retrain = new ParameterAveraging<>(sc, shards, retrainStart, all.free(model),
         NetworkTraining.averaging(task, TaskSettings.Schedule.of(r), all, retrainOffset, consensus, masks, rounds),
         checkpointEvery);
+    dropRestoredCopies();
     // the retraining states are computed (from the ADMM ones, whose step counts they carry)
-    admm.close();
-    for (int e = 0; e < r.epochs(); e++) {
+    if (admm != null) {
+      admm.close();
+    }
+    for (int e = next; e < r.epochs(); e++) {
       EpochRounds round = epoch(retrain, e, rounds);
       all.load(model, null, round.mean());
       diverged("retrain epoch " + (e + 1) + "/" + r.epochs(), round.loss(), model,
@@ -332,16 +520,101 @@ public final class SparkPruneRun {
       records.retrain(rec);
       log.line(String.format(Locale.ROOT, "retrain epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
           e + 1, r.epochs(), rec.loss(), rec.imagesPerSecond(), acc, rec.seconds()));
+      save(Phase.RETRAIN, e + 1, retrain.states(), false);
+      if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec, 1)) == Control.STOP) {
+        retrain.close();
+        return stopped(shards);
+      }
     }
     retrain.close();
     shards.unpersist(false);
-    PruneResult result = records.finish(model, pruned, out, (System.nanoTime() - start) / 1e9, log);
+    PruneResult result = records.finish(model, pruned, out, log);
     if (result.reportJson() != null) {
       SparkReport.add(result.reportJson(), new SparkReport.Run(sc.master(), sc.version(), partitions, threads,
           epochLength, passes, syncBatches),
           figures);
     }
+    if (checkpoint != null) {
+      records.done(checkpoint);
+    }
     return result;
+  }
+
+  private NetworkTraining wStep(TaskSettings task, int passes) {
+    TrainingSchedule w = plan.admm();
+    return NetworkTraining.wStep(task, TaskSettings.Schedule.of(w).times(passes), consensus,
+        plan.admmIterations(0) * w.epochs() * passes, plan.dense().epochs() * passes);
+  }
+
+  private static int[] keepOf(List<PrunedLayer> layers) {
+    return layers.stream().mapToInt(PrunedLayer::keep).toArray();
+  }
+
+  private PruneResult stopped(JavaRDD<Shard> shards) {
+    shards.unpersist(false);
+    return PruneResult.stopped(model, out);
+  }
+
+  /**
+   * Writes a checkpoint when the run has a folder: the driver's state and every partition's, collected from the
+   * cached {@code states} (without their free tensors, which the next step takes from the model).
+   */
+  private void save(Phase phase, int next, JavaRDD<ConsensusState> states, boolean admm) throws IOException {
+    if (checkpoint == null) {
+      return;
+    }
+    List<ConsensusState> all = new ArrayList<>(states.map(s -> new ConsensusState(s.partition(), s.x(), s.u(),
+        new float[0][], s.local(), TaskFigures.NONE)).collect());
+    all.sort(Comparator.comparingInt(ConsensusState::partition));
+    long[] steps = new long[partitions];
+    for (ConsensusState s : all) {
+      steps[s.partition()] = ((LocalTraining) s.local()).steps();
+    }
+    SparkRunState spark = new SparkRunState(sc.master(), partitions, epochLength, syncBatches, steps, figures);
+    records.save(checkpoint, phase, next, model, pruned, admm, spark.toJson(),
+        PartitionTensors.of(all, admm ? blockNames : List.of()));
+  }
+
+  /**
+   * The partitions' states of a checkpoint as an RDD beside {@code shards} (state k with shard k), the optimizer
+   * states checked on the driver against {@code schedule}'s optimizer so that a damaged one is named here, not in
+   * a failed task.
+   */
+  private JavaRDD<ConsensusState> restore(JavaRDD<Shard> shards, SafeTensorsFile saved, SparkRunState spark,
+      boolean admm, TrainingSchedule schedule) throws IOException {
+    int[] sizes = pruned.stream().mapToInt(PrunedLayer::size).toArray();
+    List<ConsensusState> states = PartitionTensors.read(saved, spark.steps(), admm ? blockNames : List.of(),
+        admm ? sizes : new int[0]);
+    for (ConsensusState s : states) {
+      LocalTraining local = (LocalTraining) s.local();
+      if (local.optimizer() != null) {
+        try {
+          Optimizers.create(schedule, model.parameters()).loadState(local.optimizer());
+        } catch (IllegalArgumentException e) {
+          throw new IOException(saved.file() + ": partition " + s.partition() + "'s optimizer state: "
+              + e.getMessage(), e);
+        }
+      }
+    }
+    // one broadcast per partition: a task carries handles only, and an executor fetches the states of its own
+    // partitions (in the task itself they would count against spark.rpc.message.maxSize)
+    List<Broadcast<ConsensusState>> parts = new ArrayList<>();
+    for (ConsensusState s : states) {
+      parts.add(sc.broadcast(s));
+    }
+    restored.addAll(parts);
+    return shards.map(s -> parts.get(s.partition()).value());
+  }
+
+  /**
+   * Drops the executors' copies of the restored states once the phase has cached its own (the driver keeps
+   * them: a lost block is recomputed from its lineage, which reads them).
+   */
+  private void dropRestoredCopies() {
+    for (Broadcast<ConsensusState> b : restored) {
+      b.unpersist(false);
+    }
+    restored.clear();
   }
 
   private static float[][] zeros(float[][] like) {
@@ -370,11 +643,12 @@ public final class SparkPruneRun {
   }
 
   /**
-   * Stops the run after a phase step whose loss or mean tensors are not finite, with the local run's message. A
-   * Spark run keeps no resumable checkpoint of its own (its RDD checkpoints only cut lineage).
+   * Stops the run after a phase step whose loss or mean tensors are not finite, with the local run's message,
+   * before that step's checkpoint: the last one stays the last good one.
    */
-  private static void diverged(String where, double loss, Model model, String remedy) throws RunException {
-    Divergence.check(where, loss, model, remedy, null, false);
+  private void diverged(String where, double loss, Model model, String remedy) throws RunException {
+    Divergence.check(where, loss, model, remedy, checkpoint == null ? null : checkpoint.dir(),
+        checkpoint != null && checkpoint.lastTensorFile() != null);
   }
 
   private double accuracy(Model model) {

@@ -40,19 +40,7 @@ public final class SparkReport {
     double overhead = 0;
     for (int i = 0; i < its.size(); i++) {
       SparkFigures f = iterations.get(i);
-      JsonObject o = new JsonObject();
-      JsonArray w = new JsonArray();
-      for (double s : f.wstepSeconds()) {
-        w.add(s);
-      }
-      o.add("wstep_seconds", w);
-      o.addProperty("aggregate_seconds", f.aggregateSeconds());
-      o.addProperty("broadcast_seconds", f.broadcastSeconds());
-      o.addProperty("ustep_seconds", f.ustepSeconds());
-      o.addProperty("bytes", f.bytes());
-      o.addProperty("iteration_seconds", f.iterationSeconds());
-      o.addProperty("overhead_seconds", f.overheadSeconds());
-      its.get(i).getAsJsonObject().add("spark", o);
+      its.get(i).getAsJsonObject().add("spark", json(f));
       wstep += f.slowestWstep();
       overhead += f.overheadSeconds();
     }
@@ -69,5 +57,22 @@ public final class SparkReport {
     s.addProperty("admm_overhead_fraction", wstep > 0 ? overhead / wstep : 0);
     report.add("spark", s);
     JsonFiles.write(reportJson, report);
+  }
+
+  /** One iteration's figures as report.json (and a Spark run's checkpoint) holds them. */
+  static JsonObject json(SparkFigures f) {
+    JsonObject o = new JsonObject();
+    JsonArray w = new JsonArray();
+    for (double s : f.wstepSeconds()) {
+      w.add(s);
+    }
+    o.add("wstep_seconds", w);
+    o.addProperty("aggregate_seconds", f.aggregateSeconds());
+    o.addProperty("broadcast_seconds", f.broadcastSeconds());
+    o.addProperty("ustep_seconds", f.ustepSeconds());
+    o.addProperty("bytes", f.bytes());
+    o.addProperty("iteration_seconds", f.iterationSeconds());
+    o.addProperty("overhead_seconds", f.overheadSeconds());
+    return o;
   }
 }

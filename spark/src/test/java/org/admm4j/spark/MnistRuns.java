@@ -24,6 +24,9 @@ final class MnistRuns {
   /** The bit-for-bit comparison needs no convergence: a smaller subset and a shorter plan. */
   static final int SMALL_TRAIN = 2000;
   static final int THREADS = 2;
+  /** Resuming is checked bit for bit after every phase: the smallest subset that gives each partition batches. */
+  static final int RESUME_TRAIN = 640;
+  static final int RESUME_TEST = 500;
 
   private MnistRuns() {}
 

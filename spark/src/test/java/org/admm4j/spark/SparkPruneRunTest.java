@@ -2,6 +2,9 @@ package org.admm4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -12,8 +15,11 @@ import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import org.admm4j.admm.config.PrunePlan;
 import org.admm4j.admm.pipeline.JsonFiles;
+import org.admm4j.admm.pipeline.Phase;
+import org.admm4j.admm.pipeline.PruneListener;
 import org.admm4j.admm.pipeline.PruneResult;
 import org.admm4j.admm.pipeline.PruneRun;
+import org.admm4j.admm.pipeline.RunException;
 import org.admm4j.admm.pipeline.RunListener;
 import org.admm4j.admm.pipeline.TrainingData;
 import org.admm4j.nn.Models;
@@ -137,5 +143,148 @@ class SparkPruneRunTest {
     assertEquals(length.label(), spark.get("epoch_length").getAsString());
     assertEquals(length.passes(2), spark.get("shard_passes_per_epoch").getAsInt());
     assertEquals(sync, spark.get("sync_batches").getAsInt());
+  }
+
+  /** Stops a run after its {@code n}-th epoch or ADMM iteration, as if its driver were killed there. */
+  private static PruneListener stopAfter(int n) {
+    int[] seen = new int[1];
+    return new PruneListener() {
+      @Override
+      public Control onEpoch(EpochEvent event) {
+        return ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
+      }
+
+      @Override
+      public Control onAdmmIteration(AdmmIterationEvent event) {
+        return ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
+      }
+    };
+  }
+
+  private SparkPruneRun resume(Path run, DatasetShardSource source, TrainingData data, int partitions)
+      throws Exception {
+    return SparkPruneRun.resume(sc, run, SparkModelFactory.builtIn(), source, data, partitions, MnistRuns.THREADS)
+        .checkpointEvery(2).log(RunListener.lines(System.out::println));
+  }
+
+  private static void assertSameBits(List<Parameter> expected, List<Parameter> got) {
+    assertEquals(expected.size(), got.size());
+    for (int i = 0; i < expected.size(); i++) {
+      float[] a = expected.get(i).data();
+      float[] b = got.get(i).data();
+      assertEquals(a.length, b.length, expected.get(i).name());
+      for (int j = 0; j < a.length; j++) {
+        if (Float.floatToRawIntBits(a[j]) != Float.floatToRawIntBits(b[j])) {
+          throw new AssertionError(expected.get(i).name() + "[" + j + "]: " + a[j] + " uninterrupted, " + b[j]
+              + " resumed");
+        }
+      }
+    }
+  }
+
+  /**
+   * Two partitions, stopped after the dense epoch, after ADMM iteration 1 and after retraining epoch 1 and
+   * resumed each time by a new run object (the driver's memory gone; only the run folder is read): every tensor,
+   * accuracy and loss of the uninterrupted run, and its report's Spark figures for every iteration.
+   */
+  @Test
+  void aRunStoppedAfterEachPhaseResumesToTheBitsOfTheUninterruptedRun() throws Exception {
+    DatasetShardSource source = MnistRuns.source(MnistRuns.RESUME_TRAIN, MnistRuns.RESUME_TEST);
+    TrainingData data = source.load();
+    PrunePlan plan = MnistRuns.plan(1, 2, 2);
+    PruneResult a = spark(plan, source, data, 2).syncBatches(3).writeTo(dir.resolve("a")).run();
+
+    Path run = dir.resolve("b");
+    PruneResult b = spark(plan, source, data, 2).syncBatches(3).writeTo(run).listener(stopAfter(1)).run();
+    assertFalse(b.finished(), "stopped after the dense epoch");
+    assertEquals(Phase.DENSE, PruneRun.saved(run).phase());
+    b = resume(run, source, data, 2).listener(stopAfter(1)).run();
+    assertFalse(b.finished(), "stopped after ADMM iteration 1");
+    assertEquals(Phase.ADMM, PruneRun.saved(run).phase());
+    assertEquals(1, PruneRun.saved(run).next());
+    // the second iteration, then the first retraining epoch
+    b = resume(run, source, data, 2).listener(stopAfter(2)).run();
+    assertFalse(b.finished(), "stopped after retraining epoch 1");
+    assertEquals(Phase.RETRAIN, PruneRun.saved(run).phase());
+    b = resume(run, source, data, 2).run();
+    assertTrue(b.finished());
+
+    assertSameBits(a.model().tensors(), b.model().tensors());
+    assertEquals(a.accuracies(), b.accuracies());
+    assertEquals(a.nonzeroWeights(), b.nonzeroWeights());
+    assertEquals(a.denseEpochs().size(), b.denseEpochs().size());
+    for (int e = 0; e < a.denseEpochs().size(); e++) {
+      assertEquals(a.denseEpochs().get(e).loss(), b.denseEpochs().get(e).loss(), "dense epoch " + e + " loss");
+    }
+    assertEquals(a.admmIterations().size(), b.admmIterations().size());
+    for (int k = 0; k < a.admmIterations().size(); k++) {
+      assertEquals(a.admmIterations().get(k).loss(), b.admmIterations().get(k).loss(), "iteration " + k + " loss");
+      assertEquals(a.admmIterations().get(k).accuracy(), b.admmIterations().get(k).accuracy(), "iteration " + k);
+      assertEquals(a.admmIterations().get(k).primalResidual(), b.admmIterations().get(k).primalResidual());
+    }
+    assertEquals(a.retrainEpochs().size(), b.retrainEpochs().size());
+    for (int e = 0; e < a.retrainEpochs().size(); e++) {
+      assertEquals(a.retrainEpochs().get(e).loss(), b.retrainEpochs().get(e).loss(), "retrain epoch " + e + " loss");
+    }
+    JsonArray its = JsonFiles.read(b.reportJson()).getAsJsonArray("admm_iterations");
+    assertEquals(2, its.size());
+    for (int k = 0; k < its.size(); k++) {
+      assertEquals(2, its.get(k).getAsJsonObject().getAsJsonObject("spark").getAsJsonArray("wstep_seconds").size());
+    }
+    assertEquals(Phase.DONE, PruneRun.saved(run).phase());
+    RunException done = assertThrows(RunException.class, () -> resume(run, source, data, 2));
+    assertTrue(done.getMessage().contains("has already finished"), done.getMessage());
+  }
+
+  /**
+   * A Spark run's checkpoint resumes only on its partition count, its threads and a master of its shape, and
+   * not as a local run; a local run's not on Spark. Each message names what the run had and what was found.
+   */
+  @Test
+  void aResumeOnAnotherShapeIsRefusedNamingBoth() throws Exception {
+    DatasetShardSource source = MnistRuns.source(MnistRuns.RESUME_TRAIN, MnistRuns.RESUME_TEST);
+    TrainingData data = source.load();
+    Path run = dir.resolve("spark");
+    assertFalse(spark(MnistRuns.plan(1, 2, 1), source, data, 2).writeTo(run).listener(stopAfter(1)).run()
+        .finished());
+
+    RunException e = assertThrows(RunException.class, () -> resume(run, source, data, 3));
+    assertTrue(e.getMessage().contains("ran on 2 partitions, this one has 3"), e.getMessage());
+    e = assertThrows(RunException.class, () -> SparkPruneRun.resume(sc, run, SparkModelFactory.builtIn(), source,
+        data, 2, 1));
+    assertTrue(e.getMessage().contains("ran on 2 threads per task") && e.getMessage().contains("this run has 1"),
+        e.getMessage());
+    ForkJoinPool pool = new ForkJoinPool(MnistRuns.THREADS);
+    try {
+      e = assertThrows(RunException.class, () -> PruneRun.resume(run, Models::create, data, pool));
+      assertTrue(e.getMessage().contains("ran on spark; resume it there"), e.getMessage());
+
+      // the same run as if its driver had run on local[4]
+      Path state = run.resolve("checkpoint").resolve("state.json");
+      JsonObject json = JsonFiles.read(state);
+      json.getAsJsonObject("runner").addProperty("master", "local[4]");
+      JsonFiles.write(state, json);
+      e = assertThrows(RunException.class, () -> resume(run, source, data, 2));
+      assertTrue(e.getMessage().contains("ran on Spark master local[4], this one on local[2]"), e.getMessage());
+
+      Path local = dir.resolve("local");
+      assertFalse(PruneRun.of(MnistRuns.plan(1, 2, 1), Models::create, data, pool).writeTo(local)
+          .listener(stopAfter(1)).run().finished());
+      e = assertThrows(RunException.class, () -> resume(local, source, data, 2));
+      assertTrue(e.getMessage().contains("ran locally, not on Spark"), e.getMessage());
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void aMastersShapeIsItsCoresWorkersOrClusterManager() {
+    assertEquals("local[1]", SparkPruneRun.masterShape("local"));
+    assertEquals("local[2]", SparkPruneRun.masterShape("local[2,3]"));
+    assertEquals("local[*]", SparkPruneRun.masterShape("local[*]"));
+    assertEquals("local-cluster[2,1,1024]", SparkPruneRun.masterShape("local-cluster[2, 1, 1024]"));
+    assertEquals(SparkPruneRun.masterShape("spark://a:7077"), SparkPruneRun.masterShape("spark://b:7078"));
+    assertNotEquals(SparkPruneRun.masterShape("spark://a:7077"), SparkPruneRun.masterShape("k8s://https://a"));
+    assertNotEquals(SparkPruneRun.masterShape("local[2]"), SparkPruneRun.masterShape("local[4]"));
   }
 }

@@ -23,10 +23,11 @@ import org.admm4j.nn.optim.Optimizer;
  * The resumable state of a pruning run, in {@code DIR/checkpoint/}: {@code checkpoint-NNNNNN.safetensors}
  * (the model's tensors as {@code w/<name>}, Z and U as {@code z/<layer>}, {@code u/<layer>}, retraining
  * masks as {@code mask/<layer>}, a later stage's previous supports as {@code support/<layer>},
- * optimizer state as {@code opt/<key>}) and {@code state.json} (phase,
- * next epoch or iteration, optimizer steps taken, the configuration, the records so far, and the tensor
- * file's name). The tensor file is written first under a new name, then state.json is replaced
- * atomically, then older tensor files are deleted: a kill at any moment leaves one consistent checkpoint.
+ * optimizer state as {@code opt/<key>}, a runner's own tensors such as a Spark run's per-partition state) and
+ * {@code state.json} (phase, next epoch or iteration, optimizer steps taken, the configuration, the records so
+ * far, a runner's own state, and the tensor file's name). The tensor file is written first under a new name,
+ * then state.json is replaced atomically, then older tensor files are deleted: a kill at any moment leaves one
+ * consistent checkpoint.
  */
 public final class Checkpoint {
 
@@ -66,6 +67,24 @@ public final class Checkpoint {
    */
   public void save(RunState state, Model model, Iterable<PrunedLayer> layers, boolean withZu, Optimizer optimizer)
       throws IOException {
+    save(state, model, layers, withZu, optimizer, Map.of());
+  }
+
+  /**
+   * Saves a checkpoint with a runner's own tensors beside the run's (the Spark module's per-partition state).
+   *
+   * @param extra tensors by name, none of them starting with a prefix this class writes ({@code w/}, {@code z/},
+   *     {@code u/}, {@code mask/}, {@code support/}, {@code opt/})
+   */
+  public void save(RunState state, Model model, Iterable<PrunedLayer> layers, boolean withZu, Optimizer optimizer,
+      Map<String, Tensor> extra) throws IOException {
+    for (String name : extra.keySet()) {
+      for (String prefix : new String[] {"w/", "z/", "u/", "mask/", SUPPORT, "opt/"}) {
+        if (name.startsWith(prefix)) {
+          throw new IllegalArgumentException("tensor " + name + ": the prefix " + prefix + " is the run's own");
+        }
+      }
+    }
     Files.createDirectories(dir);
     sequence++;
     String tensorFile = String.format("checkpoint-%06d.safetensors", sequence);
@@ -90,6 +109,7 @@ public final class Checkpoint {
         tensors.put("opt/" + e.getKey(), Tensor.of(e.getValue()));
       }
     }
+    tensors.putAll(extra);
     // the weights are w/<name>: the spec records which network they belong to
     Map<String, String> meta = new java.util.LinkedHashMap<>();
     meta.put("format", FORMAT);

@@ -24,7 +24,8 @@ public record PruneResult(boolean finished, Model model, List<LayerSummary> laye
   /** Test accuracies in percent; NaN where the run has not got there. */
   public record Accuracies(double baseline, double hardPruned, double finalAccuracy) {}
 
-  static PruneResult stopped(Model model, Path runFolder) {
+  /** The result of a run a listener stopped: the model as it stood, and the folder to resume. */
+  public static PruneResult stopped(Model model, Path runFolder) {
     return new PruneResult(false, model, List.of(), 0, 0, Double.NaN,
         new Accuracies(Double.NaN, Double.NaN, Double.NaN), List.of(), List.of(), List.of(), runFolder, null,
         List.of());

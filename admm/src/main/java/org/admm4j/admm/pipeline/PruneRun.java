@@ -109,13 +109,19 @@ public final class PruneRun {
   /**
    * Continues the run whose checkpoint is in {@code runFolder}, with its saved plan.
    *
-   * @throws RunException if that run has finished, or was made on other data or another pool size
+   * @throws RunException if that run has finished, ran on another runner (Spark), or was made on other data or
+   *     another pool size
    */
   public static PruneRun resume(Path runFolder, ModelFactory models, TrainingData data, ForkJoinPool pool)
       throws IOException, RunException {
     RunState saved = saved(runFolder);
     if (saved.phase() == Phase.DONE) {
       throw new RunException("the run in " + runFolder + " has already finished; nothing to resume");
+    }
+    if (saved.runner() != null) {
+      // its per-partition state is in the checkpoint, the single optimizer state a local run needs is not
+      throw new RunException("the run in " + runFolder + " ran on " + saved.runnerKind() + "; resume it there"
+          + " (prune --" + saved.runnerKind() + " MASTER --resume " + runFolder + ")");
     }
     if (saved.threads() != pool.getParallelism()) {
       throw new RunException("the run in " + runFolder + " ran on " + saved.threads() + " threads; resume it on as"
@@ -228,7 +234,7 @@ public final class PruneRun {
       stage = state.stage();
       next = state.next();
       trainerSteps = state.trainerSteps();
-      checkData();
+      state.data().check(out, data);
       saved = s.tensors();
       Checkpoint.loadModel(saved, model);
       int last = phase.length(plan, stage);
@@ -739,15 +745,6 @@ public final class PruneRun {
     DataFit.check(model, data, plan.model());
     if (data.trainCount() == 0 || data.testCount() == 0) {
       throw new RunException("dataset " + data.name() + " has no training or no test images");
-    }
-  }
-
-  private void checkData() throws RunException {
-    RunState.DataInfo d = state.data();
-    if (d.train() != data.trainCount() || d.test() != data.testCount() || !d.name().equals(data.name())) {
-      throw new RunException("the checkpoint in " + out + " was made with " + d.name() + " (" + d.train()
-          + " training, " + d.test() + " test images), but this run has " + data.name() + " (" + data.trainCount()
-          + ", " + data.testCount() + ")");
     }
   }
 

@@ -61,6 +61,9 @@ public final class RunStateJson {
     data.addProperty("test_limit", s.data().testLimit());
     o.add("data", data);
     o.add("progress", history(s.history()));
+    if (s.runner() != null) {
+      o.add("runner", s.runner().deepCopy());
+    }
     return o;
   }
 
@@ -81,9 +84,15 @@ public final class RunStateJson {
     Phase phase = o.choice("phase", Phase.class);
     int stage = o.has("stage") ? o.integer("stage", 0, plan.stageCount() - 1) : 0;
     int next = o.integer("next", 0, phase == Phase.DONE ? Integer.MAX_VALUE : phase.length(plan, stage));
+    JsonObject runner = null;
+    if (o.has("runner")) {
+      // the runner reads the rest of its object itself
+      o.object("runner").string("kind");
+      runner = json.getAsJsonObject("runner").deepCopy();
+    }
     return new RunState(phase, stage, next, o.has("trainer_steps") ? o.longValue("trainer_steps", 0,
         Long.MAX_VALUE) : 0, plan, c.integer("threads", 1, MAX_THREADS), data,
-        o.has("progress") ? history(o.object("progress")) : new RunHistory("", ""));
+        o.has("progress") ? history(o.object("progress")) : new RunHistory("", ""), runner);
   }
 
   // ---- the plan ------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package org.admm4j.admm.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +15,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.admm4j.admm.TinyNets;
+import org.admm4j.nn.Model;
+import org.admm4j.nn.Parameter;
+import org.admm4j.nn.io.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +111,36 @@ class CheckpointReadTest {
     IOException e = assertThrows(IOException.class, () -> checkpoint(o.toString()).read());
     assertTrue(e.getMessage().contains("progress.histograms_before.conv1.edges: 61 edges for 59 counts"),
         e.getMessage());
+  }
+
+  @Test
+  void aRunnersStateComesBackAndNamesItsKind() throws Exception {
+    JsonObject o = JsonParser.parseString(seed("admm-iteration-2.json")).getAsJsonObject();
+    JsonObject runner = new JsonObject();
+    runner.addProperty("kind", "spark");
+    runner.addProperty("partitions", 2);
+    o.add("runner", runner);
+    RunState s = checkpoint(o.toString()).read().state();
+    assertEquals("spark", s.runnerKind());
+    assertEquals(runner, s.runner());
+    assertDamaged(x -> x.add("runner", new JsonArray()), "runner: expected an object, found an array");
+    assertDamaged(x -> x.add("runner", new JsonObject()), "runner.kind is missing");
+  }
+
+  @Test
+  void aRunnersTensorsAreSavedBesideTheRunsOwnUnderOtherNames() throws Exception {
+    RunState s = checkpoint(seed("admm-iteration-2.json")).read().state();
+    Model m = TinyNets.tiny("tiny", 1);
+    Checkpoint c = new Checkpoint(dir.resolve("saved").resolve("checkpoint"));
+    c.save(s, m, List.of(), false, null, Map.of("partition/1/opt/fc.weight.momentum", Tensor.of(new float[] {1, 2})));
+    Checkpoint.Saved back = new Checkpoint(c.dir()).read();
+    assertArrayEquals(new float[] {1, 2}, back.tensors().tensors().get("partition/1/opt/fc.weight.momentum").data());
+    for (Parameter p : m.tensors()) {
+      assertArrayEquals(p.data(), back.tensors().tensors().get("w/" + p.name()).data(), p.name());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> c.save(s, m, List.of(), false, null, Map.of("opt/step", Tensor.of(new float[] {1}))));
+    assertTrue(e.getMessage().contains("tensor opt/step: the prefix opt/ is the run's own"), e.getMessage());
   }
 
   private void assertPosition(String seed, Phase phase, int stage, int next) throws IOException {
