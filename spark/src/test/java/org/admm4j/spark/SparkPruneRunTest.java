@@ -120,9 +120,12 @@ class SparkPruneRunTest {
     // The target. Each partition takes the local run's optimizer steps (two passes over its half an
     // epoch, EpochLength.LOCAL_STEPS, averaged after each); with one pass the W-steps ended short, Z's support came
     // from under-trained weights and the final accuracy was 0.43 (512-bit vectors) to 0.85 (256-bit) points below
-    // local. Measured at 256 bits: seed 42 98.43 vs 98.44, seed 7 (-Dspark.test.seed=7) 98.42 vs 98.38
-    double gap = Math.abs(a.accuracies().finalAccuracy() - r.accuracies().finalAccuracy());
-    assertTrue(gap <= 0.2, "final accuracy " + r.accuracies().finalAccuracy() + "% on 2 partitions, "
+    // local. Measured at 256 bits: seed 42 98.43 vs 98.44, seed 7 (-Dspark.test.seed=7) 98.42 vs 98.38; at 512
+    // bits (Zen 4) 98.47 vs 98.27. The bound is on the loss: 0.2 points is 20 test images, about one standard
+    // error of a difference of two such accuracies, so a run that beats local by as much is noise, not a defect
+    // (the 1e-9 absorbs the percentages' rounding: 98.47 - 98.27 is 0.2000000000000028 in doubles)
+    double loss = a.accuracies().finalAccuracy() - r.accuracies().finalAccuracy();
+    assertTrue(loss <= 0.2 + 1e-9, "final accuracy " + r.accuracies().finalAccuracy() + "% on 2 partitions, "
         + a.accuracies().finalAccuracy() + "% locally");
     // report.json: the local run's fields plus Spark's per iteration
     JsonObject rep = JsonFiles.read(r.reportJson());
