@@ -117,6 +117,24 @@ public final class Presets {
         "stages.4.retrain.epochs", "8",
         "layers.kind:conv.bits", "3",
         "layers.kind:linear.bits", "3"));
+    // lenet5-350x with no hand-tuned targets: five stages at 71.2×, 148.4×, 244.6×, 300× and 351.4× (1,225
+    // non-zeros), stage 1 allocated by the sensitivity pass on the dense model, each later stage by a pass on the
+    // model it starts from (allocation.remeasure), every layer kept at ≥ 0.1 % of its weights; the schedule of
+    // lenet5-350x with one more 10 + 6-epoch stage (300×) before the last. Measured in bench/RESULTS.md.
+    PRESETS.put("lenet5-350x-auto", map(
+        "compression", "71.2",
+        "allocation.floor", "0.001",
+        "allocation.remeasure", "true",
+        "stages", "148.4x, 244.6x, 300x, 351.4x",
+        "stages.2.admm.iterations", "10",
+        "stages.2.retrain.epochs", "6",
+        "stages.3.admm.iterations", "10",
+        "stages.3.retrain.epochs", "6",
+        "stages.4.admm.iterations", "10",
+        "stages.4.retrain.epochs", "6",
+        "stages.5.admm.iterations", "10",
+        "stages.5.retrain.epochs", "12",
+        "stages.5.retrain.lr", "0.005"));
     // LeNet-300-100: fc1 235,200, fc2 30,000, fc3 1,000 weights (266,200). Stage 1: 9,408 + 3,000 + 500 =
     // 12,908 (20.6×); stage 2: 4,704 + 1,500 + 400 = 6,604 (40.3×); stage 3: 2,587 + 900 + 300 = 3,787
     // non-zeros: 70.3×. An epoch takes seconds, so every stage keeps the full schedule.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.admm4j.admm.config.LayerTargets;
 import org.admm4j.admm.config.PrunePlan;
@@ -51,6 +52,13 @@ class PresetsTest {
     assertEquals(12, l5.retrain(3).epochs());
     assertEquals(0.005f, l5.retrain(3).lr());
     assertEquals(10, l5.admmIterations(2));
+    PruningConfig auto = PruningConfigParser.parse(Presets.settings("lenet5-350x-auto"));
+    assertEquals(5, auto.plan().stageCount());
+    assertEquals(71.2, auto.allocation().compression());
+    assertTrue(auto.allocation().remeasure());
+    assertEquals(351.4, auto.plan().stages().get(3).compression());
+    assertEquals(12, auto.plan().retrain(4).epochs());
+    assertEquals(List.of(), auto.plan().layers(), "no hand-tuned targets");
     PrunePlan l3 = PruningConfigParser.parse(Presets.settings("lenet-300-100-70x")).plan();
     assertEquals("lenet-300-100", l3.model());
     assertEquals(3, l3.stageCount());
