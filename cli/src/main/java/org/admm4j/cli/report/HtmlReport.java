@@ -32,7 +32,9 @@ import org.admm4j.nn.io.AtomicFile;
  * epoch, loss, accuracy}, optional {@code seconds}), {@code hard_pruned_accuracy, histograms,
  * phases_seconds, kernels, admm4j_version, config, command, started_at, from, train_images,
  * test_images}, a layer's {@code kept_fraction} (else nonzero / weights) and {@code macs_dense,
- * macs_pruned}, an iteration's {@code seconds}. Other fields are ignored.
+ * macs_pruned}, an iteration's {@code seconds}. Other fields are ignored. Refused, as no run writes them and
+ * the page would grow out of proportion to the file: an allocation of more than 15 further stages or 16 keep
+ * fractions, and a {@code config} nested more than 4 levels deep.
  *
  * <p>From a script: {@code java -cp cli/target/admm4j.jar org.admm4j.cli.report.HtmlReport
  * report.json report.html}.

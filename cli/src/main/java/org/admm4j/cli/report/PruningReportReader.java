@@ -290,12 +290,26 @@ final class PruningReportReader {
     }
 
     private IllegalArgumentException wrongType(String field, int i, String expected, JsonElement found) {
-      String text = found.toString();
-      if (text.length() > 60) {
-        text = text.substring(0, 57) + "...";
-      }
       return new IllegalArgumentException(
-          "report: field '" + path(field, i) + "' must be " + expected + ", found " + text);
+          "report: field '" + path(field, i) + "' must be " + expected + ", found " + describe(found));
+    }
+
+    /**
+     * A value as the message shows it: its JSON text, cut at 60 characters, or for an array or object its size.
+     * Not the text of an array or object: Gson writes it whole (a regular expression per number) before any cut,
+     * megabytes for a large histogram in the wrong place.
+     */
+    private static String describe(JsonElement found) {
+      if (found.isJsonArray()) {
+        int n = found.getAsJsonArray().size();
+        return "an array of " + n + (n == 1 ? " value" : " values");
+      }
+      if (found.isJsonObject()) {
+        int n = found.getAsJsonObject().size();
+        return "an object of " + n + (n == 1 ? " field" : " fields");
+      }
+      String text = found.toString();
+      return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 
     String string(String field) {

@@ -102,6 +102,17 @@ class PruningReportReaderTest {
     assertEquals("report: field 'layers' must be an array, found \"conv1\"",
         assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(d)).getMessage());
 
+    JsonObject f = SampleReports.sample();
+    f.add("layers", JsonParser.parseString("{\"conv1\": 1, \"conv2\": 2}"));
+    assertEquals("report: field 'layers' must be an array, found an object of 2 fields",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(f)).getMessage());
+    f.add("layers", JsonParser.parseString("[[{\"name\": \"conv1\"}]]"));
+    assertEquals("report: field 'layers[0]' must be an object, found an array of 1 value",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(f)).getMessage());
+    f.addProperty("layers", "x".repeat(100));
+    assertEquals("report: field 'layers' must be an array, found \"" + "x".repeat(56) + "...",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(f)).getMessage());
+
     JsonObject e = SampleReports.sample();
     e.getAsJsonArray("admm_iterations").get(0).getAsJsonObject()
         .getAsJsonObject("primal_residual").addProperty("conv2", "small");
