@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import org.admm4j.admm.allocation.AllocationTarget;
 import org.admm4j.admm.config.PrunePlan;
-import org.admm4j.admm.pipeline.JsonFiles;
 import org.admm4j.admm.pipeline.Phase;
 import org.admm4j.admm.pipeline.PruneListener;
 import org.admm4j.admm.pipeline.PruneResult;
@@ -192,7 +191,7 @@ final class PruneCommand implements Callable<Integer> {
         Path html = resume.resolve("report.html");
         if (!Files.isRegularFile(html) && Files.isRegularFile(resume.resolve("report.json"))) {
           AtomicFile.removeLeftovers(resume);
-          HtmlReport.write(JsonFiles.read(resume.resolve("report.json")), html);
+          HtmlReport.write(resume.resolve("report.json"), html);
           progress.line("the run in " + resume + " had finished; wrote its missing " + html);
           out.flush();
           return 0;
@@ -262,7 +261,7 @@ final class PruneCommand implements Callable<Integer> {
       if (r.finished()) {
         // the library writes report.json; the page that charts it belongs to the command line
         Path html = dir.resolve("report.html");
-        HtmlReport.write(JsonFiles.read(r.reportJson()), html);
+        HtmlReport.write(r.reportJson(), html);
         progress.line("wrote " + html);
       } else {
         progress.line("stopped; continue with --resume " + dir);
@@ -320,7 +319,7 @@ final class PruneCommand implements Callable<Integer> {
         command, syncBatches == null ? 0 : syncBatches, length, resume != null, new StopAfter(stopAfter)), progress);
     if (r.finished()) {
       Path html = dir.resolve("report.html");
-      HtmlReport.write(JsonFiles.read(r.reportJson()), html);
+      HtmlReport.write(r.reportJson(), html);
       progress.line("wrote " + html);
     } else {
       progress.line("stopped; continue with --spark " + sparkMaster + " --resume " + dir);

@@ -198,6 +198,31 @@ class MainTest {
     assertTrue(Files.exists(other.resolve("report.json")));
   }
 
+  /** Killed after report.json, before report.html: --resume draws the page, or names the field that stops it. */
+  @Test
+  void aFinishedRunWithoutItsPageGetsItOnResume() throws Exception {
+    Path out = dir.resolve("p");
+    assertEquals(0, run(smallPrune(out)).code());
+    Path html = out.resolve("report.html");
+    Path json = out.resolve("report.json");
+    String page = Files.readString(html, StandardCharsets.UTF_8);
+    Files.delete(html);
+    Run r = run("prune", "--resume", out.toString(), "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("had finished; wrote its missing " + html), r.out());
+    assertEquals(page, Files.readString(html, StandardCharsets.UTF_8), "the page drawn again is the page");
+
+    Files.delete(html);
+    JsonObject rep = JsonFiles.read(json);
+    rep.getAsJsonArray("layers").get(1).getAsJsonObject().addProperty("nonzero", "x");
+    Files.writeString(json, rep.toString(), StandardCharsets.UTF_8);
+    r = run("prune", "--resume", out.toString(), "--no-progress");
+    assertCleanFailure(r, Main.EXIT_FAILED, json + " is damaged: field 'layers[1].nonzero' must be an integer, found \"x\"");
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertFalse(Files.exists(html));
+    assertEquals(rep.toString(), Files.readString(json, StandardCharsets.UTF_8), "the report is left as it was");
+  }
+
   @Test
   void stoppedRunResumesFromTheCommandLine() throws Exception {
     Path out = dir.resolve("r");

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class JsonFiles {
   /**
    * Reads a JSON object.
    *
-   * @throws IOException naming the file when it cannot be read or is not a JSON object
+   * @throws IOException naming the file when it cannot be read, is not UTF-8 text or is not a JSON object
    */
   public static JsonObject read(Path file) throws IOException {
     String text;
@@ -42,6 +43,9 @@ public final class JsonFiles {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (FileSystemException e) {
       throw e; // names the file already, and a missing one stays a NoSuchFileException
+    } catch (CharacterCodingException e) {
+      // the JDK's message is only "Input length = 1"
+      throw new IOException(file + " is not UTF-8 text (a malformed or unmappable byte sequence)", e);
     } catch (IOException e) {
       throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -188,7 +188,7 @@ public final class PruningConfigParser {
    * Most stages a run may have, stage 1 included: each costs a schedule and a checkpointed phase list, and a
    * settings file of a few bytes must not ask for thousands (found by {@code ConfigResolverFuzzTest}).
    */
-  static final int MAX_STAGES = 16;
+  public static final int MAX_STAGES = 16;
 
   /**
    * The further stages: {@code stages = 100x, 200x, 350x} (a compression per stage, stage 2 first) and/or

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.admm4j.admm.pipeline.JsonFiles;
 import org.admm4j.cli.report.ReportCharts.Panel;
 import org.admm4j.cli.report.ReportCharts.Section;
 import org.admm4j.nn.io.AtomicFile;
@@ -31,7 +32,9 @@ import org.admm4j.nn.io.AtomicFile;
  * epoch, loss, accuracy}, optional {@code seconds}), {@code hard_pruned_accuracy, histograms,
  * phases_seconds, kernels, admm4j_version, config, command, started_at, from, train_images,
  * test_images}, a layer's {@code kept_fraction} (else nonzero / weights) and {@code macs_dense,
- * macs_pruned}, an iteration's {@code seconds}. Other fields are ignored.
+ * macs_pruned}, an iteration's {@code seconds}. Other fields are ignored. Refused, as no run writes them and
+ * the page would grow out of proportion to the file: an allocation of more than 15 further stages or 16 keep
+ * fractions, and a {@code config} nested more than 4 levels deep.
  *
  * <p>From a script: {@code java -cp cli/target/admm4j.jar org.admm4j.cli.report.HtmlReport
  * report.json report.html}.
@@ -67,12 +70,60 @@ public final class HtmlReport {
   }
 
   /**
+   * Reads the report file {@code reportJson} and writes its page to {@code htmlFile} as {@link #write(JsonObject,
+   * Path)} does: what {@code prune} runs at the end of a run, and {@code prune --resume} for a finished run that
+   * lacks its page.
+   *
+   * @throws IOException naming {@code reportJson} when it cannot be read, is not a JSON object, or has a required
+   *     field missing or malformed (see {@link #render(Path)}), and naming {@code htmlFile} when it cannot be written
+   */
+  public static void write(Path reportJson, Path htmlFile) throws IOException {
+    Objects.requireNonNull(htmlFile, "htmlFile");
+    String html = render(reportJson); // before touching the disk: bad input leaves no trace
+    AtomicFile.write(htmlFile, html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The page for the report file {@code reportJson}, as text.
+   *
+   * @throws IOException naming the file when it cannot be read, is not a JSON object, or has a required field
+   *     missing or malformed; the message is one line and names the field ({@code run/report.json is damaged:
+   *     field 'layers[1].nonzero' must be an integer, found "x"})
+   */
+  public static String render(Path reportJson) throws IOException {
+    return render(read(reportJson));
+  }
+
+  /** The report file read and checked, as {@link #render(Path)} reads it (the same exceptions). */
+  static PruningReport read(Path reportJson) throws IOException {
+    JsonObject tree = JsonFiles.read(reportJson);
+    try {
+      return PruningReportReader.read(tree);
+    } catch (IllegalArgumentException e) {
+      // only the reader's refusals are the file's fault: one from drawing the page is a bug, not bad input
+      throw new IOException(reportJson + " is damaged: " + oneLine(withoutPrefix(e.getMessage())), e);
+    }
+  }
+
+  /**
    * The page for {@code report}, as text.
    *
    * @throws IllegalArgumentException when a required field is missing or malformed (names the field)
    */
   public static String render(JsonObject report) {
-    PruningReport r = PruningReportReader.read(report);
+    return render(PruningReportReader.read(report));
+  }
+
+  private static String withoutPrefix(String message) {
+    return message.startsWith("report: ") ? message.substring(8) : message;
+  }
+
+  // A field's path holds the file's own keys, which may hold line breaks; the command line's error is one line.
+  private static String oneLine(String message) {
+    return message.replaceAll("\\p{Cntrl}", "?");
+  }
+
+  static String render(PruningReport r) {
     ChartLibrary lib = ChartLibrary.get();
     List<Section> sections = ReportCharts.sections(r);
     List<ChartSpec> charts = ReportCharts.charts(sections);
@@ -248,8 +299,7 @@ public final class HtmlReport {
     try {
       write(tree.getAsJsonObject(), html);
     } catch (IllegalArgumentException e) {
-      String message = e.getMessage().startsWith("report: ") ? e.getMessage().substring(8) : e.getMessage();
-      err.println(json + ": " + message);
+      err.println(json + ": " + oneLine(withoutPrefix(e.getMessage())));
       return 1;
     } catch (IOException e) {
       err.println(html + ": cannot write: " + e);

@@ -43,7 +43,16 @@ final class NumberText {
       return String.format(Locale.ROOT, "%." + (digits - 1) + "e", x);
     }
     String s = String.format(Locale.ROOT, "%." + digits + "g", x);
-    return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    if (!s.contains(".") || s.contains("e")) {
+      return s;
+    }
+    // trailing zeros and then a bare point stripped by hand: a regular expression, compiled for every table
+    // cell, cost more than the cell
+    int end = s.length();
+    while (s.charAt(end - 1) == '0') {
+      end--;
+    }
+    return s.substring(0, s.charAt(end - 1) == '.' ? end - 1 : end);
   }
 
   /** 230.5 → "230.5 s (3 min 50.5 s)". */

@@ -7,9 +7,12 @@ import com.google.gson.JsonPrimitive;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.admm4j.cli.config.PruningConfigParser;
 import org.admm4j.cli.report.PruningReport.AdmmIteration;
 import org.admm4j.cli.report.PruningReport.Histogram;
 import org.admm4j.cli.report.PruningReport.Layer;
@@ -23,6 +26,19 @@ import org.admm4j.cli.report.PruningReport.Epoch;
  */
 final class PruningReportReader {
 
+  /**
+   * How deep {@code config} may nest. The run writes it flat (one object of settings under their dotted names);
+   * the page prints it indented, two spaces more per level on every line, so a file of nested arrays would
+   * otherwise draw a page of indentation, hundreds of times its own size.
+   */
+  static final int MAX_CONFIG_DEPTH = 4;
+
+  /**
+   * Most keep fractions the sensitivity curves of an allocation may try, over all layers: the allocation table has
+   * a column for each. The sensitivity pass tries at most 12 (its grid and the floor), the same for every layer.
+   */
+  static final int MAX_KEEP_FRACTIONS = 16;
+
   private PruningReportReader() {}
 
   /** Reads and checks the whole report; throws IllegalArgumentException naming the bad field. */
@@ -30,7 +46,7 @@ final class PruningReportReader {
     if (root == null) {
       throw new IllegalArgumentException("report: expected a JSON object, found nothing");
     }
-    Fields r = new Fields(root, "");
+    Fields r = Fields.root(root);
     List<Layer> layers = new ArrayList<>();
     for (Fields f : r.objects("layers")) {
       layers.add(layer(f));
@@ -58,7 +74,7 @@ final class PruningReportReader {
         r.has("phases_seconds") ? r.numberMap("phases_seconds") : null,
         r.number("wall_seconds"), r.integer("seed"), r.integer("threads"), r.string("jdk"),
         r.optionalString("kernels"), r.optionalString("admm4j_version"),
-        r.has("config") ? root.get("config") : null,
+        config(r),
         r.optionalString("command"), r.optionalString("started_at"), r.optionalString("from"),
         r.has("train_images") ? r.integer("train_images") : null,
         r.has("test_images") ? r.integer("test_images") : null,
@@ -71,11 +87,19 @@ final class PruningReportReader {
     }
     Fields a = r.object("allocation");
     List<PruningReport.AllocatedLayer> layers = new ArrayList<>();
+    Set<Double> keeps = new HashSet<>();
     for (Fields l : a.objects("layers")) {
       List<PruningReport.SensitivityPoint> curve = new ArrayList<>();
       if (l.has("sensitivity")) {
         for (Fields p : l.objects("sensitivity")) {
-          curve.add(new PruningReport.SensitivityPoint(p.number("keep"), p.number("accuracy")));
+          double keep = p.number("keep");
+          // every layer's row has a cell per keep fraction of any layer
+          if (keeps.add(keep) && keeps.size() > MAX_KEEP_FRACTIONS) {
+            throw new IllegalArgumentException("report: field '" + p.path("keep") + "' brings the allocation's"
+                + " sensitivity curves to more than " + MAX_KEEP_FRACTIONS + " different keep fractions (a run"
+                + " tries at most 12, the same for every layer)");
+          }
+          curve.add(new PruningReport.SensitivityPoint(keep, p.number("accuracy")));
         }
       }
       layers.add(new PruningReport.AllocatedLayer(l.string("name"), l.integer("weights"), l.integer("kept"),
@@ -83,7 +107,14 @@ final class PruningReportReader {
     }
     List<PruningReport.AllocatedStage> stages = new ArrayList<>();
     if (a.has("stages")) {
-      for (Fields st : a.objects("stages")) {
+      List<Fields> further = a.objects("stages");
+      // every layer's row has a cell per stage
+      if (further.size() > PruningConfigParser.MAX_STAGES - 1) {
+        throw new IllegalArgumentException("report: field '" + a.path("stages") + "' lists " + further.size()
+            + " further stages; a run has at most " + PruningConfigParser.MAX_STAGES + " stages, so at most "
+            + (PruningConfigParser.MAX_STAGES - 1) + " after stage 1");
+      }
+      for (Fields st : further) {
         Map<String, Long> kept = new java.util.LinkedHashMap<>();
         for (Fields l : st.objects("layers")) {
           kept.put(l.string("name"), l.integer("kept"));
@@ -95,6 +126,35 @@ final class PruningReportReader {
     return new PruningReport.Allocation(a.string("method"), a.number("compression"),
         a.number("achieved_compression"), a.optionalNumber("held_back_accuracy"),
         Collections.unmodifiableList(layers), Collections.unmodifiableList(stages));
+  }
+
+  private static JsonElement config(Fields r) {
+    if (!r.has("config")) {
+      return null;
+    }
+    JsonElement config = r.get("config");
+    if (deeperThan(config, MAX_CONFIG_DEPTH)) {
+      throw new IllegalArgumentException("report: field '" + r.path("config") + "' nests arrays or objects more"
+          + " than " + MAX_CONFIG_DEPTH + " levels deep; a run writes it as one object of settings");
+    }
+    return config;
+  }
+
+  /** Whether {@code e} holds arrays or objects nested more than {@code levels} deep (e itself the first). */
+  private static boolean deeperThan(JsonElement e, int levels) {
+    if (!e.isJsonArray() && !e.isJsonObject()) {
+      return false;
+    }
+    if (levels == 0) {
+      return true;
+    }
+    Iterable<JsonElement> children = e.isJsonArray() ? e.getAsJsonArray() : e.getAsJsonObject().asMap().values();
+    for (JsonElement c : children) {
+      if (deeperThan(c, levels - 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<PruningReport.Stage> stages(Fields r) {
@@ -168,22 +228,49 @@ final class PruningReportReader {
     return Collections.unmodifiableMap(out);
   }
 
-  /** A JSON object plus its path from the root, for messages. */
+  /**
+   * A JSON object and where it lies in the file. The path is built only for a message: a field read does not
+   * pay for it (an array of many numbers under a long key would allocate its path once per number).
+   */
   private static final class Fields {
     private final JsonObject object;
-    private final String prefix;
+    private final Fields parent;
+    private final String name;
+    private final int index;
 
-    Fields(JsonObject object, String prefix) {
+    /** The object at {@code parent.name}, or at {@code parent.name[index]} when {@code index >= 0}. */
+    Fields(JsonObject object, Fields parent, String name, int index) {
       this.object = object;
-      this.prefix = prefix;
+      this.parent = parent;
+      this.name = name;
+      this.index = index;
     }
 
-    String path(String name) {
-      return prefix.isEmpty() ? name : prefix + "." + name;
+    static Fields root(JsonObject object) {
+      return new Fields(object, null, null, -1);
     }
 
-    boolean has(String name) {
-      JsonElement e = object.get(name);
+    /** This object's path from the root, empty for the root. */
+    String path() {
+      if (parent == null) {
+        return "";
+      }
+      String p = parent.path(name);
+      return index < 0 ? p : p + "[" + index + "]";
+    }
+
+    String path(String field) {
+      String p = path();
+      return p.isEmpty() ? field : p + "." + field;
+    }
+
+    /** The path of element {@code i} of the array {@code field}, or of {@code field} itself when i < 0. */
+    String path(String field, int i) {
+      return i < 0 ? path(field) : path(field) + "[" + i + "]";
+    }
+
+    boolean has(String field) {
+      JsonElement e = object.get(field);
       return e != null && !e.isJsonNull();
     }
 
@@ -191,102 +278,111 @@ final class PruningReportReader {
       return object.keySet();
     }
 
-    private JsonElement required(String name) {
-      if (!has(name)) {
-        throw new IllegalArgumentException("report: required field '" + path(name) + "' is missing");
-      }
-      return object.get(name);
+    JsonElement get(String field) {
+      return object.get(field);
     }
 
-    private static IllegalArgumentException wrongType(String path, String expected, JsonElement found) {
-      String text = found.toString();
-      if (text.length() > 60) {
-        text = text.substring(0, 57) + "...";
+    private JsonElement required(String field) {
+      if (!has(field)) {
+        throw new IllegalArgumentException("report: required field '" + path(field) + "' is missing");
       }
+      return object.get(field);
+    }
+
+    private IllegalArgumentException wrongType(String field, int i, String expected, JsonElement found) {
       return new IllegalArgumentException(
-          "report: field '" + path + "' must be " + expected + ", found " + text);
+          "report: field '" + path(field, i) + "' must be " + expected + ", found " + describe(found));
     }
 
-    String string(String name) {
-      JsonElement e = required(name);
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-        throw wrongType(path(name), "a string", e);
+    /**
+     * A value as the message shows it: its JSON text, cut at 60 characters, or for an array or object its size.
+     * Not the text of an array or object: Gson writes it whole (a regular expression per number) before any cut,
+     * megabytes for a large histogram in the wrong place.
+     */
+    private static String describe(JsonElement found) {
+      if (found.isJsonArray()) {
+        int n = found.getAsJsonArray().size();
+        return "an array of " + n + (n == 1 ? " value" : " values");
       }
-      return e.getAsString();
+      if (found.isJsonObject()) {
+        int n = found.getAsJsonObject().size();
+        return "an object of " + n + (n == 1 ? " field" : " fields");
+      }
+      String text = found.toString();
+      return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 
-    String optionalString(String name) {
-      return has(name) ? string(name) : null;
+    String string(String field) {
+      return string(field, -1, required(field));
     }
 
-    double number(String name) {
-      return number(path(name), required(name));
+    String optionalString(String field) {
+      return has(field) ? string(field) : null;
     }
 
-    Double optionalNumber(String name) {
-      return has(name) ? number(name) : null;
+    double number(String field) {
+      return number(field, -1, required(field));
     }
 
-    long integer(String name) {
-      return integer(path(name), required(name));
+    Double optionalNumber(String field) {
+      return has(field) ? number(field) : null;
     }
 
-    Fields object(String name) {
-      JsonElement e = required(name);
+    long integer(String field) {
+      return integer(field, -1, required(field));
+    }
+
+    Fields object(String field) {
+      JsonElement e = required(field);
       if (!e.isJsonObject()) {
-        throw wrongType(path(name), "an object", e);
+        throw wrongType(field, -1, "an object", e);
       }
-      return new Fields(e.getAsJsonObject(), path(name));
+      return new Fields(e.getAsJsonObject(), this, field, -1);
     }
 
-    List<Fields> objects(String name) {
-      JsonArray array = array(name);
+    List<Fields> objects(String field) {
+      JsonArray array = array(field);
       List<Fields> out = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
-        String p = path(name) + "[" + i + "]";
         JsonElement e = array.get(i);
         if (!e.isJsonObject()) {
-          throw wrongType(p, "an object", e);
+          throw wrongType(field, i, "an object", e);
         }
-        out.add(new Fields(e.getAsJsonObject(), p));
+        out.add(new Fields(e.getAsJsonObject(), this, field, i));
       }
       return out;
     }
 
-    double[] numbers(String name) {
-      JsonArray array = array(name);
+    double[] numbers(String field) {
+      JsonArray array = array(field);
       double[] out = new double[array.size()];
       for (int i = 0; i < out.length; i++) {
-        out[i] = number(path(name) + "[" + i + "]", array.get(i));
+        out[i] = number(field, i, array.get(i));
       }
       return out;
     }
 
-    List<String> strings(String name) {
-      JsonArray array = array(name);
+    List<String> strings(String field) {
+      JsonArray array = array(field);
       List<String> out = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
-        JsonElement e = array.get(i);
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-          throw wrongType(path(name) + "[" + i + "]", "a string", e);
-        }
-        out.add(e.getAsString());
+        out.add(string(field, i, array.get(i)));
       }
       return out;
     }
 
-    long[] integers(String name) {
-      JsonArray array = array(name);
+    long[] integers(String field) {
+      JsonArray array = array(field);
       long[] out = new long[array.size()];
       for (int i = 0; i < out.length; i++) {
-        out[i] = integer(path(name) + "[" + i + "]", array.get(i));
+        out[i] = integer(field, i, array.get(i));
       }
       return out;
     }
 
     /** An object of numbers keyed by name (layer or phase), in file order. */
-    Map<String, Double> numberMap(String name) {
-      Fields f = object(name);
+    Map<String, Double> numberMap(String field) {
+      Fields f = object(field);
       Map<String, Double> out = new LinkedHashMap<>();
       for (String key : f.keys()) {
         out.put(key, f.number(key));
@@ -294,15 +390,22 @@ final class PruningReportReader {
       return Collections.unmodifiableMap(out);
     }
 
-    private JsonArray array(String name) {
-      JsonElement e = required(name);
+    private JsonArray array(String field) {
+      JsonElement e = required(field);
       if (!e.isJsonArray()) {
-        throw wrongType(path(name), "an array", e);
+        throw wrongType(field, -1, "an array", e);
       }
       return e.getAsJsonArray();
     }
 
-    private static double number(String path, JsonElement e) {
+    private String string(String field, int i, JsonElement e) {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        throw wrongType(field, i, "a string", e);
+      }
+      return e.getAsString();
+    }
+
+    private double number(String field, int i, JsonElement e) {
       if (isNumber(e)) {
         return e.getAsDouble();
       }
@@ -315,18 +418,41 @@ final class PruningReportReader {
           default: break;
         }
       }
-      throw wrongType(path, "a number", e);
+      throw wrongType(field, i, "a number", e);
     }
 
-    private static long integer(String path, JsonElement e) {
+    private long integer(String field, int i, JsonElement e) {
       if (!isNumber(e)) {
-        throw wrongType(path, "an integer", e);
+        throw wrongType(field, i, "an integer", e);
+      }
+      String text = e.getAsString();
+      if (isPlainLong(text)) {
+        return Long.parseLong(text); // what a writer writes, without BigDecimal's copies (a histogram has many)
       }
       try {
-        return new BigDecimal(e.getAsString()).longValueExact();
+        return new BigDecimal(text).longValueExact();
       } catch (ArithmeticException | NumberFormatException notWhole) {
-        throw wrongType(path, "an integer", e);
+        throw wrongType(field, i, "an integer", e);
       }
+    }
+
+    /**
+     * An optional minus and 1 to 18 digits: a long, whatever the digits. Characters compared one by one: Jazzer's
+     * hook on {@code String.startsWith} allocates 900 bytes a call while it fuzzes, and this runs for every count.
+     */
+    private static boolean isPlainLong(String text) {
+      int start = !text.isEmpty() && text.charAt(0) == '-' ? 1 : 0;
+      int digits = text.length() - start;
+      if (digits < 1 || digits > 18) {
+        return false;
+      }
+      for (int k = start; k < text.length(); k++) {
+        char c = text.charAt(k);
+        if (c < '0' || c > '9') {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static boolean isNumber(JsonElement e) {

@@ -2,6 +2,7 @@ package org.admm4j.cli.report;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -141,31 +142,49 @@ final class ReportCharts {
             AdmmIteration::dualResidual)), null);
   }
 
+  // Each layer's series holds the iterations that give it a positive residual, in one pass over the
+  // iterations: layers × iterations would be quadratic in a file whose stages prune different layers.
   private static Panel residualPanel(String title, String id, String yLabel, double[] x,
       List<AdmmIteration> admm, Function<AdmmIteration, Map<String, Double>> residual) {
-    Set<String> layers = new LinkedHashSet<>();
-    for (AdmmIteration it : admm) {
-      layers.addAll(residual.apply(it).keySet());
-    }
-    List<Series> series = new ArrayList<>();
+    Map<String, Points> layers = new LinkedHashMap<>();
     boolean anyPositive = false;
-    for (String layer : layers) {
-      double[] values = nans(admm.size());
-      for (int i = 0; i < values.length; i++) {
-        Double v = residual.apply(admm.get(i)).get(layer);
+    for (int i = 0; i < admm.size(); i++) {
+      for (Map.Entry<String, Double> e : residual.apply(admm.get(i)).entrySet()) {
+        Points p = layers.computeIfAbsent(e.getKey(), k -> new Points());
+        double v = e.getValue();
         // A log axis cannot show 0 (an exact Z-step repeat); leave a gap rather than fail.
-        if (v != null && v > 0 && Double.isFinite(v)) {
-          values[i] = v;
+        if (v > 0 && Double.isFinite(v)) {
+          p.add(i, v);
           anyPositive = true;
         }
       }
-      series.add(new Series(layer, values, false));
     }
     if (!anyPositive) {
       return Panel.notAvailable(title, "no positive values to plot on a log scale");
     }
+    List<Series> series = new ArrayList<>(layers.size());
+    for (Map.Entry<String, Points> e : layers.entrySet()) {
+      Points p = e.getValue();
+      series.add(Series.sparse(e.getKey(), Arrays.copyOf(p.at, p.n), Arrays.copyOf(p.values, p.n)));
+    }
     return Panel.of(title + " (log scale)",
         new ChartSpec(id, Kind.LINE, "ADMM iteration", yLabel, true, x, null, series));
+  }
+
+  /** A growing list of (x index, value) pairs. */
+  private static final class Points {
+    int[] at = new int[4];
+    double[] values = new double[4];
+    int n;
+
+    void add(int i, double v) {
+      if (n == at.length) {
+        at = Arrays.copyOf(at, 2 * n);
+        values = Arrays.copyOf(values, 2 * n);
+      }
+      at[n] = i;
+      values[n++] = v;
+    }
   }
 
   private static Section keptFraction(PruningReport r) {

@@ -44,6 +44,14 @@
       label: spec.xLabel,
       value: function (u, v) { return v == null ? "--" : names ? nameAt(names, v) : fmt(v); }
     }];
+    // uPlot takes one value (or null) per x; a sparse series names the x index of each of its values
+    spec.series.forEach(function (s) {
+      if (!s.at) return;
+      var spread = [];
+      for (var k = 0; k < xs.length; k++) spread.push(null);
+      s.at.forEach(function (x, j) { spread[x] = s.values[j]; });
+      s.values = spread;
+    });
     spec.series.forEach(function (s, i) {
       var c = color(s.color != null ? s.color : i);
       var shown = s.values.filter(function (v) { return v != null; }).length;

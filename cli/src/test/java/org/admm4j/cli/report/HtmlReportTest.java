@@ -319,6 +319,41 @@ class HtmlReportTest {
     assertTrue(c.err.startsWith(occupied + ": cannot write: "), c.err);
   }
 
+  /** What prune --resume redraws from: the file read, checked and drawn, or one line naming the file and the field. */
+  @Test
+  void aReportFileIsDrawnOrNamedWithTheFieldInOneLine() throws IOException {
+    Path json = dir.resolve("report.json");
+    Path html = dir.resolve("report.html");
+    Files.writeString(json, SampleReports.sampleText());
+    HtmlReport.write(json, html);
+    assertEquals(HtmlReport.render(SampleReports.sample()), Files.readString(html, StandardCharsets.UTF_8));
+
+    JsonObject report = SampleReports.sample();
+    report.getAsJsonArray("layers").get(1).getAsJsonObject().addProperty("nonzero", "x");
+    assertDamaged(json, report.toString(), json + " is damaged: field 'layers[1].nonzero' must be an integer, found \"x\"");
+    // a key with a line break, in the path of the field: still one line
+    JsonObject broken = SampleReports.sample();
+    JsonObject before = broken.getAsJsonObject("histograms").getAsJsonObject("before");
+    JsonObject conv1 = before.remove("conv1").getAsJsonObject();
+    conv1.remove("counts");
+    before.add("con\nv1", conv1);
+    assertDamaged(json, broken.toString(), json + " is damaged: required field 'histograms.before.con?v1.counts' is missing");
+    assertDamaged(json, "{\"model\": ", json + " is not valid JSON: ");
+    assertDamaged(json, "[1, 2]", json + ": expected a JSON object");
+    Files.write(json, new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'});
+    IOException e = assertThrows(IOException.class, () -> HtmlReport.write(json, html));
+    assertEquals(json + " is not UTF-8 text (a malformed or unmappable byte sequence)", e.getMessage());
+    assertEquals(HtmlReport.render(SampleReports.sample()), Files.readString(html, StandardCharsets.UTF_8),
+        "a report that cannot be drawn leaves the page as it was");
+  }
+
+  private void assertDamaged(Path json, String text, String message) throws IOException {
+    Files.writeString(json, text, StandardCharsets.UTF_8);
+    IOException e = assertThrows(IOException.class, () -> HtmlReport.write(json, dir.resolve("report.html")));
+    assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
   @Test
   void commandLineUsage() {
     Captured c = run("only-one-argument");

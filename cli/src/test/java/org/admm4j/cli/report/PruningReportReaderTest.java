@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -101,6 +102,17 @@ class PruningReportReaderTest {
     assertEquals("report: field 'layers' must be an array, found \"conv1\"",
         assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(d)).getMessage());
 
+    JsonObject f = SampleReports.sample();
+    f.add("layers", JsonParser.parseString("{\"conv1\": 1, \"conv2\": 2}"));
+    assertEquals("report: field 'layers' must be an array, found an object of 2 fields",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(f)).getMessage());
+    f.add("layers", JsonParser.parseString("[[{\"name\": \"conv1\"}]]"));
+    assertEquals("report: field 'layers[0]' must be an object, found an array of 1 value",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(f)).getMessage());
+    f.addProperty("layers", "x".repeat(100));
+    assertEquals("report: field 'layers' must be an array, found \"" + "x".repeat(56) + "...",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(f)).getMessage());
+
     JsonObject e = SampleReports.sample();
     e.getAsJsonArray("admm_iterations").get(0).getAsJsonObject()
         .getAsJsonObject("primal_residual").addProperty("conv2", "small");
@@ -169,6 +181,60 @@ class PruningReportReaderTest {
     String text = report.toString().replace("\"loss\":" + it.get("loss"), "\"loss\":NaN");
     PruningReport r = PruningReportReader.read(JsonParser.parseString(text).getAsJsonObject());
     assertTrue(Double.isNaN(r.admmIterations().get(3).loss()));
+  }
+
+  /** The page prints the configuration indented by depth: a run writes it flat, and deep nesting is refused. */
+  @Test
+  void configNestedDeeperThanARunWritesIsRefused() {
+    JsonObject report = SampleReports.sample();
+    report.add("config", JsonParser.parseString("{\"a\": [[{\"b\": 1}]]}"));
+    assertTrue(PruningReportReader.read(report).config().isJsonObject(), "4 levels are read");
+    report.add("config", JsonParser.parseString("{\"a\": [[{\"b\": [1]}]]}"));
+    assertEquals("report: field 'config' nests arrays or objects more than 4 levels deep; a run writes it as one"
+        + " object of settings",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(report)).getMessage());
+  }
+
+  /** The allocation table has a column per stage and per keep fraction tried: as many as a run can have. */
+  @Test
+  void allocationColumnsAreBoundedByWhatARunWrites() {
+    JsonObject report = SampleReports.sample();
+    JsonObject allocation = JsonParser.parseString("{\"method\": \"sensitivity\", \"compression\": 40,"
+        + " \"achieved_compression\": 40.1, \"layers\": [], \"stages\": []}").getAsJsonObject();
+    report.add("allocation", allocation);
+    JsonArray layers = allocation.getAsJsonArray("layers");
+    for (int i = 0; i < 2; i++) {
+      JsonObject l = JsonParser.parseString("{\"name\": \"fc" + i + "\", \"weights\": 100, \"kept\": 10,"
+          + " \"magnitude_kept\": 9, \"sensitivity\": []}").getAsJsonObject();
+      for (int k = 0; k < 8; k++) {
+        l.getAsJsonArray("sensitivity").add(JsonParser.parseString("{\"keep\": " + (0.01 * (8 * i + k + 1))
+            + ", \"accuracy\": 0.9}"));
+      }
+      layers.add(l);
+    }
+    JsonArray stages = allocation.getAsJsonArray("stages");
+    for (int i = 0; i < 15; i++) {
+      stages.add(JsonParser.parseString("{\"compression\": 50, \"achieved_compression\": 50,"
+          + " \"layers\": [{\"name\": \"fc0\", \"kept\": 5}]}"));
+    }
+    PruningReport.Allocation read = PruningReportReader.read(report).allocation();
+    assertEquals(15, read.stages().size());
+    assertEquals(8, read.layers().get(1).sensitivity().size());
+
+    stages.add(stages.get(0));
+    assertEquals("report: field 'allocation.stages' lists 16 further stages; a run has at most 16 stages, so at"
+        + " most 15 after stage 1",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(report)).getMessage());
+    stages.remove(15);
+    layers.get(1).getAsJsonObject().getAsJsonArray("sensitivity").add(
+        JsonParser.parseString("{\"keep\": 0.5, \"accuracy\": 0.9}"));
+    assertEquals("report: field 'allocation.layers[1].sensitivity[8].keep' brings the allocation's sensitivity"
+        + " curves to more than 16 different keep fractions (a run tries at most 12, the same for every layer)",
+        assertThrows(IllegalArgumentException.class, () -> PruningReportReader.read(report)).getMessage());
+    // the same fraction again adds no column
+    layers.get(1).getAsJsonObject().getAsJsonArray("sensitivity").set(8,
+        JsonParser.parseString("{\"keep\": 0.01, \"accuracy\": 0.8}"));
+    assertEquals(9, PruningReportReader.read(report).allocation().layers().get(1).sensitivity().size());
   }
 
   @Test

@@ -88,13 +88,56 @@ class ReportChartsTest {
     ChartSpec dual = chart(report, "chart-dual");
     assertTrue(dual.logY());
     assertEquals(List.of("conv1", "conv2", "fc1", "fc2"), dual.series().stream().map(Series::label).toList());
-    assertTrue(Double.isNaN(dual.series().get(1).values()[2]), "0 cannot sit on a log axis");
-    assertEquals(third.getAsJsonObject("dual_residual").get("fc1").getAsDouble(), dual.series().get(2).values()[2]);
-    JsonObject json = dual.toJson();
-    assertTrue(json.getAsJsonArray("series").get(1).getAsJsonObject().getAsJsonArray("values").get(2).isJsonNull());
+    assertTrue(Double.isNaN(dual.series().get(1).value(2)), "0 cannot sit on a log axis");
+    assertEquals(third.getAsJsonObject("dual_residual").get("fc1").getAsDouble(), dual.series().get(2).value(2));
+    JsonObject conv2 = dual.toJson().getAsJsonArray("series").get(1).getAsJsonObject();
+    assertEquals("[0,1,3,4,5,6,7,8,9]", conv2.get("at").toString(), "the page's data leaves the gap out");
+    assertEquals(9, conv2.getAsJsonArray("values").size());
     ChartSpec primal = chart(report, "chart-primal");
     assertEquals(report.getAsJsonArray("admm_iterations").get(9).getAsJsonObject()
-        .getAsJsonObject("primal_residual").get("fc2").getAsDouble(), primal.series().get(3).values()[9]);
+        .getAsJsonObject("primal_residual").get("fc2").getAsDouble(), primal.series().get(3).value(9));
+  }
+
+  /**
+   * A progressive run whose stages prune different layers: each layer's residuals are given at the iterations that
+   * have them, so the page's data grows with the values and not with layers × iterations.
+   */
+  @Test
+  void residualsOfLayersPrunedInSomeStagesOnlyHoldTheirOwnIterations() {
+    JsonObject report = SampleReports.sample();
+    JsonArray iterations = report.getAsJsonArray("admm_iterations");
+    for (int i = 0; i < iterations.size(); i++) {
+      JsonObject primal = iterations.get(i).getAsJsonObject().getAsJsonObject("primal_residual");
+      for (String layer : List.copyOf(primal.keySet())) {
+        if (i < 5 ? !layer.equals("conv1") : !layer.equals("fc1")) {
+          primal.remove(layer);
+        }
+      }
+    }
+    ChartSpec primal = chart(report, "chart-primal");
+    assertEquals(List.of("conv1", "fc1"), primal.series().stream().map(Series::label).toList());
+    assertArrayEquals(new int[] {0, 1, 2, 3, 4}, primal.series().get(0).at());
+    assertArrayEquals(new int[] {5, 6, 7, 8, 9}, primal.series().get(1).at());
+    assertTrue(Double.isNaN(primal.series().get(0).value(7)));
+    assertEquals(iterations.get(7).getAsJsonObject().getAsJsonObject("primal_residual").get("fc1").getAsDouble(),
+        primal.series().get(1).value(7));
+
+    // 2,000 layers each in one iteration of 2,000: 2,000 values, not 4 million
+    JsonArray many = new JsonArray();
+    for (int i = 0; i < 2000; i++) {
+      JsonObject it = iterations.get(0).getAsJsonObject().deepCopy();
+      it.addProperty("iteration", i + 1);
+      JsonObject one = new JsonObject();
+      one.addProperty("layer" + i, 0.5);
+      it.add("primal_residual", one);
+      many.add(it);
+    }
+    report.add("admm_iterations", many);
+    int values = 0;
+    for (Series s : chart(report, "chart-primal").series()) {
+      values += s.values().length;
+    }
+    assertEquals(2000, values);
   }
 
   @Test
