@@ -53,6 +53,23 @@ class CompressionFlagTest {
   }
 
   @Test
+  void aReMeasuredStageShowsItsOwnEvidence() throws Exception {
+    Path out = dir.resolve("remeasured");
+    MainTest.Run r = MainTest.run("prune", "--dataset", "synthetic", "--compression", "10", "--set", "stages=20x",
+        "--set", "allocation.images=64", "--set", "allocation.remeasure=true", "--dense-epochs", "1", "--iterations",
+        "2", "--retrain-epochs", "1", "--train-limit", "256", "--test-limit", "64", "--threads", "2", "--no-progress",
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("allocation of stage 2 re-measured (sensitivity, "), r.out());
+    JsonObject second = JsonFiles.read(out.resolve("report.json")).getAsJsonObject("allocation")
+        .getAsJsonArray("stages").get(0).getAsJsonObject();
+    assertTrue(second.has("held_back_accuracy"), second.toString());
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("Stage 2 (20.0×) was allocated on the model it starts from"), "report.html explains it");
+    assertTrue(html.contains("Kept at the start</th>") && html.contains("Cut 1</th>"), "and shows its cuts");
+  }
+
+  @Test
   void layerTargetsBesideItAndStagedPresetsAreRefusedByName() {
     MainTest.Run r = MainTest.run("prune", "--dataset", "synthetic", "--compression", "30", "--keep", "fc1=0.1",
         "--out", dir.resolve("a").toString(), "--no-progress");

@@ -172,6 +172,17 @@ public final class HtmlReport {
           + NumberText.percent(100 * a.heldBackAccuracy()) + "), and the kept weights went where they cost the"
           + " least accuracy."));
       ReportTables.allocation(out, a);
+      for (int i = 0; i < a.stages().size(); i++) {
+        PruningReport.AllocatedStage st = a.stages().get(i);
+        if (!st.sensitivity().isEmpty()) {
+          out.append("<p>Stage ").append(i + 2).append(" (").append(NumberText.ratio(st.compression()))
+              .append(") was allocated on the model it starts from")
+              .append(st.heldBackAccuracy() == null ? "" : " (held-back accuracy "
+                  + NumberText.percent(100 * st.heldBackAccuracy()) + ")")
+              .append(": each layer alone cut to fewer weights, the others as they were (weights kept: accuracy).</p>\n");
+          ReportTables.remeasuredStage(out, st, a.layers());
+        }
+      }
       out.append("</section>\n");
     }
     for (Section s : sections) {

@@ -48,8 +48,13 @@ record PruningReport(
 
   record SensitivityPoint(double keep, double accuracy) {}
 
-  /** A further stage's allocation: its target, what it reached, and the weights kept per layer. */
-  record AllocatedStage(double compression, double achievedCompression, Map<String, Long> kept) {}
+  /**
+   * A further stage's allocation: its target, what it reached, and the weights kept per layer; a stage
+   * allocated on the model it starts from ({@code allocation.remeasure}) adds that model's held-back accuracy and
+   * per layer its own curve (first point: what the layer kept when the stage began), else both are absent.
+   */
+  record AllocatedStage(double compression, double achievedCompression, Map<String, Long> kept,
+      /* optional */ Double heldBackAccuracy, Map<String, List<SensitivityPoint>> sensitivity) {}
 
   /**
    * What filter pruning removed physically: the layers whose pruned filters left the saved model, each

@@ -116,11 +116,26 @@ final class PruningReportReader {
       }
       for (Fields st : further) {
         Map<String, Long> kept = new java.util.LinkedHashMap<>();
+        Map<String, List<PruningReport.SensitivityPoint>> curves = new java.util.LinkedHashMap<>();
         for (Fields l : st.objects("layers")) {
           kept.put(l.string("name"), l.integer("kept"));
+          if (l.has("sensitivity")) {
+            List<Fields> points = l.objects("sensitivity");
+            // each point is a cell of the stage's table
+            if (points.size() > MAX_KEEP_FRACTIONS) {
+              throw new IllegalArgumentException("report: field '" + l.path("sensitivity") + "' lists " + points.size()
+                  + " points; a re-measured stage tries at most " + MAX_KEEP_FRACTIONS + " per layer");
+            }
+            List<PruningReport.SensitivityPoint> curve = new ArrayList<>();
+            for (Fields p : points) {
+              curve.add(new PruningReport.SensitivityPoint(p.number("keep"), p.number("accuracy")));
+            }
+            curves.put(l.string("name"), Collections.unmodifiableList(curve));
+          }
         }
         stages.add(new PruningReport.AllocatedStage(st.number("compression"), st.number("achieved_compression"),
-            Collections.unmodifiableMap(kept)));
+            Collections.unmodifiableMap(kept), st.optionalNumber("held_back_accuracy"),
+            Collections.unmodifiableMap(curves)));
       }
     }
     return new PruningReport.Allocation(a.string("method"), a.number("compression"),

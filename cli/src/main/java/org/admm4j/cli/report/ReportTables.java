@@ -256,6 +256,39 @@ final class ReportTables {
     out.append("</tbody>\n</table>\n");
   }
 
+  /**
+   * A stage allocated on the model it starts from: per layer the weights it kept when the stage began, what
+   * the stage keeps, and each cut tried (weights kept, held-back accuracy with that layer alone cut so).
+   */
+  static void remeasuredStage(StringBuilder out, PruningReport.AllocatedStage st, List<PruningReport.AllocatedLayer> layers) {
+    int points = 0;
+    for (List<PruningReport.SensitivityPoint> c : st.sensitivity().values()) {
+      points = Math.max(points, c.size());
+    }
+    out.append("<table class=\"allocation\">\n<thead><tr>");
+    headerCell(out, "Layer");
+    headerCell(out, "Kept at the start");
+    headerCell(out, "Kept");
+    for (int i = 1; i < points; i++) {
+      headerCell(out, "Cut " + i);
+    }
+    out.append("</tr></thead>\n<tbody>\n");
+    for (PruningReport.AllocatedLayer l : layers) {
+      List<PruningReport.SensitivityPoint> c = st.sensitivity().get(l.name());
+      out.append("<tr class=\"allocated\">");
+      cell(out, l.name(), false);
+      cell(out, c == null || c.isEmpty() ? NA : NumberText.count(Math.round(c.get(0).keep() * l.weights())), true);
+      Long kept = st.kept().get(l.name());
+      cell(out, kept == null ? NA : NumberText.count(kept), true);
+      for (int i = 1; i < points; i++) {
+        cell(out, c == null || i >= c.size() ? NA : NumberText.count(Math.round(c.get(i).keep() * l.weights()))
+            + ": " + NumberText.percent(100 * c.get(i).accuracy()), true);
+      }
+      out.append("</tr>\n");
+    }
+    out.append("</tbody>\n</table>\n");
+  }
+
   static void admmIterations(StringBuilder out, List<AdmmIteration> iterations) {
     if (iterations.isEmpty()) {
       notAvailable(out, "the report lists no ADMM iterations");
