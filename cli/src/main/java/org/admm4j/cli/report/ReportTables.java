@@ -273,15 +273,20 @@ final class ReportTables {
       headerCell(out, "Cut " + i);
     }
     out.append("</tr></thead>\n<tbody>\n");
+    // rows for the layers the stage measured only: a report's other layers would each add a row of empty cells
+    // per stage (the page's size must stay a bounded multiple of the file's, HtmlReportFuzzTest)
     for (PruningReport.AllocatedLayer l : layers) {
       List<PruningReport.SensitivityPoint> c = st.sensitivity().get(l.name());
+      if (c == null) {
+        continue;
+      }
       out.append("<tr class=\"allocated\">");
       cell(out, l.name(), false);
-      cell(out, c == null || c.isEmpty() ? NA : NumberText.count(Math.round(c.get(0).keep() * l.weights())), true);
+      cell(out, c.isEmpty() ? NA : NumberText.count(Math.round(c.get(0).keep() * l.weights())), true);
       Long kept = st.kept().get(l.name());
       cell(out, kept == null ? NA : NumberText.count(kept), true);
       for (int i = 1; i < points; i++) {
-        cell(out, c == null || i >= c.size() ? NA : NumberText.count(Math.round(c.get(i).keep() * l.weights()))
+        cell(out, i >= c.size() ? NA : NumberText.count(Math.round(c.get(i).keep() * l.weights()))
             + ": " + NumberText.percent(100 * c.get(i).accuracy()), true);
       }
       out.append("</tr>\n");
