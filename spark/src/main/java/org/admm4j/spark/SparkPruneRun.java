@@ -485,13 +485,7 @@ public final class SparkPruneRun {
       next = 0;
     } else {
       // resumed during retraining: the masks come from the checkpoint
-      List<float[]> savedMasks = new ArrayList<>();
-      for (PrunedLayer l : pruned) {
-        float[] mask = new float[l.size()];
-        Checkpoint.copy(saved, "mask/" + l.name(), mask);
-        savedMasks.add(mask);
-      }
-      new AdmmSolver(pruned).restoreMasks(savedMasks);
+      new AdmmSolver(pruned).restoreMasks(Checkpoint.masks(saved, pruned));
       retrainStart = restore(shards, saved, savedSpark, false, r);
     }
 

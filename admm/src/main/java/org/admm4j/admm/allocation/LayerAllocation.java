@@ -48,6 +48,20 @@ public record LayerAllocation(AllocationTarget target, double baselineAccuracy, 
     return (double) total / kept;
   }
 
+  /** The weights kept per layer, in model order. */
+  public java.util.Map<String, Integer> keptByLayer() {
+    java.util.Map<String, Integer> kept = new java.util.LinkedHashMap<>();
+    for (Layer l : layers) {
+      kept.put(l.name(), l.kept());
+    }
+    return kept;
+  }
+
+  /** This allocation with other per-layer choices (same target, price and evidence counts). */
+  LayerAllocation withLayers(List<Layer> other) {
+    return new LayerAllocation(target, baselineAccuracy, price, images, other);
+  }
+
   /** The plan's layer rules: exact non-zero counts per layer (layers kept whole get none). */
   public List<LayerRule> rules() {
     List<LayerRule> rules = new ArrayList<>();

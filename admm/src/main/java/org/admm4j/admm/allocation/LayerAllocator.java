@@ -75,13 +75,7 @@ public final class LayerAllocator {
       total += p.size();
       floors += floorOf(p.size(), target.floor());
     }
-    double last = compressions[compressions.length - 1];
-    long lastBudget = (long) Math.floor(total / last);
-    if (floors > lastBudget) {
-      throw new ConfigException("compression = " + last + " is out of reach: the per-layer floor "
-          + "(allocation.floor = " + target.floor() + ") alone keeps " + floors + " of " + total + " weights, the"
-          + " target allows " + lastBudget + "; lower allocation.floor or the compression");
-    }
+    requireFloorsFit(compressions[compressions.length - 1], target.floor(), floors, total);
     boolean sensitivity = target.method() == AllocationMethod.SENSITIVITY;
     if (sensitivity && (images == null || count < 1)) {
       throw new ConfigException("allocation.method = sensitivity needs held-back training images");
@@ -99,10 +93,7 @@ public final class LayerAllocator {
           : new LayerAllocation(t, Double.NaN, Double.NaN, 0, magnitudeLayers(layers, magnitude, cap));
       // stages re-measured when they start carry no evidence until then: stage 1's curves are not theirs
       out.add(out.isEmpty() || !target.remeasure() ? a : withoutEvidence(a));
-      cap = new LinkedHashMap<>();
-      for (LayerAllocation.Layer l : a.layers()) {
-        cap.put(l.name(), l.kept());
-      }
+      cap = a.keptByLayer();
     }
     return out;
   }
@@ -125,12 +116,8 @@ public final class LayerAllocator {
       total += e.getValue().size();
       floors += Math.min(current.get(e.getKey()), floorOf(e.getValue().size(), target.floor()));
     }
+    requireFloorsFit(target.compression(), target.floor(), floors, total);
     long budget = (long) Math.floor(total / target.compression());
-    if (floors > budget) {
-      throw new ConfigException("compression = " + target.compression() + " is out of reach: the per-layer floor "
-          + "(allocation.floor = " + target.floor() + ") alone keeps " + floors + " of " + total + " weights, the"
-          + " target allows " + budget + "; lower allocation.floor or the compression");
-    }
     Map<String, Integer> magnitude = magnitudeKept(layers, budget, target.floor());
     if (target.method() != AllocationMethod.SENSITIVITY) {
       return new LayerAllocation(target, Double.NaN, Double.NaN, 0, magnitudeLayers(layers, magnitude, current));
@@ -173,12 +160,23 @@ public final class LayerAllocator {
     return priced(target, layers, curves, baseline, budget, magnitude, current, count);
   }
 
+  /** Refuses a compression whose budget the per-layer floors ({@code floors} weights of {@code total}) exceed. */
+  private static void requireFloorsFit(double compression, double floor, long floors, long total)
+      throws ConfigException {
+    long budget = (long) Math.floor(total / compression);
+    if (floors > budget) {
+      throw new ConfigException("compression = " + compression + " is out of reach: the per-layer floor "
+          + "(allocation.floor = " + floor + ") alone keeps " + floors + " of " + total + " weights, the"
+          + " target allows " + budget + "; lower allocation.floor or the compression");
+    }
+  }
+
   private static LayerAllocation withoutEvidence(LayerAllocation a) {
     List<LayerAllocation.Layer> out = new ArrayList<>();
     for (LayerAllocation.Layer l : a.layers()) {
       out.add(new LayerAllocation.Layer(l.name(), l.weights(), l.kept(), l.magnitudeKept(), List.of()));
     }
-    return new LayerAllocation(a.target(), a.baselineAccuracy(), a.price(), a.images(), out);
+    return a.withLayers(out);
   }
 
   /**
@@ -191,7 +189,7 @@ public final class LayerAllocator {
       out.add(new LayerAllocation.Layer(l.name(), l.weights(), capped(l.kept(), current, l.name()), l.magnitudeKept(),
           l.sensitivity()));
     }
-    return new LayerAllocation(a.target(), a.baselineAccuracy(), a.price(), a.images(), out);
+    return a.withLayers(out);
   }
 
   /** Each layer alone pruned to every grid fraction (the rest dense), evaluated on the held-back images. */

@@ -226,6 +226,17 @@ public final class Checkpoint {
     System.arraycopy(t.data(), 0, into, 0, into.length);
   }
 
+  /** The masks ({@code mask/<layer>} tensors) of {@code f} for {@code layers}, in their order: a run resumed in retraining. */
+  public static java.util.List<float[]> masks(SafeTensorsFile f, java.util.List<PrunedLayer> layers) throws IOException {
+    java.util.List<float[]> masks = new java.util.ArrayList<>();
+    for (PrunedLayer l : layers) {
+      float[] m = new float[l.size()];
+      copy(f, "mask/" + l.name(), m);
+      masks.add(m);
+    }
+    return masks;
+  }
+
   /** The optimizer state ({@code opt/...} tensors) of {@code f}. */
   public static Map<String, float[]> optimizerState(SafeTensorsFile f) {
     Map<String, float[]> m = new LinkedHashMap<>();

@@ -282,13 +282,7 @@ public final class PruneRun {
         hardPrune();
       } else {
         // resumed during retraining: the masks come from the checkpoint
-        List<float[]> masks = new ArrayList<>();
-        for (PrunedLayer l : pruned) {
-          float[] m = new float[l.size()];
-          Checkpoint.copy(saved, "mask/" + l.name(), m);
-          masks.add(m);
-        }
-        solver.restoreMasks(masks);
+        solver.restoreMasks(Checkpoint.masks(saved, pruned));
       }
       if (retrain(next, saved)) {
         return PruneResult.stopped(model, out);
@@ -543,10 +537,7 @@ public final class PruneRun {
     for (int i = 0; i < later.length; i++) {
       stages.add(plan.stages().get(i).withTargets(all.get(i + 1).rules()));
     }
-    plan = plan.withLayers(history.allocation.rules()).withStages(stages);
-    state = new RunState(state.phase(), state.stage(), state.next(), state.trainerSteps(), plan, state.threads(),
-        state.data(), history);
-    resolveTargets();
+    usePlan(plan.withLayers(history.allocation.rules()).withStages(stages));
     pruned = stageLayers(stage, Map.of());
     solver = solver(pruned);
     double seconds = seconds(t0);
@@ -580,30 +571,30 @@ public final class PruneRun {
     HeldBack h = heldBack(target);
     LayerAllocation a = LayerAllocator.allocateFrom(model, prunable, target, current, h.images, h.labels, h.count);
     history.stageAllocations.set(stage - 1, a);
-    Map<String, Integer> cap = new LinkedHashMap<>();
-    for (LayerAllocation.Layer l : a.layers()) {
-      cap.put(l.name(), l.kept());
-    }
+    Map<String, Integer> cap = a.keptByLayer();
     List<Stage> stages = new ArrayList<>(plan.stages());
     stages.set(stage - 1, stages.get(stage - 1).withTargets(a.rules()));
     for (int i = stage; i < stages.size(); i++) {
       LayerAllocation provisional = LayerAllocator.capped(history.stageAllocations.get(i), cap);
       history.stageAllocations.set(i, provisional);
       stages.set(i, stages.get(i).withTargets(provisional.rules()));
-      for (LayerAllocation.Layer l : provisional.layers()) {
-        cap.put(l.name(), l.kept());
-      }
+      cap = provisional.keptByLayer();
     }
-    plan = plan.withStages(stages);
-    state = new RunState(state.phase(), state.stage(), state.next(), state.trainerSteps(), plan, state.threads(),
-        state.data(), history);
-    resolveTargets();
+    usePlan(plan.withStages(stages));
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "allocation of stage %d re-measured (%s, %.1f×,"
         + " held-back %.2f%%): ", stage + 1, target.method().setting(), a.compression(), 100 * a.baselineAccuracy()));
     for (LayerAllocation.Layer l : a.layers()) {
       line.append(String.format(Locale.ROOT, "%s %d/%d  ", l.name(), l.kept(), current.get(l.name())));
     }
     log.line(line.toString().trim() + String.format(Locale.ROOT, " (%.1f s)", seconds(t0)));
+  }
+
+  /** Runs on under {@code allocated} (the plan with allocated targets), which the next checkpoint saves. */
+  private void usePlan(PrunePlan allocated) throws ConfigException {
+    plan = allocated;
+    state = new RunState(state.phase(), state.stage(), state.next(), state.trainerSteps(), plan, state.threads(),
+        state.data(), history);
+    resolveTargets();
   }
 
   /** The sensitivity pass's images: the training set's last ones (never the test set). */
