@@ -30,6 +30,7 @@ import org.admm4j.nn.files.StoredModel;
 import org.admm4j.nn.io.AtomicFile;
 import org.admm4j.nn.spec.ModelSpec;
 import org.admm4j.spark.EpochLength;
+import org.admm4j.spark.HadoopRunFolder;
 import org.admm4j.spark.SparkPrune;
 import org.admm4j.spark.SparkRunState;
 import picocli.CommandLine.Command;
@@ -125,14 +126,16 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "T", description = "Worker threads (sets threads; default: all cores).")
   Integer threads;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<timestamp>).")
-  Path out;
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<timestamp>); with"
+      + " --spark also a Hadoop file system URI (hdfs://..., s3a://..., file:/...).")
+  String outFolder;
 
   @Option(names = "--force", description = "Overwrite a non-empty --out folder.")
   boolean force;
 
-  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR (its settings are kept).")
-  Path resume;
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR (its settings are"
+      + " kept); with --spark also a Hadoop file system URI.")
+  String resumeFolder;
 
   @Option(names = "--spark", paramLabel = "MASTER", description = "Run on Spark: local[N] or local-cluster[W,C,MB] in"
       + " this JVM, spark://HOST:PORT and the like, or 'submit' under spark-submit (consensus ADMM, spark/README.md).")
@@ -163,8 +166,26 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--test-limit", hidden = true, description = "Use only the first N test images.")
   int testLimit;
 
+  /** The run folder to resume: {@code --resume}'s, or the staging folder of its Hadoop URI. */
+  private Path resume;
+  /** The run folder as the user named it (a URI stays one). */
+  private String shown;
+  /** A Spark run's folder on a Hadoop file system (spark/README.md, "Run folder"), or null. */
+  private HadoopRunFolder remote;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return prune();
+    } finally {
+      if (remote != null) {
+        // its files are at the URI by now (a failed run's up to its last checkpoint)
+        remote.close();
+      }
+    }
+  }
+
+  private int prune() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     TerminalProgress progress = new TerminalProgress(out, !noProgress && System.console() != null);
     String command = "admm4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
@@ -177,13 +198,21 @@ final class PruneCommand implements Callable<Integer> {
     InputNormalization normalization = normalize;
     StoredModel onnx = null;
     RunState saved = null;
-    if (resume != null) {
+    if (resumeFolder != null) {
       if (configGiven()) {
         throw new RunException("--resume continues a run with its saved settings; drop the setting flags"
             + " (--preset, --config, --set, --keep, ...) or start a new run");
       }
-      if (!Files.isDirectory(resume)) {
-        throw new RunException("--resume " + resume + ": no such folder");
+      shown = resumeFolder;
+      if (SparkPrune.isUri(resumeFolder)) {
+        requireSpark("--resume " + resumeFolder);
+        remote = HadoopRunFolder.download(resumeFolder);
+        resume = remote.local();
+      } else {
+        resume = Path.of(resumeFolder);
+        if (!Files.isDirectory(resume)) {
+          throw new RunException("--resume " + resume + ": no such folder");
+        }
       }
       saved = PruneRun.saved(resume);
       if (saved.phase() == Phase.DONE) {
@@ -192,11 +221,14 @@ final class PruneCommand implements Callable<Integer> {
         if (!Files.isRegularFile(html) && Files.isRegularFile(resume.resolve("report.json"))) {
           AtomicFile.removeLeftovers(resume);
           HtmlReport.write(resume.resolve("report.json"), html);
-          progress.line("the run in " + resume + " had finished; wrote its missing " + html);
+          if (remote != null) {
+            remote.publish();
+          }
+          progress.line("the run in " + shown + " had finished; wrote its missing " + shownFile("report.html", html));
           out.flush();
           return 0;
         }
-        throw new RunException("the run in " + resume + " has already finished; nothing to resume");
+        throw new RunException("the run in " + shown + " has already finished; nothing to resume");
       }
       plan = saved.plan();
       threadCount = saved.threads();
@@ -209,11 +241,23 @@ final class PruneCommand implements Callable<Integer> {
       plan = cfg.plan();
       allocation = cfg.allocation();
       threadCount = cfg.threads();
-      dir = this.out != null ? this.out : OutputFolder.timestamped("");
+      if (outFolder != null && SparkPrune.isUri(outFolder)) {
+        if (sparkMaster == null) {
+          throw needsSpark("--out " + outFolder);
+        }
+        // the folder there is checked, and its staging folder made, once Spark (and Hadoop) is known to be here
+        dir = null;
+        shown = outFolder;
+      } else {
+        dir = outFolder != null ? Path.of(outFolder) : OutputFolder.timestamped("");
+        shown = dir.toString();
+      }
       if (from != null && !Files.isRegularFile(from)) {
         throw new RunException("--from " + from + ": no such file");
       }
-      OutputFolder.check(dir, force);
+      if (dir != null) {
+        OutputFolder.check(dir, force);
+      }
       if (from != null && ModelSource.isOnnx(from)) {
         try {
           onnx = ModelSource.load(from);
@@ -294,14 +338,11 @@ final class PruneCommand implements Callable<Integer> {
       throw new RunException("--resume continues a run with its saved settings; drop "
           + (syncBatches != null ? "--sync-batches" : "--epoch-length") + " or start a new run");
     }
-    if (!SparkPrune.available()) {
-      throw new RunException("--spark needs Spark 4 (Scala 2.13) on the class path: ./admm4j adds it (from"
-          + " SPARK_HOME/jars, or the jars Maven resolved for the spark module); under spark-submit it is there");
-    }
+    requireSpark("--spark " + sparkMaster);
     SparkRunState sparkState = resume == null ? null : SparkRunState.of(saved, resume);
     if (sparkState != null && partitions != null && partitions != sparkState.partitions()) {
       // refused before Spark starts; SparkPruneRun.resume refuses it too, for callers of the library
-      throw new RunException("--partitions " + partitions + ": the run in " + resume + " ran on "
+      throw new RunException("--partitions " + partitions + ": the run in " + shown + " ran on "
           + sparkState.partitions() + " partitions; resume it on as many (drop --partitions)");
     }
     int p = partitions != null ? partitions : sparkState != null ? sparkState.partitions() : 2;
@@ -309,23 +350,53 @@ final class PruneCommand implements Callable<Integer> {
       throw new RunException("--sync-batches must be at least 0, got " + syncBatches);
     }
     if (resume == null) {
-      OutputFolder.prepare(dir, force);
+      if (dir == null) {
+        remote = HadoopRunFolder.create(outFolder, force);
+        dir = remote.local();
+      } else {
+        OutputFolder.prepare(dir, force);
+      }
     }
     progress.line("admm4j " + VersionInfo.version() + ": preset " + plan.preset() + ", " + plan.model() + " on "
         + plan.dataset() + ", Spark " + sparkMaster + ", " + p + " partitions, " + threadCount
-        + " threads per task, seed " + plan.seed() + ", out " + dir);
+        + " threads per task, seed " + plan.seed() + ", out " + shown);
     PruneResult r = SparkPrune.run(new SparkPrune.Job(sparkMaster, p, threadCount, plan,
         ModelSource::create, plan.dataset(), data == null ? null : data.toString(), trainLim, testLim, dir,
-        command, syncBatches == null ? 0 : syncBatches, length, resume != null, new StopAfter(stopAfter)), progress);
+        command, syncBatches == null ? 0 : syncBatches, length, resume != null, new StopAfter(stopAfter), remote),
+        progress);
     if (r.finished()) {
       Path html = dir.resolve("report.html");
       HtmlReport.write(r.reportJson(), html);
-      progress.line("wrote " + html);
+      if (remote != null) {
+        remote.publish();
+      }
+      progress.line("wrote " + shownFile("report.html", html));
     } else {
-      progress.line("stopped; continue with --spark " + sparkMaster + " --resume " + dir);
+      progress.line("stopped; continue with --spark " + sparkMaster + " --resume " + shown);
     }
     out.flush();
     return 0;
+  }
+
+  /** A file of the run folder as the user knows it: at the URI, not in its staging folder. */
+  private String shownFile(String name, Path local) {
+    return remote != null ? remote.uri().replaceAll("/+$", "") + "/" + name : local.toString();
+  }
+
+  private RunException needsSpark(String what) {
+    return new RunException(what + ": a Hadoop file system URI is for a Spark run's folder; add --spark MASTER, or"
+        + " give a local folder");
+  }
+
+  /** Refuses {@code what} unless it is a Spark run and Spark (with Hadoop) is on the class path. */
+  private void requireSpark(String what) throws RunException {
+    if (sparkMaster == null) {
+      throw needsSpark(what);
+    }
+    if (!SparkPrune.available()) {
+      throw new RunException("--spark needs Spark 4 (Scala 2.13) on the class path: ./admm4j adds it (from"
+          + " SPARK_HOME/jars, or the jars Maven resolved for the spark module); under spark-submit it is there");
+    }
   }
 
   /**
@@ -380,7 +451,7 @@ final class PruneCommand implements Callable<Integer> {
         || model != null || dataset != null || from != null || normalize != null || denseEpochs != null
         || iterations != null
         || admmEpochs != null || retrainEpochs != null || rho != null || lr != null || batch != null
-        || seed != null || threads != null || out != null || force;
+        || seed != null || threads != null || outFolder != null || force;
   }
 
   private ConfigSettings flagSettings() throws ConfigException {

@@ -315,5 +315,15 @@ class MainTest {
     // checked before Spark is looked for
     assertCleanFailure(run(smallPrune(dir.resolve("f"), "--spark", "local[2]", "--epoch-length", "half")),
         Main.EXIT_FAILED, "--epoch-length half: expected local-steps or shard-pass");
+    // a Hadoop URI is a Spark run's folder; these tests have no Hadoop either (it comes with Spark)
+    String uri = "file:" + dir.resolve("u").toAbsolutePath();
+    assertCleanFailure(run(smallPrune(Path.of(uri))), Main.EXIT_FAILED, "--out " + uri
+        + ": a Hadoop file system URI is for a Spark run's folder; add --spark MASTER");
+    assertCleanFailure(run("prune", "--resume", uri, "--no-progress"), Main.EXIT_FAILED, "--resume " + uri
+        + ": a Hadoop file system URI is for a Spark run's folder");
+    assertCleanFailure(run(smallPrune(Path.of(uri), "--spark", "local[2]")), Main.EXIT_FAILED,
+        "--spark needs Spark 4");
+    assertCleanFailure(run("prune", "--resume", uri, "--spark", "local[2]"), Main.EXIT_FAILED, "--spark needs Spark 4");
+    assertFalse(java.nio.file.Files.exists(dir.resolve("u")), "nothing written");
   }
 }

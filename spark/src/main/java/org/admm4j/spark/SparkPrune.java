@@ -31,13 +31,16 @@ public final class SparkPrune {
    * @param syncBatches average dense training and retraining every this many batches (0: after every pass over
    *     the shard)
    * @param epochLength what an epoch is on a partition
+   * @param out the run folder, or the staging folder of {@code remote}
    * @param resume continue the run whose checkpoint is in {@code out} (plan, threads, limits, averaging and
    *     epoch length then are the checkpoint's)
    * @param listener the run's events; it may stop the run after any epoch or iteration
+   * @param remote the Hadoop folder {@code out} is published to ({@link HadoopRunFolder#create} for a new run,
+   *     {@link HadoopRunFolder#download} to resume), or null
    */
   public record Job(String master, int partitions, int threads, PrunePlan plan, SparkModelFactory models,
       String dataset, String dataDir, int trainLimit, int testLimit, Path out, String command, int syncBatches,
-      EpochLength epochLength, boolean resume, PruneListener listener) {}
+      EpochLength epochLength, boolean resume, PruneListener listener, HadoopRunFolder remote) {}
 
   private SparkPrune() {}
 
@@ -49,6 +52,14 @@ public final class SparkPrune {
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
+  }
+
+  /**
+   * Whether a run folder names a Hadoop file system URI ({@code hdfs://…}, {@code s3a://…}, {@code file:/…}), which
+   * a Spark run's {@link HadoopRunFolder} publishes to, rather than a local path. Needs no Spark on the class path.
+   */
+  public static boolean isUri(String folder) {
+    return HadoopFiles.isUri(folder);
   }
 
   public static PruneResult run(Job job, RunListener log) throws IOException, RunException, ConfigException,
@@ -95,11 +106,21 @@ public final class SparkPrune {
       throw new RunException("--spark " + job.master() + ": Spark did not start: " + firstLine(e));
     }
     try {
-      SparkPruneRun run = job.resume()
-          ? SparkPruneRun.resume(sc, job.out(), job.models(), source, data, job.partitions(), job.threads())
-          : SparkPruneRun.of(sc, job.plan(), job.models(), source, data, job.partitions(), job.threads())
-              .syncBatches(job.syncBatches()).epochLength(job.epochLength()).writeTo(job.out())
-              .dataLimits(job.trainLimit(), job.testLimit());
+      SparkPruneRun run;
+      if (job.resume()) {
+        run = job.remote() != null
+            ? SparkPruneRun.resume(sc, job.remote(), job.models(), source, data, job.partitions(), job.threads())
+            : SparkPruneRun.resume(sc, job.out(), job.models(), source, data, job.partitions(), job.threads());
+      } else {
+        run = SparkPruneRun.of(sc, job.plan(), job.models(), source, data, job.partitions(), job.threads())
+            .syncBatches(job.syncBatches()).epochLength(job.epochLength())
+            .dataLimits(job.trainLimit(), job.testLimit());
+        if (job.remote() != null) {
+          run.writeTo(job.remote());
+        } else {
+          run.writeTo(job.out());
+        }
+      }
       return run.log(log).command(job.command()).listener(job.listener()).run();
     } catch (Exception e) { // a job Spark gave up on (its tasks failed every attempt): SparkException, unchecked
       if (e.getClass().getName().startsWith("org.apache.spark")) {

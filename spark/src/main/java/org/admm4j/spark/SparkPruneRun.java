@@ -64,7 +64,9 @@ import org.apache.spark.storage.StorageLevel;
  * from the executors ({@link PartitionTensors}, {@link SparkRunState}). A new driver continues from it
  * ({@link #resume}) with the bits of the uninterrupted run: the data order depends only on (partition seed,
  * pass index), the learning rate and ρ only on the index, and everything else that changes is saved. One
- * partition with the local run's thread count gives the local run's bits. Not yet here: progressive stages and
+ * partition with the local run's thread count gives the local run's bits. The run folder may be on a Hadoop file
+ * system ({@link #writeTo(HadoopRunFolder)}): the driver writes a local staging folder and publishes every
+ * checkpoint there, so a driver on another machine can resume it. Not yet here: progressive stages and
  * distillation.
  */
 public final class SparkPruneRun {
@@ -81,6 +83,10 @@ public final class SparkPruneRun {
   private final int threads;
   private final boolean resuming;
   private Path out;
+  /** The Hadoop folder the run folder is published to, or null (a local folder). */
+  private HadoopRunFolder remote;
+  /** The run folder as messages name it: the URI where there is one. */
+  private String where;
   private RunListener log = RunListener.SILENT;
   private PruneListener events = PruneListener.NONE;
   private String command = "";
@@ -101,7 +107,7 @@ public final class SparkPruneRun {
   private final List<Broadcast<ConsensusState>> restored = new ArrayList<>();
 
   private SparkPruneRun(JavaSparkContext sc, PrunePlan plan, SparkModelFactory models, ShardSource source,
-      TrainingData data, int partitions, int threads, Path resumeFrom) {
+      TrainingData data, int partitions, int threads, Path resumeFrom, HadoopRunFolder remote) {
     this.sc = sc;
     this.plan = plan;
     this.models = models;
@@ -111,6 +117,8 @@ public final class SparkPruneRun {
     this.threads = threads;
     this.resuming = resumeFrom != null;
     this.out = resumeFrom;
+    this.remote = remote;
+    this.where = remote != null ? remote.uri() : String.valueOf(resumeFrom);
   }
 
   /**
@@ -122,7 +130,7 @@ public final class SparkPruneRun {
   public static SparkPruneRun of(JavaSparkContext sc, PrunePlan plan, SparkModelFactory models, ShardSource source,
       TrainingData data, int partitions, int threads) {
     check(partitions, threads);
-    return new SparkPruneRun(sc, plan, models, source, data, partitions, threads, null);
+    return new SparkPruneRun(sc, plan, models, source, data, partitions, threads, null, null);
   }
 
   /**
@@ -136,27 +144,44 @@ public final class SparkPruneRun {
    */
   public static SparkPruneRun resume(JavaSparkContext sc, Path runFolder, SparkModelFactory models,
       ShardSource source, TrainingData data, int partitions, int threads) throws IOException, RunException {
+    return resume(sc, runFolder, null, models, source, data, partitions, threads);
+  }
+
+  /**
+   * {@link #resume(JavaSparkContext, Path, SparkModelFactory, ShardSource, TrainingData, int, int)} for the run in
+   * a Hadoop folder, {@link HadoopRunFolder#download downloaded} to its staging folder; it publishes there again.
+   */
+  public static SparkPruneRun resume(JavaSparkContext sc, HadoopRunFolder folder, SparkModelFactory models,
+      ShardSource source, TrainingData data, int partitions, int threads) throws IOException, RunException {
+    return resume(sc, folder.local(), folder, models, source, data, partitions, threads);
+  }
+
+  private static SparkPruneRun resume(JavaSparkContext sc, Path runFolder, HadoopRunFolder remote,
+      SparkModelFactory models, ShardSource source, TrainingData data, int partitions, int threads)
+      throws IOException, RunException {
     check(partitions, threads);
+    String shown = remote != null ? remote.uri() : runFolder.toString();
     RunState saved = PruneRun.saved(runFolder);
     if (saved.phase() == Phase.DONE) {
-      throw new RunException("the run in " + runFolder + " has already finished; nothing to resume");
+      throw new RunException("the run in " + shown + " has already finished; nothing to resume");
     }
     SparkRunState spark = SparkRunState.of(saved, runFolder);
     if (spark.partitions() != partitions) {
-      throw new RunException("the run in " + runFolder + " ran on " + spark.partitions() + " partitions, this one"
+      throw new RunException("the run in " + shown + " ran on " + spark.partitions() + " partitions, this one"
           + " has " + partitions + ": resume it on " + spark.partitions() + " (each partition's W, U and optimizer"
           + " state belong to its shard of the data)");
     }
     if (!masterShape(sc.master()).equals(masterShape(spark.master()))) {
-      throw new RunException("the run in " + runFolder + " ran on Spark master " + spark.master() + ", this one on "
+      throw new RunException("the run in " + shown + " ran on Spark master " + spark.master() + ", this one on "
           + sc.master() + ": resume it on a master of the shape " + masterShape(spark.master()) + " (found "
           + masterShape(sc.master()) + ")");
     }
     if (saved.threads() != threads) {
-      throw new RunException("the run in " + runFolder + " ran on " + saved.threads() + " threads per task; resume"
+      throw new RunException("the run in " + shown + " ran on " + saved.threads() + " threads per task; resume"
           + " it on as many (this run has " + threads + "), or the bits would differ");
     }
-    SparkPruneRun r = new SparkPruneRun(sc, saved.plan(), models, source, data, partitions, threads, runFolder);
+    SparkPruneRun r = new SparkPruneRun(sc, saved.plan(), models, source, data, partitions, threads, runFolder,
+        remote);
     r.syncBatches = spark.syncBatches();
     r.epochLength = spark.epochLength();
     r.trainLimit = saved.data().trainLimit();
@@ -195,6 +220,19 @@ public final class SparkPruneRun {
       throw new IllegalStateException("a resumed run writes to the folder it resumes");
     }
     this.out = runFolder;
+    this.remote = null;
+    this.where = String.valueOf(runFolder);
+    return this;
+  }
+
+  /**
+   * The run folder on a Hadoop file system: the run writes {@code folder}'s staging folder and
+   * {@link HadoopRunFolder#publish publishes} it after every checkpoint and at the end.
+   */
+  public SparkPruneRun writeTo(HadoopRunFolder folder) {
+    writeTo(folder.local());
+    this.remote = folder;
+    this.where = folder.uri();
     return this;
   }
 
@@ -305,7 +343,7 @@ public final class SparkPruneRun {
       checkpoint.removeUnreferenced();
       AtomicFile.removeLeftovers(out);
       if (s.state().phase() == Phase.DONE) {
-        throw new RunException("the run in " + out + " has already finished; nothing to resume");
+        throw new RunException("the run in " + where + " has already finished; nothing to resume");
       }
       records = RunRecords.resume(s.state(), out, data);
       savedSpark = SparkRunState.of(s.state(), out);
@@ -317,7 +355,7 @@ public final class SparkPruneRun {
       int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations(0)
           : plan.retrain(0).epochs();
       String unit = phase == Phase.ADMM ? "ADMM iteration" : phase.name().toLowerCase(Locale.ROOT) + " epoch";
-      log.line("resuming " + out + (next < last ? " at " + unit + " " + (next + 1) : " after the last " + unit));
+      log.line("resuming " + where + (next < last ? " at " + unit + " " + (next + 1) : " after the last " + unit));
     } else {
       records = new RunRecords(plan, data, threads, command, trainLimit, testLimit);
     }
@@ -530,6 +568,7 @@ public final class SparkPruneRun {
     }
     if (checkpoint != null) {
       records.done(checkpoint);
+      publish();
     }
     return result;
   }
@@ -567,6 +606,14 @@ public final class SparkPruneRun {
     SparkRunState spark = new SparkRunState(sc.master(), partitions, epochLength, syncBatches, steps, figures);
     records.save(checkpoint, phase, next, model, pruned, admm, spark.toJson(),
         PartitionTensors.of(all, admm ? blockNames : List.of()));
+    publish();
+  }
+
+  /** Copies the run folder's new checkpoint (and outputs) to its Hadoop folder, if it has one. */
+  private void publish() throws IOException {
+    if (remote != null) {
+      remote.publish();
+    }
   }
 
   /**
