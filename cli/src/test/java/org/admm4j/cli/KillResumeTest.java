@@ -1,8 +1,6 @@
 package org.admm4j.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,15 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.admm4j.admm.pipeline.Checkpoint;
 import org.admm4j.nn.compact.CompactModelReader;
 import org.admm4j.nn.io.SafeTensors;
 import org.admm4j.nn.io.SafeTensorsFile;
-import org.admm4j.nn.io.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,29 +48,11 @@ class KillResumeTest {
 
   /** The child JVM running the command line {@code args}, its output in {@code log}. */
   private static Process start(List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--add-modules=jdk.incubator.vector");
-    cmd.add("-Xmx512m");
-    if (!VECTOR) {
-      // C1 and the plain-Java kernels start three times faster for a job this small; what is under test
-      // (checkpoints, resume, atomic writes) is the same code, and every child runs with the same flags
-      cmd.add("-XX:TieredStopAtLevel=1");
-      cmd.add("-Dadmm4j.kernels=scalar");
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(args);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return ChildPrune.start(List.of("-Xmx512m"), "", args, !VECTOR, log);
   }
 
   private static int finish(Process p, Path log) throws Exception {
-    if (!p.waitFor(300, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("the child ran over 5 minutes: " + Files.readString(log));
-    }
-    return p.exitValue();
+    return ChildPrune.finish(p, log, 300);
   }
 
   @Test
@@ -83,7 +60,7 @@ class KillResumeTest {
     Path reference = dir.resolve("reference");
     long t0 = System.nanoTime();
     Path refLog = dir.resolve("reference.log");
-    assertEquals(0, finish(start(prune(reference), refLog), refLog), () -> read(refLog));
+    assertEquals(0, finish(start(prune(reference), refLog), refLog), () -> ChildPrune.read(refLog));
     double wall = (System.nanoTime() - t0) / 1e9;
     SafeTensorsFile expected = SafeTensors.read(reference.resolve("model.safetensors"));
 
@@ -120,15 +97,15 @@ class KillResumeTest {
         }
         int code = finish(p, log);
         // killed after its last write: resume says so (exit 1, by design) and the files are complete
-        boolean wasDone = !fresh && code == Main.EXIT_FAILED && read(log).contains("has already finished; nothing to resume");
-        assertTrue(code == 0 || wasDone, () -> read(log));
+        boolean wasDone = !fresh && code == Main.EXIT_FAILED && ChildPrune.read(log).contains("has already finished; nothing to resume");
+        assertTrue(code == 0 || wasDone, () -> ChildPrune.read(log));
         break;
       }
       doubles += kills == 2 ? 1 : 0;
-      assertSameTensors(expected, SafeTensors.read(out.resolve("model.safetensors")), out);
+      ChildPrune.assertSameTensors(expected, SafeTensors.read(out.resolve("model.safetensors")), out);
       CompactModelReader.read(out.resolve("model.a4jc"));
       assertTrue(Files.isRegularFile(out.resolve("report.json")) && Files.isRegularFile(out.resolve("report.html")));
-      assertNoFreshFiles(out);
+      ChildPrune.assertNoFreshFiles(out);
     }
     System.out.printf(Locale.ROOT, "kill-resume (%s): %d kills (seed %d) at %s, in %d rounds (%d with a resume killed"
         + " too), %d before the first checkpoint (started again); uninterrupted run %.1f s; every round ended with"
@@ -144,38 +121,5 @@ class KillResumeTest {
     }
     c.read();
     return true;
-  }
-
-  private static void assertSameTensors(SafeTensorsFile expected, SafeTensorsFile got, Path out) {
-    assertEquals(expected.tensors().keySet(), got.tensors().keySet(), out.toString());
-    for (Map.Entry<String, Tensor> e : expected.tensors().entrySet()) {
-      float[] a = e.getValue().data();
-      float[] b = got.tensors().get(e.getKey()).data();
-      int[] ia = new int[a.length];
-      int[] ib = new int[b.length];
-      for (int i = 0; i < a.length; i++) {
-        ia[i] = Float.floatToRawIntBits(a[i]);
-      }
-      for (int i = 0; i < b.length; i++) {
-        ib[i] = Float.floatToRawIntBits(b[i]);
-      }
-      assertArrayEquals(ia, ib, out + ": " + e.getKey());
-    }
-  }
-
-  private static void assertNoFreshFiles(Path out) throws IOException {
-    try (Stream<Path> s = Files.walk(out)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        assertFalse(p.getFileName().toString().endsWith(".tmp"), "left behind: " + p);
-      }
-    }
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
   }
 }
