@@ -390,22 +390,8 @@ public final class SparkPruneRun {
           NetworkTraining.averaging(task, TaskSettings.Schedule.of(dense), all, 0, null, null, rounds),
           checkpointEvery);
       dropRestoredCopies();
-      for (int e = next; e < dense.epochs(); e++) {
-        EpochRounds er = epoch(averaging, e, rounds);
-        all.load(model, null, er.mean());
-        diverged("dense epoch " + (e + 1) + "/" + dense.epochs(), er.loss(), model,
-            Divergence.lower("dense.lr", dense.lr()));
-        double acc = accuracy(model);
-        EpochRecord rec = new EpochRecord(e + 1, er.loss(), acc, dense.lrAt(e, dense.epochs()),
-            er.samples() / er.seconds(), er.seconds());
-        records.dense(rec);
-        log.line(String.format(Locale.ROOT, "dense   epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
-            e + 1, dense.epochs(), rec.loss(), rec.imagesPerSecond(), acc, rec.seconds()));
-        save(Phase.DENSE, e + 1, averaging.states(), false);
-        if (events.onEpoch(new PruneListener.EpochEvent(Phase.DENSE, dense.epochs(), rec, 1)) == Control.STOP) {
-          averaging.close();
-          return stopped(shards);
-        }
+      if (averagedEpochs(Phase.DENSE, dense, averaging, all, next, rounds)) {
+        return stopped(shards);
       }
       List<EpochRecord> done = records.denseRecords();
       double baseline = dense.epochs() == 0 || done.isEmpty() ? accuracy(model) : done.get(done.size() - 1).accuracy();
@@ -541,22 +527,8 @@ public final class SparkPruneRun {
     if (admm != null) {
       admm.close();
     }
-    for (int e = next; e < r.epochs(); e++) {
-      EpochRounds round = epoch(retrain, e, rounds);
-      all.load(model, null, round.mean());
-      diverged("retrain epoch " + (e + 1) + "/" + r.epochs(), round.loss(), model,
-          Divergence.lower("retrain.lr", r.lr()));
-      double acc = accuracy(model);
-      EpochRecord rec = new EpochRecord(e + 1, round.loss(), acc, r.lrAt(e, r.epochs()),
-          round.samples() / round.seconds(), round.seconds());
-      records.retrain(rec);
-      log.line(String.format(Locale.ROOT, "retrain epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
-          e + 1, r.epochs(), rec.loss(), rec.imagesPerSecond(), acc, rec.seconds()));
-      save(Phase.RETRAIN, e + 1, retrain.states(), false);
-      if (events.onEpoch(new PruneListener.EpochEvent(Phase.RETRAIN, r.epochs(), rec, 1)) == Control.STOP) {
-        retrain.close();
-        return stopped(shards);
-      }
+    if (averagedEpochs(Phase.RETRAIN, r, retrain, all, next, rounds)) {
+      return stopped(shards);
     }
     retrain.close();
     shards.unpersist(false);
@@ -571,6 +543,41 @@ public final class SparkPruneRun {
       publish();
     }
     return result;
+  }
+
+  /**
+   * The epochs {@code from}… of a phase trained by parameter averaging (dense training, retraining): each epoch's
+   * rounds, the mean into the driver's model, the divergence check, the record, the log line, the checkpoint and
+   * the listener's event.
+   *
+   * @param phase {@link Phase#DENSE} or {@link Phase#RETRAIN}; its settings are {@code schedule}
+   * @return true when the listener stopped the run (then {@code averaging} is closed)
+   */
+  private boolean averagedEpochs(Phase phase, TrainingSchedule schedule, ParameterAveraging<Shard> averaging,
+      ModelLayout all, int from, int rounds) throws IOException, RunException {
+    String name = phase == Phase.DENSE ? "dense" : "retrain";
+    for (int e = from; e < schedule.epochs(); e++) {
+      EpochRounds round = epoch(averaging, e, rounds);
+      all.load(model, null, round.mean());
+      diverged(name + " epoch " + (e + 1) + "/" + schedule.epochs(), round.loss(), model,
+          Divergence.lower(name + ".lr", schedule.lr()));
+      double acc = accuracy(model);
+      EpochRecord rec = new EpochRecord(e + 1, round.loss(), acc, schedule.lrAt(e, schedule.epochs()),
+          round.samples() / round.seconds(), round.seconds());
+      if (phase == Phase.DENSE) {
+        records.dense(rec);
+      } else {
+        records.retrain(rec);
+      }
+      log.line(String.format(Locale.ROOT, "%-7s epoch %2d/%d  loss %.4f  %,7.0f img/s  test %.2f%%  (%.1f s)",
+          name, e + 1, schedule.epochs(), rec.loss(), rec.imagesPerSecond(), acc, rec.seconds()));
+      save(phase, e + 1, averaging.states(), false);
+      if (events.onEpoch(new PruneListener.EpochEvent(phase, schedule.epochs(), rec, 1)) == Control.STOP) {
+        averaging.close();
+        return true;
+      }
+    }
+    return false;
   }
 
   private NetworkTraining wStep(TaskSettings task, int passes) {
