@@ -75,7 +75,7 @@ class CompressionFlagTest {
         "--out", dir.resolve("a").toString(), "--no-progress");
     assertEquals(Main.EXIT_FAILED, r.code(), r.err());
     assertTrue(r.err().contains("layers.fc1.keep = 0.1 (--keep)") && r.err().contains("compression = 30"), r.err());
-    r = MainTest.run("prune", "--preset", "lenet5-350x", "--compression", "30", "--out", dir.resolve("b").toString(),
+    r = MainTest.run("prune", "--preset", "lenet5-350x-hand", "--compression", "30", "--out", dir.resolve("b").toString(),
         "--no-progress");
     assertEquals(Main.EXIT_FAILED, r.code(), r.err());
     assertTrue(r.err().contains("stages"), r.err());

@@ -142,7 +142,7 @@ class MainTest {
         Main.EXIT_FAILED, "layers.conv9.structure = filter (--structure) has no target", "layers.conv9.keep");
     assertCleanFailure(run("prune", "--nonzeros", "conv2=100", "--structure", "conv2=channel", "--out",
         out.toString()), Main.EXIT_FAILED, "layers.conv2.structure = channel", "layers.conv2.nonzeros", "fraction");
-    assertCleanFailure(run("prune", "--preset", "lenet5-350x", "--structure", "conv2=filter", "--out",
+    assertCleanFailure(run("prune", "--preset", "lenet5-350x-hand", "--structure", "conv2=filter", "--out",
         out.toString()), Main.EXIT_FAILED, "layers.conv2.structure = filter", "one stage");
     assertFalse(Files.exists(out));
   }

@@ -197,24 +197,24 @@ class PruningConfigParserTest {
     Files.writeString(json, "{\"stages\": [\"100x\", \"250x\"]}", StandardCharsets.UTF_8);
     assertEquals(250, ConfigResolver.resolve(json, new ConfigSettings()).plan().stages().get(1).compression());
     // a preset's stages: a stage's schedule key merges, a stage target replaces them all
-    c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x", "stages.4.retrain.epochs", "3"));
+    c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x-hand", "stages.4.retrain.epochs", "3"));
     assertEquals(3, c.plan().stages().size());
     assertEquals(3, c.plan().stages().get(2).retrain().epochs());
-    c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x", "stages", "150x"));
+    c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x-hand", "stages", "150x"));
     assertEquals(1, c.plan().stages().size());
     assertEquals(0, ConfigResolver.resolve(null, new ConfigSettings()).plan().stages().size());
   }
 
   @Test
   void aCompressionAllocatesStagesGivenAsCompressions() throws Exception {
-    PruningConfig c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x", "compression", "70",
+    PruningConfig c = ConfigResolver.resolve(null, flags("preset", "lenet5-350x-hand", "compression", "70",
         "stages", "150x, 350x", "stages.3.retrain.epochs", "12"));
     assertEquals(70, c.allocation().compression());
     assertEquals(List.of(), c.plan().layers(), "the preset's own targets give way to the allocation");
     assertEquals(2, c.plan().stages().size());
     assertEquals(350, c.plan().stages().get(1).compression());
     assertEquals(12, c.plan().stages().get(1).retrain().epochs());
-    String m = error(flags("preset", "lenet5-350x", "compression", "70"));
+    String m = error(flags("preset", "lenet5-350x-hand", "compression", "70"));
     assertTrue(m.contains("compression = 70 (--set) allocates every stage's layer targets, but stages.2 gives layer"
         + " targets") && m.contains("stages = 150x, 250x"), m);
     m = error(flags("compression", "70", "stages", "150x, 120x"));

@@ -39,8 +39,8 @@ class QuantizationSettingsTest {
   void theQuantPresetQuantizesEveryLayerOfItsLastStage() throws Exception {
     PruningConfig c = PruningConfigParser.parse(Presets.settings("lenet5-quant"));
     assertEquals(3, c.plan().stages().size());
-    List<org.admm4j.admm.config.Stage> base = PruningConfigParser.parse(Presets.settings("lenet5-350x")).plan().stages();
-    // stages 2-3 as lenet5-350x (so their bits are its bits), stage 4 its targets on a shorter schedule
+    List<org.admm4j.admm.config.Stage> base = PruningConfigParser.parse(Presets.settings("lenet5-350x-hand")).plan().stages();
+    // stages 2-3 as lenet5-350x-hand (so their bits are its bits), stage 4 its targets on a shorter schedule
     assertEquals(base.subList(0, 2), c.plan().stages().subList(0, 2));
     assertEquals(base.get(2).layers(), c.plan().stages().get(2).layers());
     assertEquals(8, c.plan().stages().get(2).admmIterations());
