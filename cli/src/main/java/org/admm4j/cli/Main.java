@@ -67,6 +67,7 @@ public final class Main implements Callable<Integer> {
   public static int execute(FileSystem fs, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
     cl.registerConverter(Path.class, fs::getPath);
+    cl.registerConverter(RunFolderOption.class, text -> RunFolderOption.parse(text, fs));
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, arguments) -> {

@@ -128,14 +128,14 @@ final class PruneCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<timestamp>); with"
       + " --spark also a Hadoop file system URI (hdfs://..., s3a://..., file:/...).")
-  String outFolder;
+  RunFolderOption outFolder;
 
   @Option(names = "--force", description = "Overwrite a non-empty --out folder.")
   boolean force;
 
   @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR (its settings are"
       + " kept); with --spark also a Hadoop file system URI.")
-  String resumeFolder;
+  RunFolderOption resumeFolder;
 
   @Option(names = "--spark", paramLabel = "MASTER", description = "Run on Spark: local[N] or local-cluster[W,C,MB] in"
       + " this JVM, spark://HOST:PORT and the like, or 'submit' under spark-submit (consensus ADMM, spark/README.md).")
@@ -203,13 +203,13 @@ final class PruneCommand implements Callable<Integer> {
         throw new RunException("--resume continues a run with its saved settings; drop the setting flags"
             + " (--preset, --config, --set, --keep, ...) or start a new run");
       }
-      shown = resumeFolder;
-      if (SparkPrune.isUri(resumeFolder)) {
+      shown = resumeFolder.text();
+      if (resumeFolder.isUri()) {
         requireSpark("--resume " + resumeFolder);
-        remote = HadoopRunFolder.download(resumeFolder);
+        remote = HadoopRunFolder.download(resumeFolder.text());
         resume = remote.local();
       } else {
-        resume = Path.of(resumeFolder);
+        resume = resumeFolder.local();
         if (!Files.isDirectory(resume)) {
           throw new RunException("--resume " + resume + ": no such folder");
         }
@@ -241,15 +241,15 @@ final class PruneCommand implements Callable<Integer> {
       plan = cfg.plan();
       allocation = cfg.allocation();
       threadCount = cfg.threads();
-      if (outFolder != null && SparkPrune.isUri(outFolder)) {
+      if (outFolder != null && outFolder.isUri()) {
         if (sparkMaster == null) {
           throw needsSpark("--out " + outFolder);
         }
         // the folder there is checked, and its staging folder made, once Spark (and Hadoop) is known to be here
         dir = null;
-        shown = outFolder;
+        shown = outFolder.text();
       } else {
-        dir = outFolder != null ? Path.of(outFolder) : OutputFolder.timestamped("");
+        dir = outFolder != null ? outFolder.local() : OutputFolder.timestamped("");
         shown = dir.toString();
       }
       if (from != null && !Files.isRegularFile(from)) {
@@ -351,7 +351,7 @@ final class PruneCommand implements Callable<Integer> {
     }
     if (resume == null) {
       if (dir == null) {
-        remote = HadoopRunFolder.create(outFolder, force);
+        remote = HadoopRunFolder.create(outFolder.text(), force);
         dir = remote.local();
       } else {
         OutputFolder.prepare(dir, force);
