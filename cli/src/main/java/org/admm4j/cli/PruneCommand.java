@@ -301,7 +301,7 @@ final class PruneCommand implements Callable<Integer> {
       PruneRun run = resume != null ? PruneRun.resume(resume, ModelSource::create, td, pool)
           : PruneRun.of(plan, ModelSource::create, td, pool).writeTo(dir).startFrom(start).dataLimits(trainLim, testLim)
               .allocate(allocation);
-      PruneResult r = run.log(progress).command(command).listener(new StopAfter(stopAfter)).run();
+      PruneResult r = run.log(progress).command(command).listener(stopAfter(stopAfter)).run();
       if (r.finished()) {
         // the library writes report.json; the page that charts it belongs to the command line
         Path html = dir.resolve("report.html");
@@ -362,7 +362,7 @@ final class PruneCommand implements Callable<Integer> {
         + " threads per task, seed " + plan.seed() + ", out " + shown);
     PruneResult r = SparkPrune.run(new SparkPrune.Job(sparkMaster, p, threadCount, plan,
         ModelSource::create, plan.dataset(), data == null ? null : data.toString(), trainLim, testLim, dir,
-        command, syncBatches == null ? 0 : syncBatches, length, resume != null, new StopAfter(stopAfter), remote),
+        command, syncBatches == null ? 0 : syncBatches, length, resume != null, stopAfter(stopAfter), remote),
         progress);
     if (r.finished()) {
       Path html = dir.resolve("report.html");
@@ -422,27 +422,8 @@ final class PruneCommand implements Callable<Integer> {
   }
 
   /** The hidden {@code --stop-after N}: stops the run after N epochs or iterations, as if killed (tests). */
-  private static final class StopAfter implements PruneListener {
-    private final int events;
-    private int seen;
-
-    StopAfter(int events) {
-      this.events = events;
-    }
-
-    @Override
-    public Control onEpoch(EpochEvent event) {
-      return next();
-    }
-
-    @Override
-    public Control onAdmmIteration(AdmmIterationEvent event) {
-      return next();
-    }
-
-    private Control next() {
-      return events > 0 && ++seen >= events ? Control.STOP : Control.CONTINUE;
-    }
+  private static PruneListener stopAfter(int events) {
+    return events > 0 ? PruneListener.stopAfter(events) : PruneListener.NONE;
   }
 
   private boolean configGiven() {

@@ -79,22 +79,6 @@ class HadoopRunFolderTest {
         .log(RunListener.lines(System.out::println));
   }
 
-  /** Stops a run after its {@code n}-th epoch or ADMM iteration, as if its driver were killed there. */
-  private static PruneListener stopAfter(int n) {
-    int[] seen = new int[1];
-    return new PruneListener() {
-      @Override
-      public Control onEpoch(EpochEvent event) {
-        return ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
-      }
-
-      @Override
-      public Control onAdmmIteration(AdmmIterationEvent event) {
-        return ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
-      }
-    };
-  }
-
   private static String uri(Path p) {
     return p.toUri().toString();
   }
@@ -138,14 +122,14 @@ class HadoopRunFolderTest {
     PruneResult a = run(data).writeTo(dir.resolve("a")).run();
     String uri = uri(dir.resolve("b"));
     try (HadoopRunFolder f = HadoopRunFolder.create(uri, false)) {
-      assertFalse(run(data).writeTo(f).listener(stopAfter(1)).run().finished());
+      assertFalse(run(data).writeTo(f).listener(PruneListener.stopAfter(1)).run().finished());
     }
     for (int[] stop : new int[][] {{1, Phase.ADMM.ordinal()}, {2, Phase.RETRAIN.ordinal()}, {0, Phase.DONE.ordinal()}}) {
       assertOneCheckpoint(dir.resolve("b"));
       try (HadoopRunFolder f = HadoopRunFolder.download(uri)) {
         SparkPruneRun r = SparkPruneRun.resume(sc, f, SparkModelFactory.builtIn(), SOURCE, data, 2, THREADS)
             .log(RunListener.lines(System.out::println));
-        PruneResult b = (stop[0] > 0 ? r.listener(stopAfter(stop[0])) : r).run();
+        PruneResult b = (stop[0] > 0 ? r.listener(PruneListener.stopAfter(stop[0])) : r).run();
         assertEquals(stop[0] == 0, b.finished());
         assertEquals(Phase.values()[stop[1]], PruneRun.saved(f.local()).phase());
         if (b.finished()) {
@@ -198,7 +182,7 @@ class HadoopRunFolderTest {
     TrainingData data = SOURCE.load();
     Path b = dir.resolve("b");
     try (HadoopRunFolder f = HadoopRunFolder.create(uri(b), false)) {
-      assertFalse(run(data).writeTo(f).listener(stopAfter(2)).run().finished());
+      assertFalse(run(data).writeTo(f).listener(PruneListener.stopAfter(2)).run().finished());
     }
     Path ck = b.resolve("checkpoint");
     Set<String> published = files(b);

@@ -148,22 +148,6 @@ class SparkPruneRunTest {
     assertEquals(sync, spark.get("sync_batches").getAsInt());
   }
 
-  /** Stops a run after its {@code n}-th epoch or ADMM iteration, as if its driver were killed there. */
-  private static PruneListener stopAfter(int n) {
-    int[] seen = new int[1];
-    return new PruneListener() {
-      @Override
-      public Control onEpoch(EpochEvent event) {
-        return ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
-      }
-
-      @Override
-      public Control onAdmmIteration(AdmmIterationEvent event) {
-        return ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
-      }
-    };
-  }
-
   private SparkPruneRun resume(Path run, DatasetShardSource source, TrainingData data, int partitions)
       throws Exception {
     return SparkPruneRun.resume(sc, run, SparkModelFactory.builtIn(), source, data, partitions, MnistRuns.THREADS)
@@ -198,15 +182,15 @@ class SparkPruneRunTest {
     PruneResult a = spark(plan, source, data, 2).syncBatches(3).writeTo(dir.resolve("a")).run();
 
     Path run = dir.resolve("b");
-    PruneResult b = spark(plan, source, data, 2).syncBatches(3).writeTo(run).listener(stopAfter(1)).run();
+    PruneResult b = spark(plan, source, data, 2).syncBatches(3).writeTo(run).listener(PruneListener.stopAfter(1)).run();
     assertFalse(b.finished(), "stopped after the dense epoch");
     assertEquals(Phase.DENSE, PruneRun.saved(run).phase());
-    b = resume(run, source, data, 2).listener(stopAfter(1)).run();
+    b = resume(run, source, data, 2).listener(PruneListener.stopAfter(1)).run();
     assertFalse(b.finished(), "stopped after ADMM iteration 1");
     assertEquals(Phase.ADMM, PruneRun.saved(run).phase());
     assertEquals(1, PruneRun.saved(run).next());
     // the second iteration, then the first retraining epoch
-    b = resume(run, source, data, 2).listener(stopAfter(2)).run();
+    b = resume(run, source, data, 2).listener(PruneListener.stopAfter(2)).run();
     assertFalse(b.finished(), "stopped after retraining epoch 1");
     assertEquals(Phase.RETRAIN, PruneRun.saved(run).phase());
     b = resume(run, source, data, 2).run();
@@ -248,7 +232,7 @@ class SparkPruneRunTest {
     DatasetShardSource source = MnistRuns.source(MnistRuns.RESUME_TRAIN, MnistRuns.RESUME_TEST);
     TrainingData data = source.load();
     Path run = dir.resolve("spark");
-    assertFalse(spark(MnistRuns.plan(1, 2, 1), source, data, 2).writeTo(run).listener(stopAfter(1)).run()
+    assertFalse(spark(MnistRuns.plan(1, 2, 1), source, data, 2).writeTo(run).listener(PruneListener.stopAfter(1)).run()
         .finished());
 
     RunException e = assertThrows(RunException.class, () -> resume(run, source, data, 3));
@@ -272,7 +256,7 @@ class SparkPruneRunTest {
 
       Path local = dir.resolve("local");
       assertFalse(PruneRun.of(MnistRuns.plan(1, 2, 1), Models::create, data, pool).writeTo(local)
-          .listener(stopAfter(1)).run().finished());
+          .listener(PruneListener.stopAfter(1)).run().finished());
       e = assertThrows(RunException.class, () -> resume(local, source, data, 2));
       assertTrue(e.getMessage().contains("ran locally, not on Spark"), e.getMessage());
     } finally {

@@ -29,6 +29,28 @@ public interface PruneListener {
    */
   record AdmmIterationEvent(int iterations, AdmmIterationRecord record, int stage) {}
 
+  /**
+   * Stops the run after its {@code events}-th epoch or ADMM iteration (counting both), as if it had been killed
+   * there; a fresh listener per run, since it counts.
+   */
+  static PruneListener stopAfter(int events) {
+    if (events < 1) {
+      throw new IllegalArgumentException("stop after at least 1 event, got " + events);
+    }
+    int[] seen = new int[1];
+    return new PruneListener() {
+      @Override
+      public Control onEpoch(EpochEvent event) {
+        return ++seen[0] >= events ? Control.STOP : Control.CONTINUE;
+      }
+
+      @Override
+      public Control onAdmmIteration(AdmmIterationEvent event) {
+        return ++seen[0] >= events ? Control.STOP : Control.CONTINUE;
+      }
+    };
+  }
+
   default Control onEpoch(EpochEvent event) {
     return Control.CONTINUE;
   }

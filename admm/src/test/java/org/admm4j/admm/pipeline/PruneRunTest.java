@@ -80,18 +80,7 @@ class PruneRunTest {
 
   /** A listener that stops the run after {@code n} epochs or iterations (0: never), as a kill would. */
   static PruneListener stopAfter(int n) {
-    int[] seen = {0};
-    return new PruneListener() {
-      @Override
-      public Control onEpoch(EpochEvent e) {
-        return n > 0 && ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
-      }
-
-      @Override
-      public Control onAdmmIteration(AdmmIterationEvent e) {
-        return n > 0 && ++seen[0] >= n ? Control.STOP : Control.CONTINUE;
-      }
-    };
+    return n > 0 ? PruneListener.stopAfter(n) : PruneListener.NONE;
   }
 
   @Test
