@@ -28,7 +28,7 @@ public final class LocalClusters {
 
   /**
    * A configuration for {@code master}; for a local cluster, with the settings above ({@code sparkHome}: an
-   * existing or creatable folder, used for nothing but the worker's check). Sets the two system properties
+   * existing or creatable folder, used for nothing but the worker's check; unused, and may be null, for other masters). Sets the two system properties
    * for a local cluster: they are read by the worker, which runs inside this JVM.
    */
   public static SparkConf conf(String master, Path sparkHome) {

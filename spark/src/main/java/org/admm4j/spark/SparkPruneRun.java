@@ -85,8 +85,6 @@ public final class SparkPruneRun {
   private Path out;
   /** The Hadoop folder the run folder is published to, or null (a local folder). */
   private HadoopRunFolder remote;
-  /** The run folder as messages name it: the URI where there is one. */
-  private String where;
   private RunListener log = RunListener.SILENT;
   private PruneListener events = PruneListener.NONE;
   private String command = "";
@@ -118,7 +116,6 @@ public final class SparkPruneRun {
     this.resuming = resumeFrom != null;
     this.out = resumeFrom;
     this.remote = remote;
-    this.where = remote != null ? remote.uri() : String.valueOf(resumeFrom);
   }
 
   /**
@@ -221,7 +218,6 @@ public final class SparkPruneRun {
     }
     this.out = runFolder;
     this.remote = null;
-    this.where = String.valueOf(runFolder);
     return this;
   }
 
@@ -232,7 +228,6 @@ public final class SparkPruneRun {
   public SparkPruneRun writeTo(HadoopRunFolder folder) {
     writeTo(folder.local());
     this.remote = folder;
-    this.where = folder.uri();
     return this;
   }
 
@@ -343,7 +338,7 @@ public final class SparkPruneRun {
       checkpoint.removeUnreferenced();
       AtomicFile.removeLeftovers(out);
       if (s.state().phase() == Phase.DONE) {
-        throw new RunException("the run in " + where + " has already finished; nothing to resume");
+        throw new RunException("the run in " + where() + " has already finished; nothing to resume");
       }
       records = RunRecords.resume(s.state(), out, data);
       savedSpark = SparkRunState.of(s.state(), out);
@@ -355,7 +350,7 @@ public final class SparkPruneRun {
       int last = phase == Phase.DENSE ? plan.dense().epochs() : phase == Phase.ADMM ? plan.admmIterations(0)
           : plan.retrain(0).epochs();
       String unit = phase == Phase.ADMM ? "ADMM iteration" : phase.name().toLowerCase(Locale.ROOT) + " epoch";
-      log.line("resuming " + where + (next < last ? " at " + unit + " " + (next + 1) : " after the last " + unit));
+      log.line("resuming " + where() + (next < last ? " at " + unit + " " + (next + 1) : " after the last " + unit));
     } else {
       records = new RunRecords(plan, data, threads, command, trainLimit, testLimit);
     }
@@ -614,6 +609,11 @@ public final class SparkPruneRun {
     records.save(checkpoint, phase, next, model, pruned, admm, spark.toJson(),
         PartitionTensors.of(all, admm ? blockNames : List.of()));
     publish();
+  }
+
+  /** The run folder as messages name it: the URI where there is one. */
+  private String where() {
+    return remote != null ? remote.uri() : String.valueOf(out);
   }
 
   /** Copies the run folder's new checkpoint (and outputs) to its Hadoop folder, if it has one. */

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +38,7 @@ class ConsensusAdmmTest {
   /** local[2,2]: two threads, and a failed task is tried once more (local mode's default is never). */
   @BeforeAll
   static void start() {
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("admm4j-consensus-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    sc = new JavaSparkContext(LocalClusters.conf("local[2,2]", null).setAppName("admm4j-consensus-test"));
   }
 
   @AfterAll

@@ -24,7 +24,6 @@ import org.admm4j.admm.pipeline.RunListener;
 import org.admm4j.admm.pipeline.TrainingData;
 import org.admm4j.nn.Models;
 import org.admm4j.nn.Parameter;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +41,7 @@ class SparkPruneRunTest {
   @BeforeAll
   static void start() {
     MnistRuns.assumeMnist();
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("admm4j-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    sc = new JavaSparkContext(LocalClusters.conf("local[2]", null).setAppName("admm4j-test"));
   }
 
   @AfterAll
